@@ -1,0 +1,6 @@
+export * as tf from '@tensorflow/tfjs';
+export { Rng } from './rng';
+export { Registry } from './registry';
+export { float32ToBytes, bytesToFloat32, tensorToBytes, bytesToTensor } from './bytes';
+export { backends, initBackend, backendInfo } from './backend';
+export type { BackendPlugin, BackendInfo, InitBackendOptions } from './backend';
