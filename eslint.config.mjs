@@ -7,7 +7,7 @@ const allow = (scope, ...deps) => ({ sourceTag: `scope:${scope}`, onlyDependOnLi
 export default [
   { ignores: ['**/node_modules/**', '**/dist/**', '**/build/**', '**/*.cjs', '**/bin/*.js'] },
   {
-    files: ['**/*.ts', '**/*.mjs'],
+    files: ['**/*.ts'],
     languageOptions: { parser: tseslint.parser, ecmaVersion: 2023, sourceType: 'module' },
     plugins: { '@nx': nx },
     rules: {
