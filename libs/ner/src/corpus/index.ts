@@ -1,0 +1,10 @@
+export type { Sentence, TokenOffset, TokenSpan, TokenizeFn } from './types';
+export { CorpusFormatError } from './corpus-error';
+export { whitespaceTokenize } from './whitespace-tokenize';
+export { parseConll, parseConllCorpus, readConll, readConllCorpus } from './conll-read';
+export type { ConllReadOptions, ConllCorpus } from './conll-read';
+export { formatConll, writeConll } from './conll-write';
+export type { ConllWriteOptions } from './conll-write';
+export { parseJsonl, parseJsonlRecord, readJsonl } from './jsonl-read';
+export type { JsonlReadOptions } from './jsonl-read';
+export { formatJsonl, sentenceToJsonl, writeJsonl } from './jsonl-write';

@@ -1,0 +1,15 @@
+/** Decoders by name; the model config names one ('viterbi' by default). */
+import { greedyDecoder } from './greedy';
+import { viterbiDecoder } from './viterbi';
+import type { Decoder } from './types';
+
+export const decoders: ReadonlyMap<string, Decoder> = new Map([
+  [greedyDecoder.name, greedyDecoder],
+  [viterbiDecoder.name, viterbiDecoder],
+]);
+
+export function getDecoder(name: string): Decoder {
+  const d = decoders.get(name);
+  if (!d) throw new Error(`unknown decoder "${name}" (known: ${[...decoders.keys()].join(', ')})`);
+  return d;
+}

@@ -1,0 +1,65 @@
+/**
+ * Constrained Viterbi: the tag path with the highest summed score among paths valid under BIO (no I-X at the
+ * start, after O, or after B-Y / I-Y with Y ≠ X). With an IO label set every path is valid, so it equals argmax.
+ * Ties go to the lower label index, so results are deterministic.
+ */
+import type { LabelSet } from '../labels/label-set';
+import { checkShape, type DecodeResult, type Decoder } from './types';
+
+/** allowed[prev * L + next] and allowedStart[next], from the label set's transition rule. */
+export function transitionMask(labels: LabelSet): { allowed: Uint8Array; allowedStart: Uint8Array } {
+  const L = labels.size;
+  const allowed = new Uint8Array(L * L);
+  const allowedStart = new Uint8Array(L);
+  for (let j = 0; j < L; j++) {
+    allowedStart[j] = labels.isValidTransition(null, j) ? 1 : 0;
+    for (let i = 0; i < L; i++) allowed[i * L + j] = labels.isValidTransition(i, j) ? 1 : 0;
+  }
+  return { allowed, allowedStart };
+}
+
+const masks = new WeakMap<LabelSet, ReturnType<typeof transitionMask>>();
+
+export const viterbiDecoder: Decoder = {
+  name: 'viterbi',
+  decode(scores: Float32Array, n: number, labels: LabelSet): DecodeResult {
+    checkShape(scores, n, labels, 'viterbi');
+    const L = labels.size;
+    let mask = masks.get(labels);
+    if (!mask) masks.set(labels, (mask = transitionMask(labels)));
+    const { allowed, allowedStart } = mask;
+    // Path scores in float64: sums of many float32 log-probabilities lose ties/precision otherwise.
+    let prev = new Float64Array(L);
+    let cur = new Float64Array(L);
+    const back = new Int32Array(n * L);
+    for (let j = 0; j < L; j++) prev[j] = allowedStart[j] ? scores[j]! : -Infinity;
+    for (let i = 1; i < n; i++) {
+      for (let j = 0; j < L; j++) {
+        let best = -Infinity;
+        let arg = -1;
+        for (let k = 0; k < L; k++) {
+          if (!allowed[k * L + j]) continue;
+          const s = prev[k]!;
+          if (s > best || arg < 0) {
+            best = s;
+            arg = k;
+          }
+        }
+        cur[j] = arg < 0 ? -Infinity : best + scores[i * L + j]!;
+        back[i * L + j] = arg;
+      }
+      [prev, cur] = [cur, prev];
+    }
+    const tags = new Array<string>(n);
+    const tagScores = new Float32Array(n);
+    if (n === 0) return { tags, tagScores };
+    let j = 0;
+    for (let k = 1; k < L; k++) if (prev[k]! > prev[j]!) j = k;
+    for (let i = n - 1; i >= 0; i--) {
+      tags[i] = labels.label(j);
+      tagScores[i] = scores[i * L + j]!;
+      if (i > 0) j = back[i * L + j]!;
+    }
+    return { tags, tagScores };
+  },
+};

@@ -1,0 +1,4 @@
+export * from './corpus';
+export * from './labels';
+export * from './decoders';
+export * from './metrics';

@@ -1,0 +1,92 @@
+/**
+ * Index <-> label mapping of a model's output classes. 'O' is always index 0, then for each entity type (sorted,
+ * so the same corpus always gives the same indices) B-TYPE, I-TYPE (BIO) or I-TYPE only (IO).
+ */
+import { parseTag, typeOf } from './tag';
+import { isValidTransition, type LabelScheme } from './transitions';
+
+export class LabelSet {
+  readonly labels: readonly string[];
+  readonly scheme: LabelScheme;
+  private readonly byLabel: Map<string, number>;
+
+  private constructor(labels: string[], scheme: LabelScheme) {
+    this.labels = Object.freeze(labels);
+    this.scheme = scheme;
+    this.byLabel = new Map(labels.map((l, i) => [l, i]));
+  }
+
+  static fromTypes(types: Iterable<string>, scheme: LabelScheme = 'BIO'): LabelSet {
+    const sorted = [...new Set(types)].filter((t) => t !== '').sort();
+    const labels = ['O'];
+    for (const t of sorted) {
+      if (scheme === 'BIO') labels.push(`B-${t}`);
+      labels.push(`I-${t}`);
+    }
+    return new LabelSet(labels, scheme);
+  }
+
+  /** Collect the entity types of tags in any scheme (B/I/E/S prefixes all count). */
+  static fromTags(tags: Iterable<string>, scheme: LabelScheme = 'BIO'): LabelSet {
+    const types = new Set<string>();
+    for (const tag of tags) types.add(parseTag(tag).type);
+    return LabelSet.fromTypes(types, scheme);
+  }
+
+  static fromSentences(sentences: Iterable<{ tags: readonly string[] }>, scheme: LabelScheme = 'BIO'): LabelSet {
+    const types = new Set<string>();
+    for (const s of sentences) for (const tag of s.tags) types.add(parseTag(tag).type);
+    return LabelSet.fromTypes(types, scheme);
+  }
+
+  /** Rebuild from a stored label list (model file); validates that it is what fromTypes would produce. */
+  static fromJSON(labels: readonly string[]): LabelSet {
+    const scheme: LabelScheme = labels.some((l) => l.startsWith('B-')) ? 'BIO' : 'IO';
+    const rebuilt = LabelSet.fromTypes(labels.map(typeOf), scheme);
+    if (rebuilt.labels.length !== labels.length || rebuilt.labels.some((l, i) => l !== labels[i])) {
+      throw new Error(`label list [${labels.join(', ')}] is not a canonical ${scheme} label set ` +
+        `(expected [${rebuilt.labels.join(', ')}])`);
+    }
+    return rebuilt;
+  }
+
+  toJSON(): string[] {
+    return [...this.labels];
+  }
+
+  get size(): number {
+    return this.labels.length;
+  }
+
+  has(label: string): boolean {
+    return this.byLabel.has(label);
+  }
+
+  /** Index of a label; throws naming the label and the known ones. */
+  index(label: string): number {
+    const i = this.byLabel.get(label);
+    if (i === undefined) throw new Error(`unknown label "${label}" (labels: ${this.labels.join(', ')})`);
+    return i;
+  }
+
+  label(index: number): string {
+    const l = this.labels[index];
+    if (l === undefined) throw new Error(`label index ${index} out of range [0, ${this.labels.length})`);
+    return l;
+  }
+
+  /** Entity types in index order (without 'O'). */
+  types(): string[] {
+    return [...new Set(this.labels.slice(1).map(typeOf))];
+  }
+
+  /** Map a tag of the corpus (already BIO) into this set's scheme, e.g. B-PER → I-PER for an IO set. */
+  encode(tag: string): number {
+    if (this.scheme === 'IO' && tag.startsWith('B-')) return this.index(`I-${tag.slice(2)}`);
+    return this.index(tag);
+  }
+
+  isValidTransition(prev: number | null, next: number): boolean {
+    return isValidTransition(prev === null ? null : this.label(prev), this.label(next), this.scheme);
+  }
+}

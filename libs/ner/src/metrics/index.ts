@@ -1,0 +1,5 @@
+export { ConllEvaluator, conlleval } from './conlleval';
+export type { ChunkScore, ConfusionTable, ConllevalOptions, ConllevalResult } from './conlleval';
+export { formatReport, formatConfusion, reportToJson } from './report';
+export { splitTag, startOfChunk, endOfChunk } from './chunk-rules';
+export type { ChunkTag } from './chunk-rules';
