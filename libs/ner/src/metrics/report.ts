@@ -1,7 +1,21 @@
 /** conlleval-style text report (same lines and number formats as the Perl script) and the confusion table. */
 import type { ConfusionTable, ConllevalResult } from './conlleval';
 
-const pct = (x: number) => x.toFixed(2).padStart(6);
+/**
+ * Perl's printf("%6.2f"): C rounding of the exact binary value, which sends exact ties (12.125) to even (12.12);
+ * JS toFixed sends them up. x * 100 is exactly a half-integer only when x = m / 8 with m odd (other decimal ties
+ * such as 2.675 are not representable), and x * 8 is exact in binary, so the test is exact.
+ */
+export function perlFixed2(x: number): string {
+  const eighths = x * 8;
+  if (Number.isInteger(eighths) && eighths % 2 !== 0) {
+    const down = Math.floor(x * 100);
+    return ((down % 2 === 0 ? down : down + 1) / 100).toFixed(2);
+  }
+  return x.toFixed(2);
+}
+
+const pct = (x: number) => perlFixed2(x).padStart(6);
 
 export function formatReport(r: ConllevalResult): string {
   const o = r.overall;
