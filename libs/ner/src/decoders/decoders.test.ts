@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { LabelSet } from '../labels/label-set';
+import { isValidTransition } from '../labels/transitions';
+import { greedyDecoder } from './greedy';
+import { decoders, getDecoder } from './registry';
+import { viterbiDecoder } from './viterbi';
+
+const PER = LabelSet.fromTypes(['PER']); // O B-PER I-PER
+const TWO = LabelSet.fromTypes(['LOC', 'PER']); // O B-LOC I-LOC B-PER I-PER
+
+/** Small deterministic generator (LCG) so the brute-force cases are reproducible. */
+function lcg(seed: number) {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+function isValidPath(tags: string[], scheme: 'BIO' | 'IO' = 'BIO'): boolean {
+  return tags.every((t, i) => isValidTransition(i === 0 ? null : tags[i - 1]!, t, scheme));
+}
+
+/** Best valid path by enumerating all L^n paths; returns its score. */
+function bruteForceBest(scores: Float32Array, n: number, labels: LabelSet): number {
+  const L = labels.size;
+  let best = -Infinity;
+  const path = new Array<number>(n).fill(0);
+  for (let code = 0; code < L ** n; code++) {
+    let c = code;
+    for (let i = 0; i < n; i++) {
+      path[i] = c % L;
+      c = Math.floor(c / L);
+    }
+    const tags = path.map((j) => labels.label(j));
+    if (!isValidPath(tags, labels.scheme)) continue;
+    let s = 0;
+    for (let i = 0; i < n; i++) s += scores[i * L + path[i]!]!;
+    best = Math.max(best, s);
+  }
+  return best;
+}
+
+function pathScore(tags: string[], scores: Float32Array, labels: LabelSet): number {
+  return tags.reduce((acc, t, i) => acc + scores[i * labels.size + labels.index(t)]!, 0);
+}
+
+describe('greedy decoder', () => {
+  it('takes the argmax and repairs an I- that does not continue its type into B-', () => {
+    // rows: token; columns: O B-PER I-PER
+    const scores = new Float32Array([0.5, 0.1, 0.4, 0.1, 0.1, 0.8]);
+    const r = greedyDecoder.decode(scores, 2, PER);
+    expect(r.tags).toEqual(['O', 'B-PER']);
+    expect(Array.from(r.tagScores)).toEqual([0.5, Math.fround(0.1)]);
+  });
+
+  it('repairs I-X after B-Y and keeps I-X after B-X', () => {
+    // columns: O B-LOC I-LOC B-PER I-PER
+    const scores = new Float32Array([
+      0, 9, 0, 0, 0,
+      0, 0, 0, 0, 9,
+      0, 0, 0, 0, 9,
+    ]);
+    expect(greedyDecoder.decode(scores, 3, TWO).tags).toEqual(['B-LOC', 'B-PER', 'I-PER']);
+  });
+
+  it('leaves IO label sets alone', () => {
+    const io = LabelSet.fromTypes(['PER'], 'IO'); // O I-PER
+    expect(greedyDecoder.decode(new Float32Array([0, 1, 1, 0]), 2, io).tags).toEqual(['I-PER', 'O']);
+  });
+});
+
+describe('viterbi decoder', () => {
+  it('finds the best valid path when the argmax path is invalid (hand-checked)', () => {
+    // Valid paths and sums: O O .6, O B .6, B O .2, B B .2, B I .9  → B-PER I-PER.
+    const scores = new Float32Array([0.5, 0.1, 0.4, 0.1, 0.1, 0.8]);
+    const r = viterbiDecoder.decode(scores, 2, PER);
+    expect(r.tags).toEqual(['B-PER', 'I-PER']);
+    expect(Array.from(r.tagScores)).toEqual([Math.fround(0.1), Math.fround(0.8)]);
+  });
+
+  it('never starts with I- and never puts I-X after B-Y, even when those score highest', () => {
+    const scores = new Float32Array([
+      -5, -5, -1, -5, -0.1, // I-PER best at start: forbidden
+      -5, -0.2, -5, -5, -5, // B-LOC
+      -5, -5, -5, -5, -0.1, // I-PER after B-LOC: forbidden
+    ].map((x) => x));
+    const r = viterbiDecoder.decode(scores, 3, TWO);
+    expect(isValidPath(r.tags)).toBe(true);
+    expect(pathScore(r.tags, scores, TWO)).toBeCloseTo(bruteForceBest(scores, 3, TWO), 5);
+  });
+
+  it('matches brute force over all paths on random score matrices', () => {
+    const rnd = lcg(7);
+    for (let trial = 0; trial < 200; trial++) {
+      const labels = trial % 3 === 0 ? PER : TWO;
+      const n = 1 + (trial % 5);
+      const scores = new Float32Array(n * labels.size).map(() => Math.log(rnd() + 1e-6) * 3);
+      const r = viterbiDecoder.decode(scores, n, labels);
+      expect(isValidPath(r.tags)).toBe(true);
+      expect(pathScore(r.tags, scores, labels)).toBeCloseTo(bruteForceBest(scores, n, labels), 4);
+      const g = greedyDecoder.decode(scores, n, labels);
+      expect(isValidPath(g.tags)).toBe(true);
+      // Viterbi maximises the path score over valid paths, so it can never be beaten by greedy's valid path.
+      expect(pathScore(r.tags, scores, labels)).toBeGreaterThanOrEqual(pathScore(g.tags, scores, labels) - 1e-4);
+    }
+  });
+
+  it('equals argmax on IO label sets and handles n = 0 and -Infinity scores', () => {
+    const io = LabelSet.fromTypes(['PER'], 'IO');
+    expect(viterbiDecoder.decode(new Float32Array([0, 1, 1, 0]), 2, io).tags).toEqual(['I-PER', 'O']);
+    expect(viterbiDecoder.decode(new Float32Array(0), 0, PER).tags).toEqual([]);
+    const r = viterbiDecoder.decode(new Float32Array([-Infinity, 0, -Infinity, -Infinity, -Infinity, 0]), 2, PER);
+    expect(r.tags).toEqual(['B-PER', 'I-PER']);
+  });
+});
+
+describe('decoder registry and checks', () => {
+  it('finds decoders by name and names the known ones for an unknown name', () => {
+    expect(getDecoder('viterbi')).toBe(viterbiDecoder);
+    expect([...decoders.keys()]).toEqual(['greedy', 'viterbi']);
+    expect(() => getDecoder('beam')).toThrow('unknown decoder "beam" (known: greedy, viterbi)');
+  });
+  it('rejects a score matrix of the wrong size', () => {
+    expect(() => viterbiDecoder.decode(new Float32Array(5), 2, PER)).toThrow('expected 2 x 3 = 6 scores, got 5');
+    expect(() => greedyDecoder.decode(new Float32Array(5), 2, PER)).toThrow('greedy decoder');
+  });
+});
