@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { defaultTokenizer, getTokenizer, whitespaceTokenizer, type Token } from '../src/index';
+
+const words = (text: string) => defaultTokenizer.tokenize(text).map((t) => t.text);
+
+function expectOffsets(text: string, tokens: Token[]): void {
+  for (const t of tokens) expect(text.slice(t.start, t.end)).toBe(t.text);
+}
+
+describe('default tokenizer', () => {
+  it('produces CoNLL-style tokens', () => {
+    expect(words("Mr. O'Neil can't pay $3.50 to the U.S. firm.")).toEqual(
+      ['Mr.', "O'Neil", 'ca', "n't", 'pay', '$', '3.50', 'to', 'the', 'U.S.', 'firm', '.'],
+    );
+    expect(words('the New York-based bank, (Reuters) said: "no!"')).toEqual(
+      ['the', 'New', 'York-based', 'bank', ',', '(', 'Reuters', ')', 'said', ':', '"', 'no', '!', '"'],
+    );
+    expect(words('Sales rose 10% to 3,000.5 tonnes -- record')).toEqual(
+      ['Sales', 'rose', '10', '%', 'to', '3,000.5', 'tonnes', '--', 'record'],
+    );
+  });
+
+  it('keeps e-mails, URLs, hashtags, mentions and emoji whole', () => {
+    expect(words('mail bob.smith@example.co.uk or see https://x.org/a?b=1. #NLProc @jane_doe 👍🏽👨‍👩‍👧🇺🇸!')).toEqual(
+      ['mail', 'bob.smith@example.co.uk', 'or', 'see', 'https://x.org/a?b=1', '.', '#NLProc', '@jane_doe', '👍🏽', '👨‍👩‍👧', '🇺🇸', '!'],
+    );
+  });
+
+  it('keeps non-ASCII words whole (natural is ASCII-only underneath)', () => {
+    expect(words("Müller's café in Zürich, 東京 e\u0301t 𝒳y")).toEqual(["Müller", "'s", 'café', 'in', 'Zürich', ',', '東京', 'e\u0301t', '𝒳y']);
+  });
+
+  it('gives exact offsets, also around CRLF and tabs', () => {
+    const text = 'Paris\r\n\tis in  France.';
+    const tokens = defaultTokenizer.tokenize(text);
+    expect(tokens.map((t) => [t.start, t.end])).toEqual([[0, 5], [8, 10], [11, 13], [15, 21], [21, 22]]);
+    expectOffsets(text, tokens);
+  });
+
+  it('returns nothing for empty or blank text', () => {
+    expect(defaultTokenizer.tokenize('')).toEqual([]);
+    expect(defaultTokenizer.tokenize(' \r\n\t ')).toEqual([]);
+  });
+});
+
+describe('whitespace tokenizer and registry', () => {
+  it('splits on whitespace only, with offsets', () => {
+    const text = ' U.S. -DOCSTART-  x,y\n';
+    expect(whitespaceTokenizer.tokenize(text)).toEqual([
+      { text: 'U.S.', start: 1, end: 5 },
+      { text: '-DOCSTART-', start: 6, end: 16 },
+      { text: 'x,y', start: 18, end: 21 },
+    ]);
+  });
+
+  it('finds tokenizers by name and names the known ones on a miss', () => {
+    expect(getTokenizer('default')).toBe(defaultTokenizer);
+    expect(getTokenizer('whitespace')).toBe(whitespaceTokenizer);
+    expect(() => getTokenizer('nope')).toThrow(/unknown tokenizer "nope".*default, whitespace/);
+  });
+});
