@@ -1,0 +1,163 @@
+/**
+ * The scoring network of the window model: hidden layers a = g(W x + b) (with inverted dropout) and a linear
+ * output layer s = Uᵀ a + c, one score per class. Forward returns the scores and a backprop closure that
+ * accumulates parameter gradients and returns dL/dx (needed for the sparse embedding update).
+ *
+ * Written with tfjs ops directly so a whole step is a handful of kernels (matMuls go to the native BLAS
+ * kernels when the backend has them) and gradients come from closed forms, not tape autodiff.
+ */
+import { tf, type Rng } from '@window-ner/tensor';
+import type { DenseParam } from '@window-ner/nn/core/types';
+
+export interface MlpConfig {
+  inputDim: number;
+  hidden: number[];
+  outputDim: number;
+  activation: string;
+  /** Drop probability of inverted dropout after each hidden layer. */
+  dropout: number;
+}
+
+interface DenseLayer {
+  W: DenseParam;
+  b: DenseParam;
+}
+
+export const ACTIVATIONS = ['tanh', 'sigmoid', 'relu', 'leakyRelu', 'hardTanh'] as const;
+
+function activate(name: string, z: tf.Tensor2D): tf.Tensor2D {
+  switch (name) {
+    case 'tanh':
+      return tf.tanh(z);
+    case 'sigmoid':
+      return tf.sigmoid(z);
+    case 'relu':
+      return tf.relu(z);
+    case 'leakyRelu':
+      return tf.leakyRelu(z, 0.01);
+    case 'hardTanh':
+      return tf.clipByValue(z, -1, 1);
+    default:
+      throw new Error(`unknown activation "${name}"; known: ${ACTIVATIONS.join(', ')}`);
+  }
+}
+
+/** g'(z) expressed through the output a = g(z), so the forward pass need not keep z. */
+function activationGrad(name: string, a: tf.Tensor2D, da: tf.Tensor2D): tf.Tensor2D {
+  switch (name) {
+    case 'tanh':
+      return tf.mul(da, tf.sub(1, tf.square(a)));
+    case 'sigmoid':
+      return tf.mul(da, tf.mul(a, tf.sub(1, a)));
+    case 'relu':
+      return tf.mul(da, tf.step(a));
+    case 'leakyRelu':
+      return tf.mul(da, tf.where(tf.greater(a, 0), tf.onesLike(a), tf.fill(a.shape, 0.01)));
+    case 'hardTanh':
+      return tf.mul(da, tf.cast(tf.less(tf.abs(a), 1), 'float32'));
+    default:
+      throw new Error(`unknown activation "${name}"`);
+  }
+}
+
+function param(name: string, value: tf.Tensor, regularize: boolean): DenseParam {
+  return { kind: 'dense', name, value: tf.variable(value, true, name), grad: null, regularize, trainable: true };
+}
+
+function addGrad(p: DenseParam, g: tf.Tensor): void {
+  if (p.grad) {
+    const sum = tf.keep(tf.add(p.grad, g));
+    p.grad.dispose();
+    p.grad = sum;
+  } else {
+    p.grad = tf.keep(g);
+  }
+}
+
+export interface MlpForward {
+  scores: tf.Tensor2D;
+  /** Activations of each hidden layer. */
+  hidden: tf.Tensor2D[];
+  /** Every tensor backward() reads: return these from the tidy that ran forward(), dispose them after backward. */
+  saved: tf.Tensor[];
+  backward: (dS: tf.Tensor2D) => tf.Tensor2D;
+}
+
+export class Mlp {
+  readonly layers: DenseLayer[] = [];
+
+  constructor(
+    readonly config: MlpConfig,
+    rng: Rng | null,
+  ) {
+    const sizes = [config.inputDim, ...config.hidden, config.outputDim];
+    for (let i = 0; i + 1 < sizes.length; i++) {
+      const [fanIn, fanOut] = [sizes[i], sizes[i + 1]];
+      const isOut = i + 1 === sizes.length - 1;
+      const name = isOut ? 'output' : `hidden${i}`;
+      // Glorot-uniform weights (zeros when restoring: the saved values are assigned right after).
+      const limit = Math.sqrt(6 / (fanIn + fanOut));
+      const w = new Float32Array(fanIn * fanOut);
+      if (rng) for (let j = 0; j < w.length; j++) w[j] = rng.uniform(-limit, limit);
+      this.layers.push({ W: param(`${name}/W`, tf.tensor2d(w, [fanIn, fanOut]), true), b: param(`${name}/b`, tf.zeros([fanOut]), false) });
+    }
+  }
+
+  params(): DenseParam[] {
+    return this.layers.flatMap((l) => [l.W, l.b]);
+  }
+
+  /**
+   * Scores for a batch. Call inside tf.tidy; backward(dScores) accumulates gradients into the params (kept
+   * across the tidy) and returns dL/dx.
+   */
+  forward(x: tf.Tensor2D, training: boolean, rng: Rng | null): MlpForward {
+    const { activation, dropout } = this.config;
+    const inputs: tf.Tensor2D[] = [];
+    const outs: tf.Tensor2D[] = [];
+    const masks: (tf.Tensor2D | null)[] = [];
+    let h = x;
+    const last = this.layers.length - 1;
+    for (let i = 0; i < last; i++) {
+      const { W, b } = this.layers[i];
+      inputs.push(h);
+      const a = activate(activation, tf.add(tf.matMul(h, W.value as tf.Tensor2D), b.value) as tf.Tensor2D);
+      outs.push(a);
+      let mask: tf.Tensor2D | null = null;
+      if (training && dropout > 0 && rng) {
+        const keep = 1 - dropout;
+        mask = tf.div(tf.cast(tf.greaterEqual(tf.randomUniform(a.shape, 0, 1, 'float32', rng.int(2 ** 31)), dropout), 'float32'), keep) as tf.Tensor2D;
+        h = tf.mul(a, mask);
+      } else {
+        h = a;
+      }
+      masks.push(mask);
+    }
+    const out = this.layers[last];
+    inputs.push(h);
+    const scores = tf.add(tf.matMul(h, out.W.value as tf.Tensor2D), out.b.value) as tf.Tensor2D;
+    const backward = (dS: tf.Tensor2D): tf.Tensor2D => {
+      let d = dS;
+      for (let i = last; i >= 0; i--) {
+        const { W, b } = this.layers[i];
+        if (i < last) {
+          if (masks[i]) d = tf.mul(d, masks[i]!);
+          d = activationGrad(activation, outs[i], d);
+        }
+        addGrad(W, tf.matMul(inputs[i], d, true, false));
+        addGrad(b, tf.sum(d, 0));
+        d = tf.matMul(d, W.value as tf.Tensor2D, false, true);
+      }
+      return d;
+    };
+    const saved = [...inputs, ...outs, ...masks.filter((m): m is tf.Tensor2D => m !== null)];
+    return { scores, hidden: outs, saved, backward };
+  }
+
+  dispose(): void {
+    for (const p of this.params()) {
+      p.value.dispose();
+      p.grad?.dispose();
+    }
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The window model: features -> windows -> MLP scores -> head emissions -> decoder tags. Built fresh for
+ * training (model/build.ts) or from a model file (model/file.ts); both paths produce this same object.
+ */
+import { tf, type Rng } from '@window-ner/tensor';
+import type { Param } from '@window-ner/nn/core/types';
+import type { NerConfig } from '../config/config';
+import type { Feature } from '../features/types';
+import type { Head } from '../heads/types';
+import type { LabelSet } from '../labels/label-set';
+import type { Decoder } from '../decoders/types';
+import { WindowBuilder } from '../windows/builder';
+import { buildWindows, type WindowSet } from '../windows/windows';
+import { Mlp } from './mlp';
+
+/** Windows scored per forward pass at inference (bounds memory; large enough to amortise kernel overhead). */
+const INFER_BATCH = 4096;
+
+export interface DecodedSentence {
+  /** Label index per token. */
+  tags: Int32Array;
+  /** Confidence per token in [0, 1]. */
+  confidence: Float32Array;
+}
+
+export class WindowModel {
+  readonly builder: WindowBuilder;
+
+  constructor(
+    readonly config: NerConfig,
+    readonly labels: LabelSet,
+    readonly features: Feature[],
+    readonly mlp: Mlp,
+    readonly head: Head,
+    readonly decoder: Decoder,
+  ) {
+    this.builder = new WindowBuilder(features, config.model.window, config.train.batchSize * head.rowsPerWindow);
+  }
+
+  get numClasses(): number {
+    return this.labels.size;
+  }
+
+  params(): Param[] {
+    return [...this.features.flatMap((f) => f.params()), ...this.mlp.params()];
+  }
+
+  /** Windows of tokenised sentences; `gold` tags (strings) become class indices when given. */
+  windows(sentences: string[][], training: boolean, gold?: readonly (readonly string[])[]): WindowSet {
+    const labels = gold?.map((tags) => Int32Array.from(tags, (t) => this.labels.encode(t)));
+    return buildWindows(sentences, this.features, this.config.model.window, training, labels);
+  }
+
+  /** Raw class scores (n x C) of every window of `set`, inference mode. */
+  scoreAll(set: WindowSet, batch = INFER_BATCH): Float32Array {
+    const C = this.numClasses;
+    const out = new Float32Array(set.n * C);
+    const builder = new WindowBuilder(this.features, this.config.model.window, Math.min(batch, Math.max(set.n, 1)));
+    for (let start = 0; start < set.n; start += batch) {
+      const count = Math.min(batch, set.n - start);
+      const x = builder.fill(set, null, start, count);
+      const s = tf.tidy(() => this.mlp.forward(tf.tensor2d(x, [count, builder.inputDim]), false, null).scores);
+      out.set(s.dataSync() as Float32Array, start * C);
+      s.dispose();
+    }
+    return out;
+  }
+
+  /** Decode scores of a window set into label indices and confidences, one entry per sentence. */
+  decode(set: WindowSet, scores: Float32Array): DecodedSentence[] {
+    const C = this.numClasses;
+    const emissions = new Float32Array(scores.length);
+    this.head.emissions(scores, set.n, C, emissions);
+    const out: DecodedSentence[] = [];
+    for (let s = 0; s + 1 < set.sentenceStarts.length; s++) {
+      const a = set.sentenceStarts[s];
+      const n = set.sentenceStarts[s + 1] - a;
+      const e = emissions.subarray(a * C, (a + n) * C);
+      const { tags } = this.decoder.decode(e, n, this.labels);
+      const idx = Int32Array.from(tags, (t) => this.labels.index(t));
+      const confidence = new Float32Array(n);
+      this.head.confidence(e, n, C, idx, confidence);
+      out.push({ tags: idx, confidence });
+    }
+    return out;
+  }
+
+  /** Tag tokenised sentences (labels as strings). */
+  predict(sentences: string[][]): string[][] {
+    const set = this.windows(sentences, false);
+    return this.decode(set, this.scoreAll(set)).map((d) => Array.from(d.tags, (i) => this.labels.label(i)));
+  }
+
+  dispose(): void {
+    this.mlp.dispose();
+  }
+}
+
+export type { Rng };
