@@ -9,8 +9,21 @@ if (!existsSync(path.join(root, 'binding.gyp'))) {
   console.log('[tensor-blas] no binding.gyp: native kernels not built');
   process.exit(0);
 }
-const gyp = require.resolve('node-gyp/bin/node-gyp.js', { paths: [root, process.execPath] });
-const r = spawnSync(process.execPath, [gyp, 'rebuild'], { cwd: root, stdio: 'inherit' });
+const args = ['rebuild'];
+// node-gyp downloads Node's headers unless told where they are; use the ones installed beside node when present
+// (Debian/NodeSource: /usr/include/node) so the build works without access to nodejs.org.
+const localHeaders = path.join(path.dirname(process.execPath), '..', 'include', 'node', 'node_api.h');
+if (!process.env.npm_config_nodedir && existsSync(localHeaders)) {
+  args.push(`--nodedir=${path.join(path.dirname(process.execPath), '..')}`);
+}
+let gyp;
+try {
+  gyp = require.resolve('node-gyp/bin/node-gyp.js', { paths: [root, process.execPath] });
+} catch {
+  console.log('[tensor-blas] node-gyp not found: native kernels not built (window-ner will use the wasm backend)');
+  process.exit(0);
+}
+const r = spawnSync(process.execPath, [gyp, ...args], { cwd: root, stdio: 'inherit' });
 if (r.status !== 0) {
   console.log('[tensor-blas] native build failed: window-ner will use the wasm backend');
 }

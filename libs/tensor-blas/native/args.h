@@ -1,0 +1,73 @@
+// Argument readers for the addon's exported functions. Every check throws a JS TypeError/RangeError naming the
+// function and the argument, so a wrong call from TypeScript fails loudly instead of reading out of bounds.
+#pragma once
+#include <napi.h>
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+namespace tb {
+
+struct F32 {
+  float* data = nullptr;
+  size_t length = 0;
+};
+
+struct I32 {
+  const int32_t* data = nullptr;
+  size_t length = 0;
+};
+
+inline std::string Where(const char* fn, const char* name) { return std::string(fn) + ": argument '" + name + "'"; }
+
+inline double Num(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name) {
+  if (!info[i].IsNumber()) throw Napi::TypeError::New(info.Env(), Where(fn, name) + " must be a number");
+  return info[i].As<Napi::Number>().DoubleValue();
+}
+
+// A non-negative integer that fits in int32 (BLAS dimensions and leading dimensions are ints).
+inline int64_t Dim(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name) {
+  const double d = Num(info, i, fn, name);
+  if (!(d >= 0) || d != std::floor(d) || d > 2147483647.0) {
+    throw Napi::RangeError::New(info.Env(), Where(fn, name) + " must be an integer in [0, 2^31), got " + std::to_string(d));
+  }
+  return static_cast<int64_t>(d);
+}
+
+inline bool Bool(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name) {
+  if (!info[i].IsBoolean()) throw Napi::TypeError::New(info.Env(), Where(fn, name) + " must be a boolean");
+  return info[i].As<Napi::Boolean>().Value();
+}
+
+// A Float32Array; with optional=true, null/undefined gives an empty F32 (data == nullptr).
+inline F32 Floats(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name, bool optional = false) {
+  const Napi::Value v = info[i];
+  if (optional && (v.IsNull() || v.IsUndefined())) return {};
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    throw Napi::TypeError::New(info.Env(), Where(fn, name) + " must be a Float32Array");
+  }
+  Napi::Float32Array a = v.As<Napi::Float32Array>();
+  return {a.Data(), a.ElementLength()};
+}
+
+inline I32 Ints(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name) {
+  const Napi::Value v = info[i];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+    throw Napi::TypeError::New(info.Env(), Where(fn, name) + " must be an Int32Array");
+  }
+  Napi::Int32Array a = v.As<Napi::Int32Array>();
+  return {a.Data(), a.ElementLength()};
+}
+
+// Elements a row-major rows x cols matrix with leading dimension ld needs, starting at offset.
+inline int64_t Span(int64_t offset, int64_t rows, int64_t cols, int64_t ld) {
+  if (rows == 0 || cols == 0) return 0;
+  return offset + (rows - 1) * ld + cols;
+}
+
+inline void Require(const Napi::CallbackInfo& info, bool ok, const std::string& message) {
+  if (!ok) throw Napi::RangeError::New(info.Env(), message);
+}
+
+}  // namespace tb

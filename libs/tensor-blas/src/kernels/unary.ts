@@ -1,0 +1,16 @@
+/** Elementwise float32 kernels (Tanh, Sigmoid) as one native loop; other dtypes go to tfjs's kernel. */
+import { UNARY_CODES, type NativeAddon } from '../native';
+import { f32, type KernelArgs, type NativeKernelFunc } from './cpu-backend';
+
+export function makeUnary(addon: NativeAddon, op: keyof typeof UNARY_CODES, stock: NativeKernelFunc): NativeKernelFunc {
+  const code = UNARY_CODES[op];
+  return (args: KernelArgs) => {
+    const { inputs, backend } = args;
+    const x = inputs.x!;
+    const xv = f32(backend, x);
+    if (!xv) return stock(args);
+    const out = new Float32Array(xv.length);
+    addon.unary(code, xv, out);
+    return backend.makeTensorInfo(x.shape, 'float32', out);
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Loads the compiled addon (build/Release/tensor_blas.node, built by scripts/build.cjs at npm install).
+ * Loading never throws: where the build failed, `nativeAddon()` is null and `nativeLoadError()` says why,
+ * so callers (libs/tensor's backend chooser, the tests) can fall back or skip with a reason.
+ */
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** Activation codes of native/epilogue.h (same order). */
+export const ACTIVATION_CODES = { linear: 0, relu: 1, relu6: 2, elu: 3, leakyrelu: 4, prelu: 5, sigmoid: 6 } as const;
+export type FusedActivation = keyof typeof ACTIVATION_CODES;
+
+/** Unary op codes of native/elementwise.h (same order). */
+export const UNARY_CODES = { tanh: 0, sigmoid: 1, square: 2 } as const;
+
+/** Binary op codes of native/elementwise.h (same order). */
+export const BINARY_CODES = { add: 0, sub: 1, mul: 2 } as const;
+
+export interface BlasInfo {
+  /** 'OpenBLAS' or 'Accelerate'. */
+  blas: string;
+  /** Build/core string of the BLAS (OpenBLAS: version, arch, core). */
+  config: string;
+  /** Threads BLAS uses (0 when the BLAS does not say). */
+  threads: number;
+}
+
+/** The raw functions of the addon (see native/*.cc for the exact contracts; all bounds are checked natively). */
+export interface NativeAddon {
+  sgemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: Float32Array, lda: number,
+    b: Float32Array, ldb: number, beta: number, c: Float32Array, ldc: number): void;
+  sgemmBatched(transA: boolean, transB: boolean, m: number, n: number, k: number, a: Float32Array, aOffsets: Int32Array,
+    b: Float32Array, bOffsets: Int32Array, c: Float32Array): void;
+  biasActivation(c: Float32Array, cols: number, bias: Float32Array | null, activation: number, leakyAlpha: number,
+    preluWeights: Float32Array | null): void;
+  reduceSum(x: Float32Array, outer: number, reduced: number, inner: number, out: Float32Array): void;
+  unary(op: number, x: Float32Array, out: Float32Array): void;
+  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array): void;
+  info(): BlasInfo;
+  setThreads(n: number): void;
+}
+
+/** Where the addon is expected; WINDOW_NER_BLAS_ADDON overrides it (used by the fall-back test). */
+export function addonPath(): string {
+  return process.env.WINDOW_NER_BLAS_ADDON || fileURLToPath(new URL('../build/Release/tensor_blas.node', import.meta.url));
+}
+
+let loaded: { addon: NativeAddon | null; error: string | null } | null = null;
+
+function load(): { addon: NativeAddon | null; error: string | null } {
+  if (loaded) return loaded;
+  const path = addonPath();
+  try {
+    const addon = createRequire(import.meta.url)(path) as NativeAddon;
+    loaded = { addon, error: null };
+  } catch (e) {
+    const msg = (e as Error).message.split('\n')[0];
+    loaded = { addon: null, error: `native kernels not built (${path}: ${msg}); run \`npm rebuild @window-ner/tensor-blas\` after installing libopenblas-dev and pkg-config` };
+  }
+  return loaded;
+}
+
+/** The addon, or null when it did not build / load here. */
+export function nativeAddon(): NativeAddon | null {
+  return load().addon;
+}
+
+/** Why the addon is unavailable, or null when it loaded. */
+export function nativeLoadError(): string | null {
+  return load().error;
+}
+
+/** The addon, or a clear error saying why it is unavailable. */
+export function requireAddon(): NativeAddon {
+  const { addon, error } = load();
+  if (!addon) throw new Error(`@window-ner/tensor-blas: ${error}`);
+  return addon;
+}
+
+/** Which BLAS and how many threads, or null when the addon is unavailable. */
+export function blasInfo(): BlasInfo | null {
+  return nativeAddon()?.info() ?? null;
+}

@@ -1,0 +1,67 @@
+/**
+ * Swap tfjs cpu-backend kernels for native ones (and back). Only forward kernels change: autodiff, the
+ * gradient definitions and every other op stay tfjs's, so a gradient of a matMul runs two native matMuls.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { requireAddon, type NativeAddon } from './native';
+import type { NativeKernelFunc } from './kernels/cpu-backend';
+import { makeBatchMatMul } from './kernels/batch-matmul';
+import { makeFusedMatMul } from './kernels/fused-matmul';
+import { makeSum } from './kernels/sum';
+import { makeUnary } from './kernels/unary';
+import { makeBinary } from './kernels/binary';
+
+type Factory = (addon: NativeAddon, stock: NativeKernelFunc) => NativeKernelFunc;
+
+/** Kernel name → native implementation; the stock kernel is passed in for dtypes/shapes we do not handle. */
+const NATIVE_KERNELS: Record<string, Factory> = {
+  BatchMatMul: makeBatchMatMul,
+  _FusedMatMul: makeFusedMatMul,
+  Sum: makeSum,
+  Tanh: (addon, stock) => makeUnary(addon, 'tanh', stock),
+  Sigmoid: (addon, stock) => makeUnary(addon, 'sigmoid', stock),
+  Square: (addon, stock) => makeUnary(addon, 'square', stock),
+  Add: (addon, stock) => makeBinary(addon, 'add', stock),
+  Sub: (addon, stock) => makeBinary(addon, 'sub', stock),
+  Multiply: (addon, stock) => makeBinary(addon, 'mul', stock),
+};
+
+/** The stock configs we replaced, to restore them. Non-empty exactly while native kernels are registered. */
+const stockConfigs = new Map<string, tf.KernelConfig>();
+
+/** Names of the kernels registerKernels() replaces. */
+export const nativeKernelNames = (): string[] => Object.keys(NATIVE_KERNELS);
+
+/**
+ * Register the native kernels for backendName 'cpu' (idempotent). Throws, saying why, when the addon did not build.
+ * `only` limits the set (e.g. ['BatchMatMul', '_FusedMatMul']), for profiling and tests.
+ */
+export function registerKernels(opts: { only?: string[] } = {}): string[] {
+  const addon = requireAddon();
+  const names = opts.only ?? nativeKernelNames();
+  for (const name of names) {
+    const factory = NATIVE_KERNELS[name];
+    if (!factory) throw new Error(`registerKernels: no native kernel "${name}"; known: ${nativeKernelNames().join(', ')}`);
+    if (stockConfigs.has(name)) continue;
+    const stock = tf.getKernel(name, 'cpu');
+    if (!stock) throw new Error(`registerKernels: tfjs has no cpu kernel "${name}" to replace (is @tensorflow/tfjs loaded?)`);
+    tf.unregisterKernel(name, 'cpu');
+    tf.registerKernel({ ...stock, kernelFunc: factory(addon, stock.kernelFunc as unknown as NativeKernelFunc) as unknown as tf.KernelFunc });
+    stockConfigs.set(name, stock);
+  }
+  return [...stockConfigs.keys()];
+}
+
+/** Put tfjs's own cpu kernels back (idempotent). */
+export function unregisterKernels(): void {
+  for (const [name, stock] of stockConfigs) {
+    tf.unregisterKernel(name, 'cpu');
+    tf.registerKernel(stock);
+  }
+  stockConfigs.clear();
+}
+
+/** Names of the kernels currently replaced by native ones. */
+export function registeredKernels(): string[] {
+  return [...stockConfigs.keys()];
+}
