@@ -1,61 +1,28 @@
 /**
  * Backend plugins, tried in order at start-up: tfjs-node (if it loads) → native BLAS kernels on the cpu
- * backend (if built) → wasm → cpu. Override with WINDOW_NER_BACKEND=<name> or initBackend({ backend }).
- * The chosen backend is logged once and queryable with backendInfo().
+ * backend (if built) → wasm → cpu. Override with WINDOW_NER_BACKEND=<name> or initBackend({ backend });
+ * WINDOW_NER_NATIVE=0 skips 'native'. The chosen backend is logged once (one line, naming what was skipped
+ * and why) and queryable with backendInfo().
  */
 import * as tf from '@tensorflow/tfjs';
-import { createRequire } from 'node:module';
 import { Registry } from './registry';
+import { nativePlugin } from './backends/native';
+import { cpuPlugin, isNotInstalled, tfjsNodePlugin, wasmPlugin } from './backends/stock';
+import type { BackendPlugin, BlasSummary } from './backends/types';
 
-const require = createRequire(import.meta.url);
-
-export interface BackendPlugin {
-  /** Name used in config, env var and logs. */
-  name: string;
-  /** Lower is tried first. */
-  priority: number;
-  /** Make the backend active; return false (or throw) when it cannot load here. */
-  load(): Promise<boolean>;
-  /** Human-readable detail for logs (e.g. which BLAS). */
-  detail?(): string;
-}
+export type { BackendPlugin, BlasSummary } from './backends/types';
 
 export interface BackendInfo {
   name: string;
   tfBackend: string;
   detail: string;
+  /** The BLAS under the backend (native: OpenBLAS/Accelerate with its thread count), else null. */
+  blas: BlasSummary | null;
   tried: { name: string; ok: boolean; error?: string }[];
 }
 
 export const backends = new Registry<BackendPlugin>('backend');
-
-backends.register('tfjs-node', {
-  name: 'tfjs-node',
-  priority: 0,
-  async load() {
-    require('@tensorflow/tfjs-node');
-    return tf.setBackend('tensorflow');
-  },
-});
-
-backends.register('wasm', {
-  name: 'wasm',
-  priority: 20,
-  async load() {
-    const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
-    const dir = require.resolve('@tensorflow/tfjs-backend-wasm/package.json').replace(/package\.json$/, 'dist/');
-    wasm.setWasmPaths(dir);
-    return tf.setBackend('wasm');
-  },
-});
-
-backends.register('cpu', {
-  name: 'cpu',
-  priority: 30,
-  async load() {
-    return tf.setBackend('cpu');
-  },
-});
+for (const p of [tfjsNodePlugin, nativePlugin, wasmPlugin, cpuPlugin]) backends.register(p.name, p);
 
 let info: BackendInfo | null = null;
 let pending: Promise<BackendInfo> | null = null;
@@ -69,7 +36,7 @@ export interface InitBackendOptions {
 
 /** Choose and activate a backend once; later calls return the same answer unless a different one is asked for. */
 export function initBackend(opts: InitBackendOptions = {}): Promise<BackendInfo> {
-  const wanted = opts.backend ?? process.env.WINDOW_NER_BACKEND ?? undefined;
+  const wanted = opts.backend ?? (process.env.WINDOW_NER_BACKEND || undefined);
   if (info && (!wanted || wanted === info.name)) return Promise.resolve(info);
   if (pending && !wanted) return pending;
   pending = choose(wanted, opts.log === undefined ? (l) => console.error(l) : opts.log);
@@ -84,8 +51,9 @@ async function choose(wanted: string | undefined, log: ((line: string) => void) 
       const ok = await plugin.load();
       if (ok) {
         await tf.ready();
-        info = { name: plugin.name, tfBackend: tf.getBackend(), detail: plugin.detail?.() ?? '', tried: [...tried, { name: plugin.name, ok: true }] };
-        log?.(`[window-ner] tensor backend: ${info.name}${info.detail ? ` (${info.detail})` : ''}`);
+        tried.push({ name: plugin.name, ok: true });
+        info = { name: plugin.name, tfBackend: tf.getBackend(), detail: plugin.detail?.() ?? '', blas: plugin.blas?.() ?? null, tried };
+        log?.(logLine(info));
         return info;
       }
       tried.push({ name: plugin.name, ok: false, error: 'load() returned false' });
@@ -93,7 +61,15 @@ async function choose(wanted: string | undefined, log: ((line: string) => void) 
       tried.push({ name: plugin.name, ok: false, error: (e as Error).message.split('\n')[0] });
     }
   }
-  throw new Error(`no tensor backend could load: ${tried.map((t) => `${t.name}: ${t.error}`).join('; ')}`);
+  const how = wanted ? `requested backend "${wanted}" could not load` : 'no tensor backend could load';
+  throw new Error(`${how}: ${tried.map((t) => `${t.name}: ${t.error}`).join('; ')}`);
+}
+
+/** "[window-ner] tensor backend: wasm (SIMD, 1 thread); skipped native: <why>" — skipped optional absentees stay silent. */
+function logLine(i: BackendInfo): string {
+  const skipped = i.tried.filter((t) => !t.ok && !isNotInstalled(t.name, t.error ?? ''));
+  const why = skipped.map((t) => `${t.name}: ${t.error}`).join('; ');
+  return `[window-ner] tensor backend: ${i.name}${i.detail ? ` (${i.detail})` : ''}${why ? `; skipped ${why}` : ''}`;
 }
 
 /** The active backend, or null before initBackend() resolved. */

@@ -3,4 +3,4 @@ export { Rng } from './rng';
 export { Registry } from './registry';
 export { float32ToBytes, bytesToFloat32, tensorToBytes, bytesToTensor } from './bytes';
 export { backends, initBackend, backendInfo } from './backend';
-export type { BackendPlugin, BackendInfo, InitBackendOptions } from './backend';
+export type { BackendPlugin, BackendInfo, BlasSummary, InitBackendOptions } from './backend';
