@@ -25,7 +25,7 @@ interface DenseLayer {
 
 export const ACTIVATIONS = ['tanh', 'sigmoid', 'relu', 'leakyRelu', 'hardTanh'] as const;
 
-function activate(name: string, z: tf.Tensor2D): tf.Tensor2D {
+export function activate(name: string, z: tf.Tensor2D): tf.Tensor2D {
   switch (name) {
     case 'tanh':
       return tf.tanh(z);

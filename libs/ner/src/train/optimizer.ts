@@ -1,7 +1,9 @@
 /**
- * Parameter updates for the window model: dense params (tf.Variables) and row-sparse embedding tables (only the
- * rows in the batch: lazy moments, so a step never costs time proportional to the table), with L2 on weights
- * only and clipping by global norm across both kinds.
+ * Parameter updates for the window model, done in place on Float32Arrays: dense params keep a host master copy
+ * that is updated in one JS loop and uploaded once per step (one tensor per param instead of ~10 temporaries
+ * for an Adam step in tfjs ops — that churn dominated the step on the cpu backend), and row-sparse embedding
+ * tables update only the rows in the batch (lazy moments), so no step costs time proportional to the table.
+ * L2 applies to weights only (params with regularize=true); clipping is by the global norm over both kinds.
  */
 import { tf } from '@window-ner/tensor';
 import type { DenseParam, SparseParam, Param } from '@window-ner/nn/core/types';
@@ -12,37 +14,33 @@ export interface StepOptions {
   clipNorm: number;
 }
 
+/**
+ * One update rule applied element-wise to rows of values: value[base + j] -= f(grad[gbase + j], state...).
+ * `scale` multiplies the raw gradient first (clipping), `l2` adds l2 * value.
+ */
+type Update = (value: Float32Array, base: number, grad: Float32Array, gbase: number, len: number, state: Float32Array[], t: number, scale: number, l2: number) => void;
+
 interface Rule {
-  /** Dense update, inside a tidy; returns the new value. `state` tensors are kept by the caller. */
-  dense(w: tf.Tensor, g: tf.Tensor, state: tf.Tensor[], t: number): { w: tf.Tensor; state: tf.Tensor[] };
-  /** Sparse update of rows (in place on Float32Arrays). */
-  sparse(table: Float32Array, rows: Int32Array, grad: Float32Array, dim: number, state: Float32Array[], t: number, rowStep: Int32Array | null): void;
   stateCount: number;
+  update: Update;
 }
 
+const num = (spec: OptimizerSpec, key: string, fallback: number) => (typeof spec[key] === 'number' ? (spec[key] as number) : fallback);
+
 function adam(spec: OptimizerSpec, live: { lr: number }): Rule {
-  const b1 = (spec.beta1 as number) ?? 0.9;
-  const b2 = (spec.beta2 as number) ?? 0.999;
-  const eps = (spec.epsilon as number) ?? 1e-8;
+  const b1 = num(spec, 'beta1', 0.9);
+  const b2 = num(spec, 'beta2', 0.999);
+  const eps = num(spec, 'epsilon', 1e-8);
   return {
     stateCount: 2,
-    dense(w, g, [m, v], t) {
-      const m2 = tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1));
-      const v2 = tf.add(tf.mul(v, b2), tf.mul(tf.square(g), 1 - b2));
+    update(w, base, g, gb, len, [m, v], t, scale, l2) {
       const a = (live.lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
-      return { w: tf.sub(w, tf.mul(tf.div(m2, tf.add(tf.sqrt(v2), eps)), a)), state: [m2, v2] };
-    },
-    sparse(table, rows, grad, dim, [m, v], t) {
-      const a = (live.lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
-      for (let r = 0; r < rows.length; r++) {
-        const base = rows[r] * dim;
-        const gb = r * dim;
-        for (let j = 0; j < dim; j++) {
-          const g = grad[gb + j];
-          const mj = (m[base + j] = b1 * m[base + j] + (1 - b1) * g);
-          const vj = (v[base + j] = b2 * v[base + j] + (1 - b2) * g * g);
-          table[base + j] -= (a * mj) / (Math.sqrt(vj) + eps);
-        }
+      for (let j = 0; j < len; j++) {
+        const i = base + j;
+        const gj = g[gb + j] * scale + l2 * w[i];
+        const mj = (m[i] = b1 * m[i] + (1 - b1) * gj);
+        const vj = (v[i] = b2 * v[i] + (1 - b2) * gj * gj);
+        w[i] -= (a * mj) / (Math.sqrt(vj) + eps);
       }
     },
   };
@@ -51,107 +49,76 @@ function adam(spec: OptimizerSpec, live: { lr: number }): Rule {
 function sgd(_spec: OptimizerSpec, live: { lr: number }): Rule {
   return {
     stateCount: 0,
-    dense: (w, g) => ({ w: tf.sub(w, tf.mul(g, live.lr)), state: [] }),
-    sparse(table, rows, grad, dim) {
-      for (let r = 0; r < rows.length; r++) {
-        const base = rows[r] * dim;
-        for (let j = 0; j < dim; j++) table[base + j] -= live.lr * grad[r * dim + j];
+    update(w, base, g, gb, len, _s, _t, scale, l2) {
+      const lr = live.lr;
+      for (let j = 0; j < len; j++) w[base + j] -= lr * (g[gb + j] * scale + l2 * w[base + j]);
+    },
+  };
+}
+
+function momentum(spec: OptimizerSpec, live: { lr: number }): Rule {
+  const mu = num(spec, 'momentum', 0.9);
+  return {
+    stateCount: 1,
+    update(w, base, g, gb, len, [vel], _t, scale, l2) {
+      const lr = live.lr;
+      for (let j = 0; j < len; j++) {
+        const i = base + j;
+        vel[i] = mu * vel[i] + g[gb + j] * scale + l2 * w[i];
+        w[i] -= lr * vel[i];
       }
     },
   };
 }
 
 function adagrad(spec: OptimizerSpec, live: { lr: number }): Rule {
-  const eps = (spec.epsilon as number) ?? 1e-8;
+  const eps = num(spec, 'epsilon', 1e-8);
   return {
     stateCount: 1,
-    dense(w, g, [acc]) {
-      const a2 = tf.add(acc, tf.square(g));
-      return { w: tf.sub(w, tf.mul(tf.div(g, tf.add(tf.sqrt(a2), eps)), live.lr)), state: [a2] };
-    },
-    sparse(table, rows, grad, dim, [acc]) {
-      for (let r = 0; r < rows.length; r++) {
-        const base = rows[r] * dim;
-        for (let j = 0; j < dim; j++) {
-          const g = grad[r * dim + j];
-          acc[base + j] += g * g;
-          table[base + j] -= (live.lr * g) / (Math.sqrt(acc[base + j]) + eps);
-        }
+    update(w, base, g, gb, len, [acc], _t, scale, l2) {
+      const lr = live.lr;
+      for (let j = 0; j < len; j++) {
+        const i = base + j;
+        const gj = g[gb + j] * scale + l2 * w[i];
+        acc[i] += gj * gj;
+        w[i] -= (lr * gj) / (Math.sqrt(acc[i]) + eps);
       }
     },
   };
 }
 
-const RULES: Record<string, (spec: OptimizerSpec, live: { lr: number }) => Rule> = { adam, sgd, adagrad };
+function rmsprop(spec: OptimizerSpec, live: { lr: number }): Rule {
+  const rho = num(spec, 'rho', 0.9);
+  const eps = num(spec, 'epsilon', 1e-7);
+  return {
+    stateCount: 1,
+    update(w, base, g, gb, len, [ms], _t, scale, l2) {
+      const lr = live.lr;
+      for (let j = 0; j < len; j++) {
+        const i = base + j;
+        const gj = g[gb + j] * scale + l2 * w[i];
+        ms[i] = rho * ms[i] + (1 - rho) * gj * gj;
+        w[i] -= (lr * gj) / (Math.sqrt(ms[i]) + eps);
+      }
+    },
+  };
+}
+
+export const OPTIMIZER_RULES: Record<string, (spec: OptimizerSpec, live: { lr: number }) => Rule> = { adam, sgd, momentum, adagrad, rmsprop };
 
 export class WindowOptimizer {
   private readonly rule: Rule;
-  private readonly denseState = new Map<DenseParam, tf.Tensor[]>();
-  private readonly sparseState = new Map<SparseParam, Float32Array[]>();
+  private readonly master = new Map<DenseParam, Float32Array>();
+  private readonly state = new Map<Param, Float32Array[]>();
   private t = 0;
   /** The learning rate in use (decay schedules change it between epochs). */
   private readonly live: { lr: number };
 
   constructor(readonly spec: OptimizerSpec) {
-    const make = RULES[spec.type];
-    if (!make) throw new Error(`config: unknown optimizer "${spec.type}"; known: ${Object.keys(RULES).join(', ')}`);
+    const make = OPTIMIZER_RULES[spec.type];
+    if (!make) throw new Error(`config: unknown optimizer "${spec.type}"; known: ${Object.keys(OPTIMIZER_RULES).join(', ')}`);
     this.live = { lr: spec.lr };
     this.rule = make(spec, this.live);
-  }
-
-  /** Apply and clear every gradient. Returns the global gradient norm before clipping. */
-  step(params: Param[], opts: StepOptions): number {
-    this.t++;
-    const dense = params.filter((p): p is DenseParam => p.kind === 'dense' && p.trainable && p.grad !== null);
-    const sparse = params.filter((p): p is SparseParam => p.kind === 'sparse' && p.trainable && p.grad !== null);
-    // L2 on weights only (biases and embeddings have regularize=false), then the global norm.
-    const l2 = opts.l2;
-    const grads = dense.map((p) => (l2 > 0 && p.regularize ? tf.tidy(() => tf.add(p.grad!, tf.mul(p.value, l2))) : p.grad!));
-    let scale = 1;
-    let norm = 0;
-    if (opts.clipNorm > 0) {
-      let sq = 0;
-      if (grads.length) {
-        const s = tf.tidy(() => tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
-        sq += (s.dataSync() as Float32Array)[0];
-        s.dispose();
-      }
-      for (const p of sparse) for (let i = 0; i < p.grad!.length; i++) sq += p.grad![i] * p.grad![i];
-      norm = Math.sqrt(sq);
-      if (norm > opts.clipNorm) scale = opts.clipNorm / norm;
-    }
-    dense.forEach((p, i) => {
-      let state = this.denseState.get(p);
-      if (!state) {
-        state = Array.from({ length: this.rule.stateCount }, () => tf.zerosLike(p.value));
-        this.denseState.set(p, state);
-      }
-      const next = tf.tidy(() => {
-        const g = scale !== 1 ? tf.mul(grads[i], scale) : grads[i];
-        const r = this.rule.dense(p.value, g, state!, this.t);
-        return [r.w, ...r.state];
-      });
-      p.value.assign(next[0]);
-      next[0].dispose();
-      state.forEach((s) => s.dispose());
-      this.denseState.set(p, next.slice(1));
-      if (grads[i] !== p.grad) grads[i].dispose();
-      p.grad!.dispose();
-      p.grad = null;
-    });
-    for (const p of sparse) {
-      let state = this.sparseState.get(p);
-      if (!state) {
-        state = Array.from({ length: this.rule.stateCount }, () => new Float32Array(p.table.length));
-        this.sparseState.set(p, state);
-      }
-      const g = p.grad!;
-      if (scale !== 1) for (let i = 0; i < g.length; i++) g[i] *= scale;
-      this.rule.sparse(p.table, p.gradRows!, g, p.dim, state, this.t, null);
-      p.grad = null;
-      p.gradRows = null;
-    }
-    return norm;
   }
 
   get lr(): number {
@@ -162,9 +129,62 @@ export class WindowOptimizer {
     this.live.lr = value;
   }
 
+  private stateOf(p: Param, size: number): Float32Array[] {
+    let s = this.state.get(p);
+    if (!s) this.state.set(p, (s = Array.from({ length: this.rule.stateCount }, () => new Float32Array(size))));
+    return s;
+  }
+
+  /** Apply and clear every gradient. Returns the global gradient norm before clipping (0 when clipping is off). */
+  step(params: Param[], opts: StepOptions): number {
+    this.t++;
+    const dense: { p: DenseParam; g: Float32Array }[] = [];
+    const sparse: SparseParam[] = [];
+    for (const p of params) {
+      if (!p.trainable || p.grad === null) continue;
+      if (p.kind === 'dense') dense.push({ p, g: p.grad.dataSync() as Float32Array });
+      else sparse.push(p);
+    }
+    let scale = 1;
+    let norm = 0;
+    if (opts.clipNorm > 0) {
+      let sq = 0;
+      for (const { g } of dense) for (let i = 0; i < g.length; i++) sq += g[i] * g[i];
+      for (const p of sparse) for (let i = 0; i < p.grad!.length; i++) sq += p.grad![i] * p.grad![i];
+      norm = Math.sqrt(sq);
+      if (norm > opts.clipNorm) scale = opts.clipNorm / norm;
+    }
+    for (const { p, g } of dense) {
+      let w = this.master.get(p);
+      if (!w) this.master.set(p, (w = (p.value.dataSync() as Float32Array).slice()));
+      this.rule.update(w, 0, g, 0, w.length, this.stateOf(p, w.length), this.t, scale, p.regularize ? opts.l2 : 0);
+      // Upload a copy: some backends alias the array passed to tf.tensor, and `w` keeps changing.
+      const next = tf.tensor(w.slice(), p.value.shape);
+      p.value.assign(next);
+      next.dispose();
+      p.grad!.dispose();
+      p.grad = null;
+    }
+    for (const p of sparse) {
+      const state = this.stateOf(p, p.table.length);
+      const rows = p.gradRows!;
+      const g = p.grad!;
+      const d = p.dim;
+      const l2 = p.regularize ? opts.l2 : 0;
+      for (let r = 0; r < rows.length; r++) this.rule.update(p.table, rows[r] * d, g, r * d, d, state, this.t, scale, l2);
+      p.grad = null;
+      p.gradRows = null;
+    }
+    return norm;
+  }
+
+  /** Forget host copies (call after parameter values were changed from outside, e.g. a restore). */
+  resync(): void {
+    this.master.clear();
+  }
+
   dispose(): void {
-    for (const s of this.denseState.values()) s.forEach((t) => t.dispose());
-    this.denseState.clear();
-    this.sparseState.clear();
+    this.master.clear();
+    this.state.clear();
   }
 }

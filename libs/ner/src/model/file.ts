@@ -1,0 +1,136 @@
+/**
+ * The model file: one SQLite database holding everything needed to rebuild the pipeline — the merged config,
+ * the label set, each feature's state (vocabulary as JSON, tables as float32 BLOBs), the MLP weights, the head's
+ * state (e.g. calibrated thresholds), metrics and provenance. Written to a temp file beside the target and
+ * renamed, so a crash or an error never leaves a half-written model at the target path.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { tf, bytesToFloat32, float32ToBytes } from '@window-ner/tensor';
+import { resolveConfig, type NerConfig } from '../config/config';
+import type { Feature, FeatureState } from '../features/types';
+import { LabelSet } from '../labels/label-set';
+import type { VectorSource } from '../vectors/source';
+import { decoderPlugins, featurePlugins, headPlugins, loadPluginModules } from '../plugins/registry';
+import { wireHead } from './build';
+import { Mlp } from './mlp';
+import { WindowModel } from './window-model';
+
+export const MODEL_FORMAT = 'window-ner-model';
+export const MODEL_FORMAT_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE tensors (name TEXT PRIMARY KEY, shape TEXT NOT NULL, data BLOB NOT NULL);
+`;
+
+export interface SaveExtras {
+  metrics?: Record<string, unknown>;
+  provenance?: Record<string, unknown>;
+}
+
+/** Write the model atomically (temp file + rename). */
+export function saveModel(model: WindowModel, path: string, extras: SaveExtras = {}): void {
+  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}`);
+  try {
+    const db = new Database(tmp);
+    try {
+      db.pragma('journal_mode = OFF');
+      db.exec(SCHEMA);
+      const putMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+      const putTensor = db.prepare('INSERT INTO tensors (name, shape, data) VALUES (?, ?, ?)');
+      db.transaction(() => {
+        putMeta.run('format', JSON.stringify({ name: MODEL_FORMAT, version: MODEL_FORMAT_VERSION }));
+        putMeta.run('config', JSON.stringify(model.config));
+        putMeta.run('labels', JSON.stringify(model.labels.toJSON()));
+        putMeta.run('head', JSON.stringify(model.head.getState()));
+        putMeta.run('metrics', JSON.stringify(extras.metrics ?? {}));
+        putMeta.run('provenance', JSON.stringify(extras.provenance ?? {}));
+        model.features.forEach((f, i) => {
+          const state = f.getState();
+          putMeta.run(`feature/${i}`, JSON.stringify({ type: f.type, json: state.json, tables: Object.keys(state.tables) }));
+          for (const [name, t] of Object.entries(state.tables)) putTensor.run(`feature/${i}/${name}`, JSON.stringify(t.shape), float32ToBytes(t.data));
+        });
+        for (const p of model.mlp.params()) {
+          putTensor.run(`mlp/${p.name}`, JSON.stringify(p.value.shape), float32ToBytes(p.value.dataSync() as Float32Array));
+        }
+      })();
+    } finally {
+      db.close();
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    if (existsSync(tmp)) unlinkSync(tmp);
+    throw e;
+  }
+}
+
+export interface LoadedModel {
+  model: WindowModel;
+  metrics: Record<string, unknown>;
+  provenance: Record<string, unknown>;
+  /** sha256 of the file bytes (first 16 hex chars): the model's version. */
+  version: string;
+}
+
+/** Rebuild a model from its file. `vectors` resolves words outside the trained vocabulary (optional). */
+export async function loadModel(path: string, vectors: VectorSource | null): Promise<LoadedModel> {
+  if (!existsSync(path)) throw new Error(`model file not found: ${path}`);
+  const version = createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 16);
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+  } catch (e) {
+    throw new Error(`${path}: not a readable model file (${(e as Error).message})`);
+  }
+  try {
+    const meta = new Map<string, string>();
+    try {
+      for (const r of db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]) meta.set(r.key, r.value);
+    } catch (e) {
+      throw new Error(`${path}: not a window-ner model file (${(e as Error).message})`);
+    }
+    const need = (key: string) => {
+      const v = meta.get(key);
+      if (v === undefined) throw new Error(`${path}: model file has no "${key}" entry`);
+      return JSON.parse(v);
+    };
+    const format = need('format');
+    if (format.name !== MODEL_FORMAT || format.version > MODEL_FORMAT_VERSION) {
+      throw new Error(`${path}: unsupported model format ${JSON.stringify(format)} (this build reads ${MODEL_FORMAT} v${MODEL_FORMAT_VERSION})`);
+    }
+    const config: NerConfig = resolveConfig(need('config'));
+    await loadPluginModules(config.model.plugins, dirname(path));
+    const labels = LabelSet.fromJSON(need('labels'));
+    const tensor = (name: string) => {
+      const row = db.prepare('SELECT shape, data FROM tensors WHERE name = ?').get(name) as { shape: string; data: Buffer } | undefined;
+      if (!row) throw new Error(`${path}: model file has no tensor "${name}"`);
+      const shape = JSON.parse(row.shape) as number[];
+      return { shape, data: bytesToFloat32(row.data, shape.reduce((a, b) => a * b, 1)) };
+    };
+    const features: Feature[] = config.model.features.map((spec, i) => {
+      const saved = need(`feature/${i}`) as { type: string; json: Record<string, unknown>; tables: string[] };
+      if (saved.type !== spec.type) throw new Error(`${path}: feature ${i} is "${saved.type}" but the config says "${spec.type}"`);
+      const state: FeatureState = { json: saved.json, tables: Object.fromEntries(saved.tables.map((t) => [t, tensor(`feature/${i}/${t}`)])) };
+      return featurePlugins.get(spec.type).restore(spec, state, vectors);
+    });
+    const inputDim = features.reduce((a, f) => a + f.dim, 0) * (2 * config.model.window + 1);
+    const m = config.model;
+    const mlp = new Mlp({ inputDim, hidden: m.hidden, outputDim: labels.size, activation: m.activation, dropout: m.dropout }, null);
+    for (const p of mlp.params()) {
+      const t = tensor(`mlp/${p.name}`);
+      if (t.shape.join('x') !== p.value.shape.join('x')) throw new Error(`${path}: tensor mlp/${p.name} has shape ${t.shape} but the config needs ${p.value.shape}`);
+      const v = tf.tensor(t.data, t.shape);
+      p.value.assign(v);
+      v.dispose();
+    }
+    const head = headPlugins.get(m.head.type).create(m.head, labels.size, need('head'));
+    wireHead(head, features, labels);
+    const model = new WindowModel(config, labels, features, mlp, head, decoderPlugins.get(m.decoder));
+    return { model, metrics: need('metrics'), provenance: need('provenance'), version };
+  } finally {
+    db.close();
+  }
+}

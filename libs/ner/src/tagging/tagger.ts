@@ -1,0 +1,96 @@
+/**
+ * Tagger: raw texts in, entities with character offsets out. Tokenises with the model's tokenizer plugin,
+ * splits sentences, scores all windows of a batch at once (the fast path when enabled), decodes each sentence
+ * and maps token spans back to character offsets.
+ */
+import type { Entity, LoadTaggerOptions, ModelInfo, Tagger } from '../api';
+import { splitSentences, type Token } from '@window-ner/text';
+import { spansToEntities } from '../decoders/entities';
+import { tagsToSpans } from '../labels/spans';
+import { loadModel } from '../model/file';
+import type { WindowModel } from '../model/window-model';
+import { tokenizerPlugins } from '../plugins/registry';
+import { EmbeddingFeature } from '../features/embedding';
+import { openVectorStore, type OpenedVectors } from '../vectors/store';
+import { FastScorer } from './fast-path';
+
+export interface TaggerOptions {
+  /** Use the precomputed-projection scorer (default true; identical results within float rounding). */
+  fastPath?: boolean;
+}
+
+export class WindowTagger implements Tagger {
+  private tokens = 0;
+  private readonly fast: FastScorer | null;
+
+  constructor(
+    readonly model: WindowModel,
+    readonly info: ModelInfo,
+    private readonly vectors: OpenedVectors | null,
+    opts: TaggerOptions = {},
+  ) {
+    this.fast = opts.fastPath !== false && FastScorer.supports(model) ? new FastScorer(model) : null;
+  }
+
+  get tokensTagged(): number {
+    return this.tokens;
+  }
+
+  /** Tag pre-tokenised sentences: label strings per token. */
+  tagTokens(sentences: string[][]): string[][] {
+    for (const f of this.model.features) if (f instanceof EmbeddingFeature) f.beginBatch();
+    const set = this.model.windows(sentences, false);
+    const scores = this.fast ? this.fast.scoreAll(set) : this.model.scoreAll(set);
+    this.tokens += set.n;
+    return this.model.decode(set, scores).map((d) => Array.from(d.tags, (i) => this.model.labels.label(i)));
+  }
+
+  tag(texts: string[]): Entity[][] {
+    const tokenizer = tokenizerPlugins.get(this.model.config.model.tokenizer);
+    const sentences: { text: number; tokens: Token[] }[] = [];
+    texts.forEach((text, ti) => {
+      if (typeof text !== 'string') throw new TypeError(`tag: texts[${ti}] is not a string`);
+      const toks = tokenizer.tokenize(text);
+      for (const r of splitSentences(text, toks)) sentences.push({ text: ti, tokens: toks.slice(r.start, r.end) });
+    });
+    for (const f of this.model.features) if (f instanceof EmbeddingFeature) f.beginBatch();
+    const set = this.model.windows(sentences.map((s) => s.tokens.map((t) => t.text)), false);
+    const scores = this.fast ? this.fast.scoreAll(set) : this.model.scoreAll(set);
+    this.tokens += set.n;
+    const decoded = this.model.decode(set, scores);
+    const out: Entity[][] = texts.map(() => []);
+    decoded.forEach((d, si) => {
+      const s = sentences[si];
+      const tags = Array.from(d.tags, (i) => this.model.labels.label(i));
+      out[s.text].push(...spansToEntities(tagsToSpans(tags), s.tokens, texts[s.text], d.confidence));
+    });
+    return out;
+  }
+
+  dispose(): void {
+    this.fast?.dispose();
+    this.model.dispose();
+    this.vectors?.close();
+  }
+}
+
+export async function loadTagger(modelPath: string, options: LoadTaggerOptions & TaggerOptions = {}): Promise<WindowTagger> {
+  const vectors = options.embeddingsPath ? openVectorStore(options.embeddingsPath) : null;
+  try {
+    const { model, metrics, provenance, version } = await loadModel(modelPath, vectors?.source ?? null);
+    const info: ModelInfo = {
+      version,
+      path: modelPath,
+      head: model.head.type,
+      labels: [...model.labels.labels],
+      types: model.labels.types(),
+      config: model.config as unknown as Record<string, unknown>,
+      metrics,
+      provenance,
+    };
+    return new WindowTagger(model, info, vectors, options);
+  } catch (e) {
+    vectors?.close();
+    throw e;
+  }
+}
