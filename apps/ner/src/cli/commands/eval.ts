@@ -1,0 +1,54 @@
+/** `window-ner eval`: conlleval-style precision/recall/F1 of a model on a labelled corpus. */
+import { existsSync } from 'node:fs';
+import { conlleval, CorpusFormatError, formatConfusion, formatReport, loadTagger, readCorpus, reportToJson } from '@window-ner/ner';
+import { initBackend } from '@window-ner/tensor';
+import { parseFlags } from '../args';
+import { CliError, type Command } from '../command';
+import { resolveEmbeddings } from './train';
+
+const usage = `Usage: window-ner eval --model MODEL.sqlite --data FILE [--confusion] [--json] [--embeddings PATH|none]
+
+Evaluate a model on a labelled corpus (CoNLL or .jsonl) with conlleval's counting rules.
+  --confusion   also print the token-level confusion table by type
+  --json        print the report as JSON`;
+
+export const command: Command = {
+  name: 'eval',
+  summary: 'evaluate a model on a labelled corpus (conlleval report)',
+  usage,
+  async run(argv) {
+    const { values } = parseFlags(argv, {
+      model: { type: 'string' },
+      data: { type: 'string' },
+      confusion: { type: 'boolean' },
+      json: { type: 'boolean' },
+      embeddings: { type: 'string' },
+    }, usage);
+    if (!values.model) throw new CliError(`--model is required\n\n${usage}`);
+    if (!values.data) throw new CliError(`--data is required\n\n${usage}`);
+    if (!existsSync(values.model)) throw new CliError(`--model: no such file: ${values.model}`);
+    if (!existsSync(values.data)) throw new CliError(`--data: no such file: ${values.data}`);
+    await initBackend({ log: null });
+    const embeddingsPath = await resolveEmbeddings(values.embeddings, true);
+    const tagger = await loadTagger(values.model, { embeddingsPath });
+    try {
+      let gold;
+      try {
+        gold = readCorpus(values.data, tagger.model.config);
+      } catch (e) {
+        if (e instanceof CorpusFormatError) throw new CliError(e.message);
+        throw e;
+      }
+      const pred = tagger.tagTokens(gold.map((s) => s.tokens));
+      const report = conlleval(gold.map((s) => s.tags), pred, { confusion: Boolean(values.confusion) });
+      if (values.json) console.log(JSON.stringify(reportToJson(report), null, 2));
+      else {
+        console.log(formatReport(report));
+        if (values.confusion && report.confusion) console.log(`\n${formatConfusion(report.confusion)}`);
+      }
+      return 0;
+    } finally {
+      tagger.dispose();
+    }
+  },
+};
