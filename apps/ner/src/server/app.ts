@@ -1,0 +1,130 @@
+/**
+ * createApp builds the Express app (routes, limits, errors, headers) without listening, so tests and the
+ * `serve` command start it however they like. Every route is declared once in a table: its handlers, and a
+ * 405 with an Allow header for the other methods; anything else is a JSON 404.
+ */
+import { randomBytes } from 'node:crypto';
+import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import { requireAdmin } from './http/admin-auth';
+import { errorHandler, HttpError } from './http/http-error';
+import { jsonBody } from './http/json-body';
+import { type Limits, resolveLimits } from './http/limits';
+import { errorFields, type Logger, silentLogger } from './http/logger';
+import { requestLifecycle } from './http/request-lifecycle';
+import { createServerMetrics, type ServerMetrics } from './metrics/server-metrics';
+import type { ModelHolder } from './models/model-holder';
+import { openApiSpec } from './openapi/spec';
+import { entitiesHandler } from './routes/entities';
+import { healthHandler, metricsHandler, modelsHandler, type ReadyChecks, readyHandler } from './routes/meta';
+import { cancelJobHandler, getJobHandler, startTrainHandler, type TrainingJobs } from './routes/train';
+import type { ServerDb } from './store/server-db';
+import { renderPage } from '../web/page';
+
+export interface AppOptions {
+  /** The model being served (swappable). */
+  models: ModelHolder;
+  limits?: Partial<Limits>;
+  /** Bearer token for the admin routes; without one, training over HTTP is off. */
+  adminToken?: string;
+  /** Training job runner; without one, POST /v1/train answers 403. */
+  jobs?: TrainingJobs & { running(): number };
+  /** Published-model history for GET /v1/models. */
+  db?: ServerDb;
+  logger?: Logger;
+  /** Extra readiness checks besides "a model is loaded and warmed up" and "not shutting down". */
+  readyChecks?: ReadyChecks;
+}
+
+export interface AppState {
+  shuttingDown: boolean;
+}
+
+export interface CreatedApp {
+  app: Express;
+  state: AppState;
+  metrics: ServerMetrics;
+  limits: Limits;
+}
+
+type Methods = Partial<Record<'get' | 'post' | 'delete', RequestHandler[]>>;
+
+export function createApp(opts: AppOptions): CreatedApp {
+  const limits = resolveLimits(opts.limits);
+  const logger = opts.logger ?? silentLogger;
+  const state: AppState = { shuttingDown: false };
+  const metrics = createServerMetrics(opts.models, { jobsRunning: opts.jobs ? () => opts.jobs!.running() : undefined });
+  const spec = openApiSpec(limits);
+  const app = express();
+  app.set('etag', false);
+  app.set('query parser', false);
+
+  app.use(requestLifecycle({ metrics, logger, timeoutMs: limits.requestTimeoutMs, isShuttingDown: () => state.shuttingDown }));
+  app.use((_req, res, next) => {
+    res.locals.cspNonce = randomBytes(16).toString('base64');
+    next();
+  });
+  const nonce: (req: unknown, res: unknown) => string = (_req, res) => `'nonce-${(res as { locals: { cspNonce: string } }).locals.cspNonce}'`;
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'", nonce],
+          styleSrc: ["'self'", nonce],
+          connectSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+        },
+      },
+    }),
+  );
+
+  const body = jsonBody(limits.maxBodyBytes);
+  const admin = requireAdmin(opts.adminToken);
+  const jobs: TrainingJobs = opts.jobs ?? {
+    start: () => {
+      throw new HttpError(403, 'training_disabled', 'training over HTTP is off: this server has no job runner (start it with a state directory)');
+    },
+    get: () => undefined,
+    cancel: () => undefined,
+  };
+  const ready: ReadyChecks = {
+    model: () => opts.models.ready,
+    accepting: () => !state.shuttingDown,
+    ...opts.readyChecks,
+  };
+
+  const routes: Record<string, Methods> = {
+    '/': { get: [(_req, res) => void res.type('html').send(renderPage(res.locals.cspNonce as string))] },
+    '/v1/entities': { post: [body, entitiesHandler({ models: opts.models, limits, metrics })] },
+    '/v1/models': { get: [modelsHandler(opts.models, opts.db)] },
+    '/v1/train': { post: [admin, body, startTrainHandler(jobs)] },
+    '/v1/jobs/:id': { get: [admin, getJobHandler(jobs)], delete: [admin, cancelJobHandler(jobs)] },
+    '/healthz': { get: [healthHandler] },
+    '/readyz': { get: [readyHandler(ready)] },
+    '/metrics': { get: [metricsHandler(metrics)] },
+    '/openapi.json': { get: [(_req, res) => void res.json(spec)] },
+  };
+  for (const [path, methods] of Object.entries(routes)) {
+    const route = app.route(path);
+    const allowed: string[] = [];
+    for (const [method, handlers] of Object.entries(methods) as [keyof Methods, RequestHandler[]][]) {
+      route[method](...handlers);
+      allowed.push(method.toUpperCase());
+      if (method === 'get') allowed.push('HEAD');
+    }
+    route.all(() => {
+      throw new HttpError(405, 'method_not_allowed', `${path} allows ${allowed.join(', ')}`, { Allow: allowed.join(', ') });
+    });
+  }
+
+  app.use(() => {
+    throw new HttpError(404, 'not_found', 'no such route; see /openapi.json');
+  });
+  app.use(
+    errorHandler((err) => {
+      logger.log('error', 'unhandled error', errorFields(err));
+    }),
+  );
+  return { app, state, metrics, limits };
+}

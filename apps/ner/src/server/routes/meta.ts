@@ -1,0 +1,54 @@
+/** GET /v1/models, /healthz, /readyz, /metrics: what is served and whether it can serve. */
+import type { ModelInfo } from '@window-ner/ner/api';
+import type { RequestHandler } from 'express';
+import { basename } from 'node:path';
+import type { ServerMetrics } from '../metrics/server-metrics';
+import type { ModelHolder } from '../models/model-holder';
+import type { PublishedModel, ServerDb } from '../store/server-db';
+import { HttpError } from '../http/http-error';
+
+/** Model info for clients: the file name, never the server's directory layout. */
+export function publicModelInfo(info: ModelInfo) {
+  return {
+    version: info.version,
+    file: basename(info.path),
+    head: info.head,
+    labels: info.labels,
+    types: info.types,
+    metrics: info.metrics,
+    provenance: info.provenance,
+    config: info.config,
+  };
+}
+
+function publicPublished(m: PublishedModel) {
+  return { version: m.version, file: basename(m.path), jobId: m.jobId, createdAt: m.createdAt, serving: m.serving, metrics: m.metrics };
+}
+
+export function modelsHandler(models: ModelHolder, db?: ServerDb): RequestHandler {
+  return (_req, res) => {
+    const info = models.info;
+    if (!info) throw new HttpError(503, 'not_ready', 'no model loaded yet; retry shortly', { 'Retry-After': '1' });
+    res.json({ serving: publicModelInfo(info), published: db ? db.listModels().map(publicPublished) : [] });
+  };
+}
+
+export const healthHandler: RequestHandler = (_req, res) => {
+  res.json({ status: 'ok' });
+};
+
+export type ReadyChecks = Record<string, () => boolean>;
+
+export function readyHandler(checks: ReadyChecks): RequestHandler {
+  return (_req, res) => {
+    const results = Object.fromEntries(Object.entries(checks).map(([name, check]) => [name, check()]));
+    const ready = Object.values(results).every(Boolean);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: results });
+  };
+}
+
+export function metricsHandler(metrics: ServerMetrics): RequestHandler {
+  return (_req, res) => {
+    res.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.registry.render());
+  };
+}

@@ -1,0 +1,200 @@
+/**
+ * The server's own SQLite file: training jobs (with live progress, so any cluster worker can answer
+ * GET /v1/jobs/:id) and published models with the one being served. WAL mode so cluster workers can read
+ * while one writes; every multi-row change is a transaction so a crash leaves either the old or the new state.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type JobStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface JobRecord {
+  id: string;
+  status: JobStatus;
+  request: Record<string, unknown>;
+  progress: Record<string, unknown> | null;
+  result: Record<string, unknown> | null;
+  error: string | null;
+  pid: number;
+  modelVersion: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export interface PublishedModel {
+  version: string;
+  path: string;
+  jobId: string | null;
+  metrics: Record<string, unknown>;
+  createdAt: string;
+  serving: boolean;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS jobs (
+  id TEXT PRIMARY KEY,
+  status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'cancelled')),
+  request TEXT NOT NULL,
+  progress TEXT,
+  result TEXT,
+  error TEXT,
+  pid INTEGER NOT NULL,
+  model_version TEXT,
+  created_at TEXT NOT NULL,
+  finished_at TEXT
+);
+CREATE TABLE IF NOT EXISTS models (
+  version TEXT PRIMARY KEY,
+  path TEXT NOT NULL,
+  job_id TEXT,
+  metrics TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS serving (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  version TEXT NOT NULL REFERENCES models(version),
+  updated_at TEXT NOT NULL
+);
+`;
+
+interface JobRow {
+  id: string;
+  status: JobStatus;
+  request: string;
+  progress: string | null;
+  result: string | null;
+  error: string | null;
+  pid: number;
+  model_version: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+interface ModelRow {
+  version: string;
+  path: string;
+  job_id: string | null;
+  metrics: string;
+  created_at: string;
+  serving: number;
+}
+
+const json = (s: string | null) => (s === null ? null : (JSON.parse(s) as Record<string, unknown>));
+const now = () => new Date().toISOString();
+
+function toJob(r: JobRow): JobRecord {
+  return {
+    id: r.id,
+    status: r.status,
+    request: json(r.request) ?? {},
+    progress: json(r.progress),
+    result: json(r.result),
+    error: r.error,
+    pid: r.pid,
+    modelVersion: r.model_version,
+    createdAt: r.created_at,
+    finishedAt: r.finished_at,
+  };
+}
+
+function toModel(r: ModelRow): PublishedModel {
+  return { version: r.version, path: r.path, jobId: r.job_id, metrics: json(r.metrics) ?? {}, createdAt: r.created_at, serving: r.serving === 1 };
+}
+
+/** Is a process with this pid alive? (signal 0 checks without signalling; EPERM means alive but not ours). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export class ServerDb {
+  private readonly db: Database.Database;
+
+  constructor(readonly path: string) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('foreign_keys = ON');
+    this.db.exec(SCHEMA);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  insertJob(id: string, request: Record<string, unknown>): JobRecord {
+    this.db
+      .prepare('INSERT INTO jobs (id, status, request, pid, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(id, 'running', JSON.stringify(request), process.pid, now());
+    return this.getJob(id) as JobRecord;
+  }
+
+  getJob(id: string): JobRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+    return row && toJob(row);
+  }
+
+  runningJobs(): JobRecord[] {
+    return (this.db.prepare("SELECT * FROM jobs WHERE status = 'running' ORDER BY created_at").all() as JobRow[]).map(toJob);
+  }
+
+  updateProgress(id: string, progress: Record<string, unknown>): void {
+    this.db.prepare("UPDATE jobs SET progress = ? WHERE id = ? AND status = 'running'").run(JSON.stringify(progress), id);
+  }
+
+  finishJob(id: string, status: Exclude<JobStatus, 'running'>, fields: { error?: string; result?: Record<string, unknown> } = {}): void {
+    this.db
+      .prepare("UPDATE jobs SET status = ?, error = ?, result = ?, finished_at = ? WHERE id = ? AND status = 'running'")
+      .run(status, fields.error ?? null, fields.result ? JSON.stringify(fields.result) : null, now(), id);
+  }
+
+  /**
+   * Jobs whose process died (kill -9, crash, power loss) stay 'running' forever unless someone notices:
+   * mark every running job whose owner process is gone as failed. Returns the ids it failed.
+   */
+  failOrphanedJobs(): string[] {
+    const orphans = this.runningJobs().filter((j) => j.pid !== process.pid && !alive(j.pid));
+    const fail = this.db.transaction((ids: string[]) => {
+      for (const id of ids) this.finishJob(id, 'failed', { error: 'the server process running this job stopped before it finished' });
+    });
+    fail(orphans.map((j) => j.id));
+    return orphans.map((j) => j.id);
+  }
+
+  /** Record a model, make it the served one and mark its job succeeded, all or nothing. */
+  publishModel(model: { version: string; path: string; jobId: string | null; metrics: Record<string, unknown> }, jobResult?: Record<string, unknown>): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT OR REPLACE INTO models (version, path, job_id, metrics, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(model.version, model.path, model.jobId, JSON.stringify(model.metrics), now());
+      this.db
+        .prepare('INSERT INTO serving (id, version, updated_at) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at')
+        .run(model.version, now());
+      if (model.jobId) {
+        this.db
+          .prepare("UPDATE jobs SET status = 'succeeded', model_version = ?, result = ?, finished_at = ? WHERE id = ?")
+          .run(model.version, JSON.stringify(jobResult ?? {}), now(), model.jobId);
+      }
+    })();
+  }
+
+  servingModel(): PublishedModel | undefined {
+    const row = this.db
+      .prepare('SELECT m.*, 1 AS serving FROM serving s JOIN models m ON m.version = s.version WHERE s.id = 1')
+      .get() as ModelRow | undefined;
+    return row && toModel(row);
+  }
+
+  listModels(): PublishedModel[] {
+    const rows = this.db
+      .prepare('SELECT m.*, (s.version IS NOT NULL) AS serving FROM models m LEFT JOIN serving s ON s.version = m.version ORDER BY m.created_at DESC')
+      .all() as ModelRow[];
+    return rows.map(toModel);
+  }
+}

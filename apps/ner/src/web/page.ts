@@ -1,0 +1,11 @@
+/**
+ * GET / : one self-contained HTML page (inline CSS and JS, no external assets). The inline <style> and <script>
+ * carry a per-request CSP nonce, so helmet's strict Content-Security-Policy stays on.
+ */
+import { readFileSync } from 'node:fs';
+
+const TEMPLATE = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
+
+export function renderPage(nonce: string): string {
+  return TEMPLATE.replaceAll('{{nonce}}', nonce);
+}
