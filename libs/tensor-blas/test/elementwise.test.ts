@@ -1,0 +1,77 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registeredKernels, registerKernels, unregisterKernels, nativeKernelNames } from '../src/index';
+import { checkSame } from './compare';
+import { built, titled } from './native-status';
+import { randnArray, seededNormal } from './random';
+
+const normal = seededNormal(31);
+const randn = (shape: number[]) => tf.tensor(randnArray(normal, shape.reduce((a, c) => a * c, 1)), shape);
+
+const SPECIAL = [-100, -20, -9.5, -3, -1, -0.07, -0.0624, -1e-5, -1e-30, -0, 0, 1e-30, 1e-5, 0.0624, 0.07, 0.5, 1, 3, 9.5, 20, 100, NaN, Infinity, -Infinity];
+
+describe.skipIf(!built)(titled('native elementwise kernels equal the stock cpu kernels'), () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('Tanh, Sigmoid, Square on special values and random data', () => {
+    const special = tf.tensor1d(SPECIAL);
+    const random = tf.mul(randn([64, 33]), 4);
+    for (const [name, op] of [['tanh', tf.tanh], ['sigmoid', tf.sigmoid], ['square', tf.square]] as const) {
+      checkSame(`${name} special`, () => op(special), { elementwise: true });
+      checkSame(`${name} random`, () => op(random), { elementwise: true });
+    }
+    checkSame('tanh empty', () => tf.tanh(tf.zeros([0, 3])));
+    tf.dispose([special, random]);
+  });
+
+  it('Sum over contiguous axes natively, other axis sets and dtypes via stock, keepDims, empty dims', () => {
+    const x = randn([6, 5, 4]);
+    for (const axis of [0, 1, 2, -1, [0, 1], [1, 2], [0, 1, 2], [0, 2], [2, 0]]) {
+      for (const keepDims of [false, true]) checkSame(`sum axis ${axis} keepDims ${keepDims}`, () => tf.sum(x, axis, keepDims));
+    }
+    checkSame('sum all', () => tf.sum(x));
+    const big = tf.add(randn([300, 7]), 1e4); // large common offset: float32 accumulation would drift
+    checkSame('sum axis 0 with large offset', () => tf.sum(big, 0));
+    checkSame('sum int32', () => tf.sum(tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32'), 0));
+    checkSame('sum empty reduced axis', () => tf.sum(tf.zeros([0, 5]), 0));
+    checkSame('sum empty kept axis', () => tf.sum(tf.zeros([5, 0]), 0));
+    tf.dispose([x, big]);
+  });
+
+  it('Add, Sub, Multiply: same shape, scalar, trailing vectors natively; column and mixed broadcasts via stock', () => {
+    const full = randn([4, 5]);
+    const others: [string, tf.Tensor][] = [
+      ['[4,5]', randn([4, 5])], ['[5]', randn([5])], ['[1,5]', randn([1, 5])], ['[1,1,5]', randn([1, 1, 5])], ['scalar', tf.scalar(-1.5)],
+      ['[4,1]', randn([4, 1])], ['[3,1,5]', randn([3, 1, 5])], ['[2,4,5]', randn([2, 4, 5])],
+    ];
+    for (const [name, op] of [['add', tf.add], ['sub', tf.sub], ['mul', tf.mul]] as const) {
+      for (const [label, o] of others) {
+        checkSame(`${name} [4,5] ∘ ${label}`, () => op(full, o), { elementwise: true });
+        checkSame(`${name} ${label} ∘ [4,5]`, () => op(o, full), { elementwise: true });
+      }
+      checkSame(`${name} special values`, () => op(tf.tensor1d(SPECIAL), tf.tensor1d(SPECIAL.map((v) => -v))), { elementwise: true });
+      checkSame(`${name} int32`, () => op(tf.tensor1d([1, 2, 3], 'int32'), tf.tensor1d([4, 5, 6], 'int32')));
+      checkSame(`${name} empty`, () => op(tf.zeros([0, 5]), tf.ones([5])));
+    }
+    tf.dispose([full, ...others.map(([, t]) => t)]);
+  });
+});
+
+describe.skipIf(!built)(titled('kernel registration'), () => {
+  it('registers, is idempotent, and restores the stock kernels', () => {
+    const stock = tf.getKernel('BatchMatMul', 'cpu').kernelFunc;
+    registerKernels();
+    registerKernels();
+    expect(registeredKernels().sort()).toEqual(nativeKernelNames().sort());
+    expect(tf.getKernel('BatchMatMul', 'cpu').kernelFunc).not.toBe(stock);
+    unregisterKernels();
+    expect(registeredKernels()).toEqual([]);
+    expect(tf.getKernel('BatchMatMul', 'cpu').kernelFunc).toBe(stock);
+  });
+
+  it('names an unknown kernel and lists the known ones', () => {
+    expect(() => registerKernels({ only: ['Conv2D'] })).toThrow(/no native kernel "Conv2D"; known: BatchMatMul, _FusedMatMul/);
+  });
+});
