@@ -4,10 +4,12 @@ import { command as importEmbeddings } from './import-embeddings';
 import { command as train } from './train';
 import { command as evalCommand } from './eval';
 import { command as tag } from './tag';
+import { command as bench } from './bench';
 
 export const commands: Command[] = [
   importEmbeddings,
   train,
   evalCommand,
   tag,
+  bench,
 ];
