@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModelHolder } from '../src/server/models/model-holder';
+import { postJson, request } from './support/http-client';
+import { RuleTagger } from './support/rule-tagger';
+import { startTestServer, type TestServer } from './support/test-server';
+
+let srv: TestServer;
+beforeAll(async () => {
+  srv = await startTestServer();
+});
+afterAll(async () => {
+  await srv.shutdown(1000);
+});
+
+describe('health, readiness, models, metrics', () => {
+  it('/healthz is ok and /readyz is ready with a model loaded', async () => {
+    expect((await request(srv.url, { path: '/healthz' })).json).toEqual({ status: 'ok' });
+    const ready = await request(srv.url, { path: '/readyz' });
+    expect(ready.status).toBe(200);
+    expect(ready.json).toEqual({ status: 'ready', checks: { model: true, accepting: true } });
+  });
+
+  it('before a model is loaded: /readyz 503, /v1/entities 503 not_ready, /healthz still ok', async () => {
+    const empty = await startTestServer({ tagger: null, models: new ModelHolder() });
+    try {
+      expect((await request(empty.url, { path: '/readyz' })).status).toBe(503);
+      const tag = await postJson(empty.url, '/v1/entities', { text: 'Berlin' });
+      expect(tag.status).toBe(503);
+      expect(tag.json).toMatchObject({ error: { code: 'not_ready' } });
+      expect((await request(empty.url, { path: '/healthz' })).status).toBe(200);
+    } finally {
+      await empty.shutdown(1000);
+    }
+  });
+
+  it('/v1/models describes the served model without server paths', async () => {
+    const res = await request(srv.url, { path: '/v1/models' });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ serving: { version: 'rule-v1', file: 'rule-v1.sqlite', types: ['PER', 'LOC', 'ORG'] }, published: [] });
+  });
+
+  it('/metrics counts requests by route and status, tokens, model and process figures', async () => {
+    await postJson(srv.url, '/v1/entities', { text: 'Ada Lovelace in London' });
+    await request(srv.url, { path: '/nope/12345' });
+    const text = (await request(srv.url, { path: '/metrics' })).text;
+    expect(text).toMatch(/^window_ner_http_requests_total\{method="POST",route="\/v1\/entities",status="200"\} [1-9]/m);
+    // Unmatched URLs share one label, so random paths cannot blow up the series count.
+    expect(text).toMatch(/route="unmatched",status="404"/);
+    expect(text).not.toContain('12345');
+    expect(text).toMatch(/^window_ner_http_request_duration_seconds_bucket\{route="\/v1\/entities",le="\+Inf"\} [1-9]/m);
+    expect(text).toMatch(/^window_ner_tokens_tagged_total [1-9]/m);
+    expect(text).toMatch(/^window_ner_model_info\{head="rules",labels="PER,LOC,ORG",version="rule-v1"\} 1$/m);
+    expect(text).toMatch(/^window_ner_tf_tensors \d+$/m);
+    expect(text).toMatch(/^process_resident_memory_bytes \d+$/m);
+  });
+});
+
+describe('ModelHolder', () => {
+  it('swaps: new leases get the new tagger, the old one is disposed after its last lease', () => {
+    const holder = new ModelHolder();
+    const a = new RuleTagger({ version: 'a' });
+    const b = new RuleTagger({ version: 'b' });
+    holder.install(a);
+    const lease = holder.acquire()!;
+    holder.install(b);
+    expect(holder.info?.version).toBe('b');
+    expect(a.disposed).toBe(false);
+    expect(lease.tagger.tag(['Berlin'])[0][0].label).toBe('LOC');
+    lease.release();
+    lease.release();
+    expect(a.disposed).toBe(true);
+    expect(b.disposed).toBe(false);
+    expect(holder.swapCount).toBe(1);
+    holder.close();
+    expect(b.disposed).toBe(true);
+    expect(holder.acquire()).toBeNull();
+  });
+});
+
+describe('time limit', () => {
+  it('answers 503 timeout when the body does not arrive in time, and keeps serving', async () => {
+    const slow = await startTestServer({ limits: { requestTimeoutMs: 150 } });
+    try {
+      // Promise a 100-byte body, send 10 bytes, then stall.
+      const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        import('node:http').then(({ default: http }) => {
+          const req = http.request(`${slow.url}/v1/entities`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': 100 } }, (r) => {
+            let body = '';
+            r.on('data', (c) => (body += c));
+            r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
+          });
+          req.on('error', reject);
+          req.write('{"text": "');
+        }, reject);
+      });
+      expect(res.status).toBe(503);
+      expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'timeout' } });
+      expect((await postJson(slow.url, '/v1/entities', { text: 'Berlin' })).status).toBe(200);
+    } finally {
+      await slow.shutdown(1000);
+    }
+  });
+});
