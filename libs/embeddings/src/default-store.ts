@@ -26,6 +26,8 @@ export interface EnsureOptions {
   onBuild?: (source: string) => void;
   readonly?: boolean;
   cacheSize?: number;
+  /** A wink-format JSON to build from instead of the package (tests, mirrors). */
+  source?: string;
 }
 
 /** Opens the store at `path`, first creating it from the default package if it does not exist (or is unreadable). */
@@ -38,8 +40,9 @@ export async function ensureStore(path: string, options: EnsureOptions = {}): Pr
       // not a valid store (e.g. an empty file): rebuild it below
     }
   }
-  const source = defaultEmbeddingsSource();
+  const source = options.source ?? defaultEmbeddingsSource();
   options.onBuild?.(source);
-  await importEmbeddings({ source, out: path, format: 'wink', sourceName: DEFAULT_SOURCE_PACKAGE, onProgress: options.onProgress });
+  const sourceName = options.source ? undefined : DEFAULT_SOURCE_PACKAGE;
+  await importEmbeddings({ source, out: path, format: 'wink', sourceName, onProgress: options.onProgress });
   return open();
 }

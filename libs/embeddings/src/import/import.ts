@@ -30,6 +30,8 @@ export interface ImportOptions {
   limit?: number;
   /** Rows per transaction. */
   batchSize?: number;
+  /** Read size in bytes (default 4 MiB). */
+  chunkBytes?: number;
 }
 
 export interface ImportSummary {
@@ -57,7 +59,7 @@ export async function importEmbeddings(opts: ImportOptions): Promise<ImportSumma
     batchSize: opts.batchSize,
   });
   try {
-    const common = { file: opts.source, sink: writer, onProgress: opts.onProgress, limit: opts.limit };
+    const common = { file: opts.source, sink: writer, onProgress: opts.onProgress, limit: opts.limit, chunkBytes: opts.chunkBytes };
     let read: number;
     if (format === 'wink') read = await parseWinkJson(common);
     else if (format === 'word2vec-bin') read = await parseWord2VecBinary(common);

@@ -20,7 +20,7 @@ export interface SourceStream {
   bytesRead(): number;
 }
 
-export function openSource(file: string, chunkBytes = 1 << 22): SourceStream {
+export function openSource(file: string, chunkBytes: number = 1 << 22): SourceStream {
   const raw = createReadStream(file, { highWaterMark: chunkBytes });
   let read = 0;
   raw.on('data', (c) => (read += c.length));

@@ -16,11 +16,13 @@ export interface TextParseOptions {
   onProgress?: ProgressCallback;
   /** Stop after this many vectors (for quick tests of a large file). */
   limit?: number;
+  /** Read size in bytes (small values exercise chunk boundaries in tests). */
+  chunkBytes?: number;
 }
 
 export async function parseTextVectors(opts: TextParseOptions): Promise<number> {
   const { file, sink } = opts;
-  const src = openSource(file);
+  const src = openSource(file, opts.chunkBytes);
   const lines = createInterface({ input: src.stream, crlfDelay: Infinity });
   let lineNo = 0;
   let vectors = 0;

@@ -15,6 +15,8 @@ export interface WinkParseOptions {
   sink: VectorSink;
   onProgress?: ProgressCallback;
   limit?: number;
+  /** Read size in bytes (small values exercise chunk boundaries in tests). */
+  chunkBytes?: number;
 }
 
 const HEADER_FIELD = /"(dimensions|size|l2NormIndex|wordIndex)"\s*:\s*(\d+)/g;
@@ -22,7 +24,7 @@ const VECTORS_START = /"vectors"\s*:\s*\{/;
 
 export async function parseWinkJson(opts: WinkParseOptions): Promise<number> {
   const { file, sink } = opts;
-  const src = openSource(file);
+  const src = openSource(file, opts.chunkBytes);
   const decoder = new StringDecoder('utf8');
   const header = new Map<string, number>();
   let state: 'header' | 'vectors' | 'tail' = 'header';

@@ -11,11 +11,13 @@ export interface BinaryParseOptions {
   sink: VectorSink;
   onProgress?: ProgressCallback;
   limit?: number;
+  /** Read size in bytes (small values exercise chunk boundaries in tests). */
+  chunkBytes?: number;
 }
 
 export async function parseWord2VecBinary(opts: BinaryParseOptions): Promise<number> {
   const { file, sink } = opts;
-  const src = openSource(file);
+  const src = openSource(file, opts.chunkBytes);
   let rest: Buffer = Buffer.alloc(0);
   let consumed = 0; // bytes of content before `rest`
   let declared: number | undefined;
