@@ -45,7 +45,8 @@ export async function parseTextVectors(opts: TextParseOptions): Promise<number> 
       let parts = line.split(' ');
       if (parts.includes('') || line.includes('\t')) parts = line.split(/[ \t]+/);
       if (parts.length < 2) throw new EmbeddingImportError(file, lineNo, `expected a word and its values, got "${line.slice(0, 40)}"`);
-      if (sink.dim === undefined) sink.setDim(parts.length - 1, file, lineNo);
+      // Without a header the first line fixes the dimension (and must match the store's when merging).
+      if (vectors === 0 && declared === undefined) sink.setDim(parts.length - 1, file, lineNo);
       const dim = sink.dim!;
       let wordEnd = 1;
       if (parts.length - 1 !== dim) {
