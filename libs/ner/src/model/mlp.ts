@@ -61,7 +61,7 @@ function activationGrad(name: string, a: tf.Tensor2D, da: tf.Tensor2D): tf.Tenso
 }
 
 function param(name: string, value: tf.Tensor, regularize: boolean): DenseParam {
-  return { kind: 'dense', name, value: tf.variable(value, true, name), grad: null, regularize, trainable: true };
+  return { kind: 'dense', name, value: tf.variable(value, true), grad: null, regularize, trainable: true };
 }
 
 function addGrad(p: DenseParam, g: tf.Tensor): void {

@@ -1,0 +1,138 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import { mkdtempSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { initBackend, Rng } from '@window-ner/tensor';
+import { readConll } from '../src/corpus';
+import { resolveConfig } from '../src/config/config';
+import { fitModel } from '../src/train/fit';
+import { saveModel, loadModel } from '../src/model/file';
+import { trainModel } from '../src/train/train-model';
+import { WindowTagger } from '../src/tagging/tagger';
+import { buildWindows } from '../src/windows/windows';
+import { WindowBuilder } from '../src/windows/builder';
+import { CorruptSampler } from '../src/windows/sampler';
+import { CasingFeature } from '../src/features/casing';
+import { embeddingPlugin, PAD_END, PAD_START } from '../src/features/embedding';
+import { MaxMarginHead } from '../src/heads/max-margin';
+import { MapVectorSource } from '../src/vectors/source';
+
+const BTC = resolve(__dirname, '../../../data/btc');
+
+beforeAll(async () => {
+  await initBackend({ backend: 'cpu', log: null });
+});
+
+describe('windows', () => {
+  it('pads sentence edges and lays out positions x features', () => {
+    const sents = [['a', 'B'], ['c']];
+    const emb = embeddingPlugin.create({ type: 'embedding', dim: 4 }, { trainTokens: sents, vectors: null, rng: new Rng(1), minFreq: 1 });
+    const cas = new CasingFeature();
+    const set = buildWindows(sents, [emb, cas], 2, true);
+    expect(set.n).toBe(3);
+    expect(Array.from(set.sentenceStarts)).toEqual([0, 2, 3]);
+    // window of "a": <s> <s> a b </s>
+    const w0 = Array.from(set.ids[0].subarray(0, 5));
+    expect(w0[0]).toBe(PAD_START);
+    expect(w0[1]).toBe(PAD_START);
+    expect(w0[4]).toBe(PAD_END);
+    expect(w0[2]).not.toBe(w0[3]);
+    const b = new WindowBuilder([emb, cas], 2, 4);
+    const x = b.fill(set, null, 0, 3);
+    expect(b.inputDim).toBe(5 * (4 + cas.dim));
+    expect(x.length).toBe(3 * b.inputDim);
+    // casing one-hot of the centre of window 1 ("B": initialUpper/allUpper) sums to 1
+    const centre = x.subarray(b.inputDim + 2 * b.featureDim + 4, b.inputDim + 2 * b.featureDim + 4 + cas.dim);
+    expect(centre.reduce((a, v) => a + v, 0)).toBe(1);
+  });
+
+  it('corrupt sampler never returns the true class', () => {
+    const labels = Int32Array.from({ length: 500 }, (_, i) => (i % 7 === 0 ? 1 : i % 11 === 0 ? 2 : 0));
+    const s = new CorruptSampler(labels, 3);
+    const rng = new Rng(3);
+    for (let y = 0; y < 3; y++) for (let i = 0; i < 300; i++) expect(labels[s.sample(y, rng)]).not.toBe(y);
+  });
+});
+
+describe('max-margin decision rule', () => {
+  it('emissions are scores minus per-class thresholds, and thresholds change decisions', () => {
+    const head = new MaxMarginHead({ type: 'max-margin' }, 3);
+    const scores = Float32Array.from([1, 0.8, 0]);
+    const out = new Float32Array(3);
+    head.emissions(scores, 1, 3, out);
+    expect(Array.from(out)).toEqual([1, 0.8, 0].map((v) => Math.fround(v)));
+    head.thresholds[0] = 0.5;
+    head.emissions(scores, 1, 3, out);
+    expect(out[1]).toBeGreaterThan(out[0]);
+  });
+
+  it('hinge loss counts violated margins only', () => {
+    const head = new MaxMarginHead({ type: 'max-margin', k: 1, classMargins: true }, 2);
+    // row 0 true window (class 0), row 1 its corrupt window
+    const scores = Float32Array.from([2, 0.5, 1.5, 0]);
+    const dS = new Float32Array(4);
+    const batch = { gold: Int32Array.from([0]), size: 1 } as never;
+    const loss = head.lossGrad(scores, 2, batch, 2, dS);
+    // window margin: 1 - 2 + 1.5 = 0.5 ; class margin: 1 - 2 + 0.5 = -0.5 -> 0
+    expect(loss).toBeCloseTo(0.5, 6);
+    expect(Array.from(dS)).toEqual([-1, 0, 1, 0]);
+  });
+});
+
+describe('training, save/load, tagging', () => {
+  const train = readConll(join(BTC, 'btc.train')).slice(0, 1500);
+  const dev = readConll(join(BTC, 'btc.dev')).slice(0, 300);
+  // A tiny random "store" so the embedding path (store words outside the vocabulary) is exercised.
+  const rng = new Rng(7);
+  const words = new Map<string, Float32Array>();
+  for (const s of [...train, ...dev]) for (const w of s.tokens) if (!words.has(w.toLowerCase())) words.set(w.toLowerCase(), Float32Array.from({ length: 16 }, () => rng.normal(0, 0.5)));
+  const vectors = new MapVectorSource(16, words);
+
+  it('learns BTC entities above a floor a broken model cannot reach, and survives save/load', async () => {
+    const config = resolveConfig({ hidden: [64], epochs: 8, patience: 8, batchSize: 64, lr: 0.005, features: [{ type: 'embedding', dim: 16 }, { type: 'casing' }] });
+    const fit = await fitModel({ config, train, dev, vectors });
+    expect(fit.dev!.overall.f1).toBeGreaterThan(10);
+    const dir = mkdtempSync(join(tmpdir(), 'ner-'));
+    const path = join(dir, 'm.sqlite');
+    saveModel(fit.model, path, { metrics: { devF1: fit.dev!.overall.f1 } });
+    expect(readdirSync(dir)).toEqual(['m.sqlite']);
+    const loaded = await loadModel(path, vectors);
+    const sents = dev.map((s) => s.tokens);
+    const a = fit.model.scoreAll(fit.model.windows(sents, false));
+    const b = loaded.model.scoreAll(loaded.model.windows(sents, false));
+    expect(b.length).toBe(a.length);
+    let maxDiff = 0;
+    for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+    expect(maxDiff).toBeLessThan(1e-5);
+    expect(loaded.model.predict(sents)).toEqual(fit.model.predict(sents));
+    // fast path = plain path
+    const info = { version: 'x', path, head: 'softmax', labels: [], types: [], config: {}, metrics: {}, provenance: {} };
+    const fast = new WindowTagger(loaded.model, info, null, { fastPath: true });
+    const plain = new WindowTagger(loaded.model, info, null, { fastPath: false });
+    const set = loaded.model.windows(sents, false);
+    const fs = (fast as unknown as { fast: { scoreAll: (s: unknown) => Float32Array } }).fast.scoreAll(set);
+    const ps = loaded.model.scoreAll(set);
+    let d2 = 0;
+    for (let i = 0; i < fs.length; i++) d2 = Math.max(d2, Math.abs(fs[i] - ps[i]));
+    expect(d2).toBeLessThan(1e-4);
+    expect(fast.tagTokens(sents)).toEqual(plain.tagTokens(sents));
+    const ents = fast.tag(['Theresa May met Barack Obama in London yesterday .']);
+    expect(ents).toHaveLength(1);
+    for (const e of ents[0]) expect('Theresa May met Barack Obama in London yesterday .'.slice(e.start, e.end)).toBe(e.text);
+  });
+
+  it('trains the max-margin head and calibrates thresholds', async () => {
+    const config = resolveConfig({ head: 'max-margin', hidden: [32], epochs: 3, patience: 3, batchSize: 64, lr: 0.003, features: [{ type: 'embedding', dim: 16 }, { type: 'casing' }] });
+    const fit = await fitModel({ config, train: train.slice(0, 300), dev: dev.slice(0, 100), vectors });
+    expect(fit.dev!.overall.f1).toBeGreaterThanOrEqual(fit.devF1Uncalibrated!);
+  });
+
+  it('a malformed corpus fails naming file:line and writes no model', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ner-bad-'));
+    const bad = join(dir, 'bad.conll');
+    writeFileSync(bad, 'EU B-ORG\nrejects O\nGerman B-MISC extra\n');
+    const out = join(dir, 'm.sqlite');
+    await expect(trainModel({ trainPath: bad, outPath: out })).rejects.toThrow(/bad\.conll:3/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
