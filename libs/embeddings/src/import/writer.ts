@@ -25,8 +25,9 @@ export class StoreWriter {
   readonly tempPath: string;
   private readonly db: Database.Database;
   private readonly insert: Database.Statement<[string, Buffer]>;
-  private readonly pending: Array<[string, Buffer]> = [];
   private readonly batchSize: number;
+  /** Rows inserted since the open transaction began (rows go straight to SQLite: nothing is buffered in JS). */
+  private inTransaction = 0;
   private dimension: number | undefined;
   /** Rows inserted by this import (a word seen twice counts once: the first one wins). */
   inserted = 0;
@@ -64,23 +65,21 @@ export class StoreWriter {
 
   add(word: string, vec: Float32Array): void {
     if (this.opts.normalisation === 'l2') l2Normalise(vec);
-    this.pending.push([word, vectorToBlob(vec)]);
-    if (this.pending.length >= this.batchSize) this.flush();
+    if (this.inTransaction === 0) this.db.exec('BEGIN');
+    if (this.insert.run(word, vectorToBlob(vec)).changes === 1) this.inserted++;
+    else this.duplicates++;
+    if (++this.inTransaction >= this.batchSize) this.flush();
   }
 
   setUnk(vec: Float32Array): void {
+    this.flush();
     this.db.prepare("INSERT OR REPLACE INTO special (name, vec) VALUES ('unk', ?)").run(vectorToBlob(vec));
   }
 
   private flush(): void {
-    if (this.pending.length === 0) return;
-    const rows = this.pending.splice(0);
-    this.db.transaction(() => {
-      for (const [w, b] of rows) {
-        if (this.insert.run(w, b).changes === 1) this.inserted++;
-        else this.duplicates++;
-      }
-    })();
+    if (this.inTransaction === 0) return;
+    this.db.exec('COMMIT');
+    this.inTransaction = 0;
   }
 
   /** Completes the store and renames it over the target. Returns its meta. */
