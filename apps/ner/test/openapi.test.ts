@@ -3,7 +3,7 @@ import { postJson, request, type RawResponse } from './support/http-client';
 import { validate } from './support/json-schema';
 import { startTestServer, type TestServer } from './support/test-server';
 
-type Doc = Parameters<typeof validate>[0] & { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }> }>> };
+type Doc = Parameters<typeof validate>[0] & { info: Record<string, unknown>; paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }> }>> };
 
 let srv: TestServer;
 let doc: Doc;

@@ -5,6 +5,7 @@ import { command as train } from './train';
 import { command as evalCommand } from './eval';
 import { command as tag } from './tag';
 import { command as bench } from './bench';
+import { command as serve } from './serve';
 
 export const commands: Command[] = [
   importEmbeddings,
@@ -12,4 +13,5 @@ export const commands: Command[] = [
   evalCommand,
   tag,
   bench,
+  serve,
 ];

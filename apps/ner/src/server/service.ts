@@ -1,0 +1,100 @@
+/**
+ * The whole service in one process: server database and start-up recovery, the app, listening, the model
+ * (the one the database says is served, else the configured default), training jobs, and an orderly shutdown.
+ * Listening starts before the model loads so /healthz answers at once and /readyz says when it can serve.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createApp } from './app';
+import type { Limits } from './http/limits';
+import { errorFields, type Logger } from './http/logger';
+import { JobService } from './jobs/job-service';
+import { listen } from './lifecycle/listen';
+import { loadWarmTagger, type TaggerLoader } from './models/load-model';
+import { ModelHolder } from './models/model-holder';
+import { ModelPublisher } from './models/publisher';
+import { ServerDb } from './store/server-db';
+
+export interface ServiceOptions {
+  host: string;
+  port: number;
+  /** Model served when the database names none (first start, or no model trained over HTTP yet). */
+  modelPath: string;
+  /** Opens a model file for serving (the library's loadTagger with the embedding store). */
+  load: TaggerLoader;
+  /** Holds server.sqlite, models/ (published by training jobs) and staging/ (being trained). */
+  stateDir: string;
+  /** Training corpora named in POST /v1/train are relative to this directory. */
+  dataDir: string;
+  embeddingsPath?: string;
+  adminToken?: string;
+  limits?: Partial<Limits>;
+  logger: Logger;
+  /** How often to check whether another process published a model (cluster mode); 0 = never. */
+  syncIntervalMs?: number;
+  /** Grace period for in-flight requests at shutdown. */
+  graceMs?: number;
+}
+
+export interface Service {
+  url: string;
+  port: number;
+  models: ModelHolder;
+  /** Resolves once the first model is loaded and warmed up (rejects if none can be). */
+  ready: Promise<void>;
+  shutdown(): Promise<{ forced: boolean }>;
+}
+
+export async function startService(opts: ServiceOptions): Promise<Service> {
+  const { logger } = opts;
+  const stateDir = resolve(opts.stateDir);
+  const modelsDir = join(stateDir, 'models');
+  mkdirSync(modelsDir, { recursive: true });
+  const db = new ServerDb(join(stateDir, 'server.sqlite'));
+  const models = new ModelHolder((err) => logger.log('error', 'disposing a model failed', errorFields(err)));
+  const publisher = new ModelPublisher({ db, modelsDir, models, load: opts.load, logger });
+  const jobs = new JobService({
+    db,
+    publisher,
+    dataDir: opts.dataDir,
+    stagingDir: join(stateDir, 'staging'),
+    embeddingsPath: opts.embeddingsPath,
+    logger,
+  });
+  jobs.recover();
+
+  const created = createApp({ models, limits: opts.limits, adminToken: opts.adminToken, jobs, db, logger });
+  const running = await listen(created, { host: opts.host, port: opts.port });
+  logger.log('info', 'listening', { url: running.url, training: opts.adminToken ? 'on' : 'off' });
+
+  const ready = (async () => {
+    await publisher.syncServing();
+    if (!models.ready) {
+      if (!existsSync(opts.modelPath)) throw new Error(`no model file at ${opts.modelPath} (train one with \`window-ner train\` or pass --model)`);
+      models.install(await loadWarmTagger(opts.load, opts.modelPath));
+    }
+    const info = models.info!;
+    logger.log('info', 'ready', { model: info.version, file: info.path, types: info.types });
+  })();
+  ready.catch((err: unknown) => logger.log('error', 'no model could be loaded', errorFields(err)));
+
+  const sync = opts.syncIntervalMs ? setInterval(() => void publisher.syncServing(), opts.syncIntervalMs) : null;
+  sync?.unref();
+
+  let stopping: Promise<{ forced: boolean }> | null = null;
+  const shutdown = () => {
+    stopping ??= (async () => {
+      logger.log('info', 'shutting down', {});
+      if (sync) clearInterval(sync);
+      const result = await running.shutdown(opts.graceMs ?? 10_000);
+      await jobs.close();
+      await ready.catch(() => undefined);
+      models.close();
+      db.close();
+      logger.log('info', 'stopped', result);
+      return result;
+    })();
+    return stopping;
+  };
+  return { url: running.url, port: running.port, models, ready, shutdown };
+}
