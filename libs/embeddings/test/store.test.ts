@@ -74,6 +74,15 @@ describe('EmbeddingStore', () => {
     expect(report.topUnknown).toEqual([{ word: 'Zork', count: 2 }, { word: 'blip', count: 1 }]);
   });
 
+  it('keeps serving the old vectors to an open reader while a new import replaces the file', async () => {
+    await importEmbeddings({ source: writeGlove(join(tmp.dir, 'new.txt'), [['london', [7, 7, 7]]]), out: store.path });
+    close(store.get('london'), [-1, 0.125, 2.5]); // old file, still open (not cached before)
+    const fresh = EmbeddingStore.open(store.path);
+    close(fresh.get('london'), [7, 7, 7]);
+    expect(fresh.count).toBe(1);
+    fresh.close();
+  });
+
   it('iterates every word', () => {
     expect([...store.words()].sort()).toEqual(SAMPLE.map(([w]) => w).sort());
   });
