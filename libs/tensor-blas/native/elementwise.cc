@@ -52,27 +52,65 @@ static inline float FastTanh(float x) {
   return 1.0f - 2.0f / (std::exp(2.0f * x) + 1.0f);
 }
 
-// unary(op, x, out): out = op(x) elementwise; out may be x.
+template <int kOpU>
+static void RunUnary(const float* x, float* out, size_t n, float p) {
+  for (size_t i = 0; i < n; i++) {
+    const float v = x[i];
+    float r;
+    switch (kOpU) {
+      case kTanh: r = FastTanh(v); break;
+      case kSigmoidOp: r = 1.0f / (1.0f + std::exp(-v)); break;
+      case kSquare: r = v * v; break;
+      case kReluOp: r = v < 0.0f ? 0.0f : v; break;
+      case kRelu6Op: r = v < 0.0f ? 0.0f : (v > 6.0f ? 6.0f : v); break;
+      case kEluOp: r = v >= 0.0f ? v : static_cast<float>(std::exp(static_cast<double>(v)) - 1.0); break;  // as tfjs: exp(x)-1 in double
+      case kLeakyReluOp: r = v < 0.0f ? p * v : v; break;
+      case kStep: r = std::isnan(v) ? v : (v > 0.0f ? 1.0f : p); break;
+      case kExp: r = std::exp(v); break;
+      case kLog: r = std::log(v); break;
+      case kNeg: r = -v; break;
+      case kAbs: r = std::fabs(v); break;
+      case kSqrt: r = std::sqrt(v); break;
+      case kRsqrt: r = 1.0f / std::sqrt(v); break;
+      default: r = 1.0f / v; break;  // kReciprocal
+    }
+    out[i] = r;
+  }
+}
+
+// unary(op, x, out, param): out = op(x) elementwise (out may be x); param is leakyrelu's / step's alpha.
+// Formulas follow tfjs-backend-cpu's kernels (NaN in → NaN out, as Math.* does).
 Napi::Value Unary(const Napi::CallbackInfo& info) {
   const char* fn = "unary";
-  if (info.Length() != 3) throw Napi::TypeError::New(info.Env(), "unary: expected 3 arguments");
+  if (info.Length() != 4) throw Napi::TypeError::New(info.Env(), "unary: expected 4 arguments");
   const int64_t op = Dim(info, 0, fn, "op");
   const F32 x = Floats(info, 1, fn, "x");
   const F32 out = Floats(info, 2, fn, "out");
+  const float p = static_cast<float>(Num(info, 3, fn, "param"));
   Require(info, x.length == out.length, "unary: x and out lengths differ");
   const size_t n = x.length;
   switch (op) {
-    case kTanh: for (size_t i = 0; i < n; i++) out.data[i] = FastTanh(x.data[i]); break;
-    case kSigmoidOp: for (size_t i = 0; i < n; i++) out.data[i] = 1.0f / (1.0f + std::exp(-x.data[i])); break;
-    case kSquare: for (size_t i = 0; i < n; i++) out.data[i] = x.data[i] * x.data[i]; break;
+#define TB_UNARY(code) case code: RunUnary<code>(x.data, out.data, n, p); break;
+    TB_UNARY(kTanh) TB_UNARY(kSigmoidOp) TB_UNARY(kSquare) TB_UNARY(kReluOp) TB_UNARY(kRelu6Op) TB_UNARY(kEluOp)
+    TB_UNARY(kLeakyReluOp) TB_UNARY(kStep) TB_UNARY(kExp) TB_UNARY(kLog) TB_UNARY(kNeg) TB_UNARY(kAbs)
+    TB_UNARY(kSqrt) TB_UNARY(kRsqrt) TB_UNARY(kReciprocal)
+#undef TB_UNARY
     default: throw Napi::RangeError::New(info.Env(), "unary: unknown op code " + std::to_string(op));
   }
   return info.Env().Undefined();
 }
 
+// Math.max / Math.min semantics: NaN if either side is NaN.
 template <int kOp>
 static inline float Op(float a, float b) {
-  return kOp == kAdd ? a + b : (kOp == kSub ? a - b : a * b);
+  switch (kOp) {
+    case kAdd: return a + b;
+    case kSub: return a - b;
+    case kMul: return a * b;
+    case kDiv: return a / b;
+    case kMax: return (std::isnan(a) || std::isnan(b)) ? NAN : (a > b ? a : b);
+    default: return (std::isnan(a) || std::isnan(b)) ? NAN : (a < b ? a : b);  // kMin
+  }
 }
 
 // out = a op b where the shorter operand repeats cyclically: the JS side only calls this when that is numpy
@@ -114,7 +152,71 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
     case kAdd: RunBinary<kAdd>(a, b, out); break;
     case kSub: RunBinary<kSub>(a, b, out); break;
     case kMul: RunBinary<kMul>(a, b, out); break;
+    case kDiv: RunBinary<kDiv>(a, b, out); break;
+    case kMax: RunBinary<kMax>(a, b, out); break;
+    case kMin: RunBinary<kMin>(a, b, out); break;
     default: throw Napi::RangeError::New(info.Env(), "binary: unknown op code " + std::to_string(op));
+  }
+  return info.Env().Undefined();
+}
+
+// General broadcasting: out has shape `shape` (rank r); element [i0..ir-1] reads a at sum(i_d * aStrides[d]) and
+// b likewise, where a stride is 0 along a broadcast dim. The innermost dim is a tight loop.
+template <int kOp>
+static void RunStrided(const F32& a, const I32& as, const F32& b, const I32& bs, const I32& shape, float* out) {
+  const size_t r = shape.length;
+  const int64_t inner = shape.data[r - 1];
+  const int64_t sa = as.data[r - 1], sb = bs.data[r - 1];
+  std::vector<int64_t> idx(r, 0);
+  int64_t oa = 0, ob = 0, o = 0;
+  int64_t rows = 1;
+  for (size_t d = 0; d + 1 < r; d++) rows *= shape.data[d];
+  for (int64_t row = 0; row < rows; row++) {
+    for (int64_t j = 0; j < inner; j++) out[o + j] = Op<kOp>(a.data[oa + j * sa], b.data[ob + j * sb]);
+    o += inner;
+    for (int64_t d = static_cast<int64_t>(r) - 2; d >= 0; d--) {  // odometer over the outer dims
+      oa += as.data[d];
+      ob += bs.data[d];
+      if (++idx[d] < shape.data[d]) break;
+      oa -= as.data[d] * shape.data[d];
+      ob -= bs.data[d] * shape.data[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+// binaryStrided(op, a, aStrides, b, bStrides, shape, out): see RunStrided; strides and shape are Int32Arrays of
+// the output's rank, checked so the largest index stays inside each operand.
+Napi::Value BinaryStrided(const Napi::CallbackInfo& info) {
+  const char* fn = "binaryStrided";
+  if (info.Length() != 7) throw Napi::TypeError::New(info.Env(), "binaryStrided: expected 7 arguments");
+  const int64_t op = Dim(info, 0, fn, "op");
+  const F32 a = Floats(info, 1, fn, "a");
+  const I32 as = Ints(info, 2, fn, "aStrides");
+  const F32 b = Floats(info, 3, fn, "b");
+  const I32 bs = Ints(info, 4, fn, "bStrides");
+  const I32 shape = Ints(info, 5, fn, "shape");
+  const F32 out = Floats(info, 6, fn, "out");
+  const size_t r = shape.length;
+  Require(info, r >= 1 && as.length == r && bs.length == r, "binaryStrided: shape and strides must have the same rank >= 1");
+  int64_t n = 1, lastA = 0, lastB = 0;
+  for (size_t d = 0; d < r; d++) {
+    Require(info, shape.data[d] >= 0 && as.data[d] >= 0 && bs.data[d] >= 0, "binaryStrided: negative shape or stride");
+    n *= shape.data[d];
+    lastA += static_cast<int64_t>(as.data[d]) * (shape.data[d] - 1);
+    lastB += static_cast<int64_t>(bs.data[d]) * (shape.data[d] - 1);
+  }
+  Require(info, n == static_cast<int64_t>(out.length), "binaryStrided: out length " + std::to_string(out.length) + " != product of shape");
+  if (n == 0) return info.Env().Undefined();
+  Require(info, lastA < static_cast<int64_t>(a.length) && lastB < static_cast<int64_t>(b.length), "binaryStrided: strides reach past an operand");
+  switch (op) {
+    case kAdd: RunStrided<kAdd>(a, as, b, bs, shape, out.data); break;
+    case kSub: RunStrided<kSub>(a, as, b, bs, shape, out.data); break;
+    case kMul: RunStrided<kMul>(a, as, b, bs, shape, out.data); break;
+    case kDiv: RunStrided<kDiv>(a, as, b, bs, shape, out.data); break;
+    case kMax: RunStrided<kMax>(a, as, b, bs, shape, out.data); break;
+    case kMin: RunStrided<kMin>(a, as, b, bs, shape, out.data); break;
+    default: throw Napi::RangeError::New(info.Env(), "binaryStrided: unknown op code " + std::to_string(op));
   }
   return info.Env().Undefined();
 }

@@ -13,7 +13,7 @@ static inline float Apply(float x, float alpha, float preluAlpha) {
   switch (kAct) {
     case kRelu: return x < 0.0f ? 0.0f : x;
     case kRelu6: return x < 0.0f ? 0.0f : (x > 6.0f ? 6.0f : x);
-    case kElu: return x >= 0.0f ? x : std::expm1(x);
+    case kElu: return x >= 0.0f ? x : static_cast<float>(std::exp(static_cast<double>(x)) - 1.0);  // as tfjs: exp(x)-1 in double
     case kLeakyRelu: return x < 0.0f ? alpha * x : x;
     case kPrelu: return x < 0.0f ? preluAlpha * x : x;
     case kSigmoid: return 1.0f / (1.0f + std::exp(-x));

@@ -11,10 +11,13 @@ export const ACTIVATION_CODES = { linear: 0, relu: 1, relu6: 2, elu: 3, leakyrel
 export type FusedActivation = keyof typeof ACTIVATION_CODES;
 
 /** Unary op codes of native/elementwise.h (same order). */
-export const UNARY_CODES = { tanh: 0, sigmoid: 1, square: 2 } as const;
+export const UNARY_CODES = {
+  tanh: 0, sigmoid: 1, square: 2, relu: 3, relu6: 4, elu: 5, leakyRelu: 6, step: 7,
+  exp: 8, log: 9, neg: 10, abs: 11, sqrt: 12, rsqrt: 13, reciprocal: 14,
+} as const;
 
 /** Binary op codes of native/elementwise.h (same order). */
-export const BINARY_CODES = { add: 0, sub: 1, mul: 2 } as const;
+export const BINARY_CODES = { add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5 } as const;
 
 export interface BlasInfo {
   /** 'OpenBLAS' or 'Accelerate'. */
@@ -34,8 +37,9 @@ export interface NativeAddon {
   biasActivation(c: Float32Array, cols: number, bias: Float32Array | null, activation: number, leakyAlpha: number,
     preluWeights: Float32Array | null): void;
   reduceSum(x: Float32Array, outer: number, reduced: number, inner: number, out: Float32Array): void;
-  unary(op: number, x: Float32Array, out: Float32Array): void;
+  unary(op: number, x: Float32Array, out: Float32Array, param: number): void;
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array): void;
+  binaryStrided(op: number, a: Float32Array, aStrides: Int32Array, b: Float32Array, bStrides: Int32Array, shape: Int32Array, out: Float32Array): void;
   info(): BlasInfo;
   setThreads(n: number): void;
 }

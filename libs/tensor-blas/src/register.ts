@@ -3,7 +3,7 @@
  * gradient definitions and every other op stay tfjs's, so a gradient of a matMul runs two native matMuls.
  */
 import * as tf from '@tensorflow/tfjs';
-import { requireAddon, type NativeAddon } from './native';
+import { BINARY_CODES, requireAddon, UNARY_CODES, type NativeAddon } from './native';
 import type { NativeKernelFunc } from './kernels/cpu-backend';
 import { makeBatchMatMul } from './kernels/batch-matmul';
 import { makeFusedMatMul } from './kernels/fused-matmul';
@@ -13,17 +13,37 @@ import { makeBinary } from './kernels/binary';
 
 type Factory = (addon: NativeAddon, stock: NativeKernelFunc) => NativeKernelFunc;
 
+/** LeakyRelu's and Step's attribute. */
+const alpha = (attrs: { [k: string]: unknown } | undefined): number => Number(attrs?.alpha ?? 0);
+const unary = (op: keyof typeof UNARY_CODES, param?: typeof alpha): Factory => (addon, stock) => makeUnary(addon, op, stock, param);
+const binary = (op: keyof typeof BINARY_CODES): Factory => (addon, stock) => makeBinary(addon, op, stock);
+
 /** Kernel name → native implementation; the stock kernel is passed in for dtypes/shapes we do not handle. */
 const NATIVE_KERNELS: Record<string, Factory> = {
   BatchMatMul: makeBatchMatMul,
   _FusedMatMul: makeFusedMatMul,
   Sum: makeSum,
-  Tanh: (addon, stock) => makeUnary(addon, 'tanh', stock),
-  Sigmoid: (addon, stock) => makeUnary(addon, 'sigmoid', stock),
-  Square: (addon, stock) => makeUnary(addon, 'square', stock),
-  Add: (addon, stock) => makeBinary(addon, 'add', stock),
-  Sub: (addon, stock) => makeBinary(addon, 'sub', stock),
-  Multiply: (addon, stock) => makeBinary(addon, 'mul', stock),
+  Tanh: unary('tanh'),
+  Sigmoid: unary('sigmoid'),
+  Square: unary('square'),
+  Relu: unary('relu'),
+  Relu6: unary('relu6'),
+  Elu: unary('elu'),
+  LeakyRelu: unary('leakyRelu', alpha),
+  Step: unary('step', alpha),
+  Exp: unary('exp'),
+  Log: unary('log'),
+  Neg: unary('neg'),
+  Abs: unary('abs'),
+  Sqrt: unary('sqrt'),
+  Rsqrt: unary('rsqrt'),
+  Reciprocal: unary('reciprocal'),
+  Add: binary('add'),
+  Sub: binary('sub'),
+  Multiply: binary('mul'),
+  RealDiv: binary('div'),
+  Maximum: binary('max'),
+  Minimum: binary('min'),
 };
 
 /** The stock configs we replaced, to restore them. Non-empty exactly while native kernels are registered. */

@@ -15,10 +15,16 @@ describe.skipIf(!built)(titled('native elementwise kernels equal the stock cpu k
     await tf.setBackend('cpu');
   });
 
-  it('Tanh, Sigmoid, Square on special values and random data', () => {
+  it('unary ops on special values and random data', () => {
     const special = tf.tensor1d(SPECIAL);
     const random = tf.mul(randn([64, 33]), 4);
-    for (const [name, op] of [['tanh', tf.tanh], ['sigmoid', tf.sigmoid], ['square', tf.square]] as const) {
+    const ops: [string, (x: tf.Tensor) => tf.Tensor][] = [
+      ['tanh', tf.tanh], ['sigmoid', tf.sigmoid], ['square', tf.square], ['relu', tf.relu], ['relu6', tf.relu6], ['elu', tf.elu],
+      ['leakyRelu 0.01', (x) => tf.leakyRelu(x, 0.01)], ['leakyRelu 0.3', (x) => tf.leakyRelu(x, 0.3)], ['step', (x) => tf.step(x)],
+      ['step 0.25', (x) => tf.step(x, 0.25)], ['exp', tf.exp], ['log', tf.log], ['neg', tf.neg], ['abs', tf.abs], ['sqrt', tf.sqrt],
+      ['rsqrt', tf.rsqrt], ['reciprocal', tf.reciprocal],
+    ];
+    for (const [name, op] of ops) {
       checkSame(`${name} special`, () => op(special), { elementwise: true });
       checkSame(`${name} random`, () => op(random), { elementwise: true });
     }
@@ -40,13 +46,15 @@ describe.skipIf(!built)(titled('native elementwise kernels equal the stock cpu k
     tf.dispose([x, big]);
   });
 
-  it('Add, Sub, Multiply: same shape, scalar, trailing vectors natively; column and mixed broadcasts via stock', () => {
+  it('binary ops: same shape, scalar, trailing vectors (flat loop); column and mixed broadcasts (strided loop)', () => {
     const full = randn([4, 5]);
     const others: [string, tf.Tensor][] = [
       ['[4,5]', randn([4, 5])], ['[5]', randn([5])], ['[1,5]', randn([1, 5])], ['[1,1,5]', randn([1, 1, 5])], ['scalar', tf.scalar(-1.5)],
-      ['[4,1]', randn([4, 1])], ['[3,1,5]', randn([3, 1, 5])], ['[2,4,5]', randn([2, 4, 5])],
+      ['[4,1]', randn([4, 1])], ['[3,1,5]', randn([3, 1, 5])], ['[2,4,5]', randn([2, 4, 5])], ['[2,4,1]', randn([2, 4, 1])],
+      ['[3,1,1]', randn([3, 1, 1])],
     ];
-    for (const [name, op] of [['add', tf.add], ['sub', tf.sub], ['mul', tf.mul]] as const) {
+    const ops = [['add', tf.add], ['sub', tf.sub], ['mul', tf.mul], ['div', tf.div], ['maximum', tf.maximum], ['minimum', tf.minimum]] as const;
+    for (const [name, op] of ops) {
       for (const [label, o] of others) {
         checkSame(`${name} [4,5] ∘ ${label}`, () => op(full, o), { elementwise: true });
         checkSame(`${name} ${label} ∘ [4,5]`, () => op(o, full), { elementwise: true });
@@ -54,6 +62,7 @@ describe.skipIf(!built)(titled('native elementwise kernels equal the stock cpu k
       checkSame(`${name} special values`, () => op(tf.tensor1d(SPECIAL), tf.tensor1d(SPECIAL.map((v) => -v))), { elementwise: true });
       checkSame(`${name} int32`, () => op(tf.tensor1d([1, 2, 3], 'int32'), tf.tensor1d([4, 5, 6], 'int32')));
       checkSame(`${name} empty`, () => op(tf.zeros([0, 5]), tf.ones([5])));
+      checkSame(`${name} [2,1,3] ∘ [1,4,1]`, () => op(tf.range(1, 7).reshape([2, 1, 3]), tf.range(-2, 2).reshape([1, 4, 1])), { elementwise: true });
     }
     tf.dispose([full, ...others.map(([, t]) => t)]);
   });

@@ -1,6 +1,6 @@
 /**
- * Add / Sub / Multiply on float32 when the broadcast is trailing (same shape, scalar, or a per-last-axes vector
- * such as a bias row): one native loop instead of tfjs's generic broadcasting loop. Anything else → tfjs's kernel.
+ * Add / Sub / Multiply / RealDiv / Maximum / Minimum on float32 with numpy broadcasting: one flat native loop
+ * when the broadcast is trailing (same shape, scalar, bias row), else a strided native loop. Other dtypes → tfjs.
  */
 import * as tf from '@tensorflow/tfjs';
 import { BINARY_CODES, type NativeAddon } from '../native';
@@ -16,6 +16,17 @@ function isTrailing(shape: number[], out: number[]): boolean {
   return core.every((d, i) => d === tail[i]);
 }
 
+/** Row-major strides of `shape` aligned to `out`'s rank, 0 along broadcast (size-1 or missing) dims. */
+function broadcastStrides(shape: number[], out: number[]): Int32Array {
+  const s = new Int32Array(out.length);
+  let stride = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    s[d + out.length - shape.length] = shape[d] === 1 ? 0 : stride;
+    stride *= shape[d];
+  }
+  return s;
+}
+
 export function makeBinary(addon: NativeAddon, op: keyof typeof BINARY_CODES, stock: NativeKernelFunc): NativeKernelFunc {
   const code = BINARY_CODES[op];
   return (args: KernelArgs) => {
@@ -27,13 +38,16 @@ export function makeBinary(addon: NativeAddon, op: keyof typeof BINARY_CODES, st
     if (!av || !bv) return stock(args);
     const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
     const n = size(outShape);
+    const out = new Float32Array(n);
+    if (n === 0) return backend.makeTensorInfo(outShape, 'float32', out);
     const aFull = av.length === n;
     const bFull = bv.length === n;
-    if (n > 0 && !(aFull && bFull) && !(aFull ? isTrailing(b.shape, outShape) : bFull && isTrailing(a.shape, outShape))) {
-      return stock(args);
+    if ((aFull && bFull) || (aFull && isTrailing(b.shape, outShape)) || (bFull && isTrailing(a.shape, outShape))) {
+      addon.binary(code, av, bv, out);
+    } else {
+      const shape = outShape.length ? outShape : [1];
+      addon.binaryStrided(code, av, broadcastStrides(a.shape, shape), bv, broadcastStrides(b.shape, shape), Int32Array.from(shape), out);
     }
-    const out = new Float32Array(n);
-    addon.binary(code, av, bv, out);
     return backend.makeTensorInfo(outShape, 'float32', out);
   };
 }
