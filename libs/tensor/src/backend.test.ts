@@ -2,9 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { nativeLoadError, registeredKernels } from '@window-ner/tensor-blas';
 import { backendInfo, backends, initBackend, type BackendInfo } from './backend';
 
+// Imported lazily, as backends/native.ts does (the package is optional; nx forbids mixing static and lazy imports).
+const { nativeLoadError, registeredKernels } = await import('@window-ner/tensor-blas');
 const nativeBuilt = nativeLoadError() === null;
 const savedEnv = { ...process.env };
 
