@@ -4,5 +4,5 @@
  */
 export { sgemm, matMulF32 } from './sgemm';
 export { registerKernels, unregisterKernels, registeredKernels, nativeKernelNames } from './register';
-export { nativeAddon, nativeLoadError, requireAddon, blasInfo, addonPath, ACTIVATION_CODES } from './native';
+export { nativeAddon, nativeLoadError, requireAddon, blasInfo, setBlasThreads, addonPath, ACTIVATION_CODES } from './native';
 export type { NativeAddon, BlasInfo, FusedActivation } from './native';

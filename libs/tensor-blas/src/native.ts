@@ -85,3 +85,9 @@ export function requireAddon(): NativeAddon {
 export function blasInfo(): BlasInfo | null {
   return nativeAddon()?.info() ?? null;
 }
+
+/** Set the BLAS thread count (OpenBLAS; no-op on Accelerate). OPENBLAS_NUM_THREADS sets the default at load. */
+export function setBlasThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setBlasThreads: n must be an integer >= 1, got ${n}`);
+  requireAddon().setThreads(n);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blasInfo } from '../src/index';
+import { blasInfo, setBlasThreads } from '../src/index';
 import { built, skipReason } from './native-status';
 
 describe('addon build status', () => {
@@ -9,6 +9,13 @@ describe('addon build status', () => {
       const info = blasInfo()!;
       expect(['OpenBLAS', 'Accelerate']).toContain(info.blas);
       expect(info.threads).toBeGreaterThanOrEqual(0);
+      if (info.blas === 'OpenBLAS') {
+        const before = info.threads;
+        setBlasThreads(1);
+        expect(blasInfo()!.threads).toBe(1);
+        setBlasThreads(before);
+      }
+      expect(() => setBlasThreads(0)).toThrow(/integer >= 1, got 0/);
     } else {
       expect(skipReason).toMatch(/native kernels not built/);
       console.warn(`[tensor-blas tests] native tests skipped: ${skipReason}`);
