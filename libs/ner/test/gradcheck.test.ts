@@ -33,20 +33,11 @@ function batchLoss(model: WindowModel, withGrads: boolean): number {
   const rows = model.head.extend(batch);
   const x = builder.view(rows);
   const C = model.numClasses;
-  let fwd!: ReturnType<WindowModel['mlp']['forward']>;
-  const kept = tf.tidy(() => {
-    fwd = model.mlp.forward(tf.tensor2d(x, [rows, builder.inputDim]), false, null);
-    return [fwd.scores, ...fwd.saved];
-  });
-  const scores = (kept[0].dataSync() as Float32Array).slice();
+  const pass = model.mlp.trainPass(x, rows, null);
   const dS = new Float32Array(rows * C);
-  const loss = model.head.lossGrad(scores, rows, batch, C, dS) / B;
-  if (withGrads) {
-    const dx = tf.tidy(() => fwd.backward(tf.tensor2d(dS, [rows, C])));
-    builder.scatterGrad(dx.dataSync() as Float32Array, rows);
-    dx.dispose();
-  }
-  kept.forEach((t) => t.dispose());
+  const loss = model.head.lossGrad(pass.scores, rows, batch, C, dS) / B;
+  if (withGrads) builder.scatterGrad(pass.backward(dS)!, rows);
+  else pass.dispose();
   return loss;
 }
 

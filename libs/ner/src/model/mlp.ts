@@ -60,17 +60,84 @@ function activationGrad(name: string, a: tf.Tensor2D, da: tf.Tensor2D): tf.Tenso
   }
 }
 
+/** g'(z) from a = g(z), on host arrays: d[i] = da[i] * g'(a[i]) (* mask[i] when dropout was applied). */
+function activationGradHost(name: string, a: Float32Array, da: Float32Array, mask: Float32Array | null, out: Float32Array): void {
+  const n = out.length;
+  switch (name) {
+    case 'tanh':
+      for (let i = 0; i < n; i++) out[i] = da[i] * (1 - a[i] * a[i]);
+      break;
+    case 'sigmoid':
+      for (let i = 0; i < n; i++) out[i] = da[i] * a[i] * (1 - a[i]);
+      break;
+    case 'relu':
+      for (let i = 0; i < n; i++) out[i] = a[i] > 0 ? da[i] : 0;
+      break;
+    case 'leakyRelu':
+      for (let i = 0; i < n; i++) out[i] = a[i] > 0 ? da[i] : 0.01 * da[i];
+      break;
+    case 'hardTanh':
+      for (let i = 0; i < n; i++) out[i] = a[i] > -1 && a[i] < 1 ? da[i] : 0;
+      break;
+    default:
+      throw new Error(`unknown activation "${name}"`);
+  }
+  if (mask) for (let i = 0; i < n; i++) out[i] *= mask[i];
+}
+
+/**
+ * Inverted-dropout masks (0 or 1/keep) cut from one pre-drawn pool at a random offset: drawing ~80k uniforms per
+ * step cost more than the matMuls, and windows of a shuffled batch make the slices' overlap across steps
+ * irrelevant to training.
+ */
+class DropoutMasks {
+  private pool: Float32Array | null = null;
+
+  constructor(private readonly drop: number) {}
+
+  take(n: number, rng: Rng): Float32Array {
+    const size = Math.max(1 << 21, 2 * n);
+    if (!this.pool || this.pool.length < size) {
+      this.pool = new Float32Array(size);
+      const keep = 1 - this.drop;
+      for (let i = 0; i < size; i++) this.pool[i] = rng.next() < this.drop ? 0 : 1 / keep;
+    }
+    const off = rng.int(this.pool.length - n + 1);
+    return this.pool.subarray(off, off + n);
+  }
+}
+
+/** One training forward pass; backward() consumes it (all its tensors are disposed there or by dispose()). */
+export interface TrainPass {
+  /** Class scores, rows x C (host copy, valid after the pass is disposed). */
+  scores: Float32Array;
+  /** Accumulate parameter gradients from dL/dscores; returns dL/dx (rows x inputDim) unless skipInputGrad. */
+  backward(dS: Float32Array, skipInputGrad?: boolean): Float32Array | null;
+  dispose(): void;
+}
+
+function colSums(d: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(cols);
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    for (let c = 0; c < cols; c++) out[c] += d[o + c];
+  }
+  return out;
+}
+
 function param(name: string, value: tf.Tensor, regularize: boolean): DenseParam {
   return { kind: 'dense', name, value: tf.variable(value, true), grad: null, regularize, trainable: true };
 }
 
-function addGrad(p: DenseParam, g: tf.Tensor): void {
+/** Accumulate g into p.grad. `owned`: g is not in any tidy scope, so dispose it when it is merged. */
+function addGrad(p: DenseParam, g: tf.Tensor, owned = false): void {
   if (p.grad) {
     const sum = tf.keep(tf.add(p.grad, g));
     p.grad.dispose();
+    if (owned) g.dispose();
     p.grad = sum;
   } else {
-    p.grad = tf.keep(g);
+    p.grad = owned ? g : tf.keep(g);
   }
 }
 
@@ -85,11 +152,13 @@ export interface MlpForward {
 
 export class Mlp {
   readonly layers: DenseLayer[] = [];
+  private readonly masks: DropoutMasks;
 
   constructor(
     readonly config: MlpConfig,
     rng: Rng | null,
   ) {
+    this.masks = new DropoutMasks(config.dropout);
     const sizes = [config.inputDim, ...config.hidden, config.outputDim];
     for (let i = 0; i + 1 < sizes.length; i++) {
       const [fanIn, fanOut] = [sizes[i], sizes[i + 1]];
@@ -152,6 +221,82 @@ export class Mlp {
     };
     const saved = [...inputs, ...outs, ...masks.filter((m): m is tf.Tensor2D => m !== null)];
     return { scores, hidden: outs, saved, backward };
+  }
+
+  /**
+   * The training forward/backward with the least tensor churn: fused matMul+bias, the activation, one mask
+   * multiply; backward does the element-wise work (activation derivative, dropout mask, bias sums) on host
+   * arrays and leaves only the matMuls to the backend. No tf.tidy: every tensor is disposed explicitly, so
+   * host reads (dataSync) happen outside any tidy.
+   */
+  trainPass(x: Float32Array, rows: number, rng: Rng | null): TrainPass {
+    const { activation, dropout } = this.config;
+    const owned: tf.Tensor[] = [];
+    const own = <T extends tf.Tensor>(t: T): T => {
+      owned.push(t);
+      return t;
+    };
+    const last = this.layers.length - 1;
+    const inputs: tf.Tensor2D[] = [];
+    const outs: tf.Tensor2D[] = [];
+    const masks: (Float32Array | null)[] = [];
+    let h = own(tf.tensor2d(x, [rows, this.config.inputDim]));
+    for (let i = 0; i < last; i++) {
+      const { W, b } = this.layers[i];
+      inputs.push(h);
+      const z = tf.fused.matMul({ a: h, b: W.value as tf.Tensor2D, bias: b.value });
+      const a = own(activate(activation, z as tf.Tensor2D));
+      z.dispose();
+      outs.push(a);
+      const H = a.shape[1] as number;
+      const mask = rng && dropout > 0 ? this.masks.take(rows * H, rng) : null;
+      masks.push(mask);
+      if (mask) {
+        const m = tf.tensor2d(mask, [rows, H]);
+        h = own(tf.mul(a, m));
+        m.dispose();
+      } else h = a;
+    }
+    inputs.push(h);
+    const out = this.layers[last];
+    const s = tf.fused.matMul({ a: h, b: out.W.value as tf.Tensor2D, bias: out.b.value });
+    const scores = s.dataSync() as Float32Array;
+    s.dispose();
+    const dispose = () => {
+      for (const t of owned) t.dispose();
+      owned.length = 0;
+    };
+    const backward = (dS: Float32Array, skipInputGrad = false): Float32Array | null => {
+      let dHost = dS;
+      let dCols = this.config.outputDim;
+      let result: Float32Array | null = null;
+      for (let i = last; i >= 0; i--) {
+        const { W, b } = this.layers[i];
+        const d = tf.tensor2d(dHost, [rows, dCols]);
+        addGrad(W, tf.matMul(inputs[i], d, true, false), true);
+        addGrad(b, tf.tensor1d(colSums(dHost, rows, dCols)), true);
+        if (i === 0 && skipInputGrad) {
+          d.dispose();
+          break;
+        }
+        const da = tf.matMul(d, W.value as tf.Tensor2D, false, true);
+        d.dispose();
+        const daHost = da.dataSync() as Float32Array;
+        da.dispose();
+        if (i === 0) {
+          result = daHost;
+          break;
+        }
+        const aHost = outs[i - 1].dataSync() as Float32Array;
+        const next = new Float32Array(daHost.length);
+        activationGradHost(activation, aHost, daHost, masks[i - 1], next);
+        dHost = next;
+        dCols = outs[i - 1].shape[1] as number;
+      }
+      dispose();
+      return result;
+    };
+    return { scores, backward, dispose };
   }
 
   dispose(): void {

@@ -6,7 +6,7 @@
  * Overhead kept out of the step: X is written into one reused Float32Array; no pass over the embedding table;
  * the loss comes from the head's JS loss on the (tiny) score matrix we read anyway for dL/dscores.
  */
-import { tf, Rng } from '@window-ner/tensor';
+import { Rng } from '@window-ner/tensor';
 import type { TrainProgress } from '../api';
 import type { NerConfig } from '../config/config';
 import type { Sentence } from '../corpus/types';
@@ -77,6 +77,8 @@ export async function fitModel(opts: FitOptions): Promise<FitResult> {
   const steps = Math.ceil(trainSet.n / B);
   const optimizer = new WindowOptimizer(tc.optimizer);
   const params = model.params();
+  // dL/dx is only needed when some feature table is trained (sparse embedding rows).
+  const trainsInputs = model.features.some((f) => f.trainable && f.params().length > 0);
   const history: EpochRecord[] = [];
   let best = -1;
   let bestEpoch = 0;
@@ -100,18 +102,10 @@ export async function fitModel(opts: FitOptions): Promise<FitResult> {
       const batch = { builder, set: trainSet, gold, size: count, rng };
       const rows = head.extend(batch);
       const x = builder.view(rows);
-      let fwd!: ReturnType<WindowModel['mlp']['forward']>;
-      const kept = tf.tidy(() => {
-        fwd = model.mlp.forward(tf.tensor2d(x, [rows, builder.inputDim]), true, rng);
-        return [fwd.scores, ...fwd.saved];
-      });
-      const scores = kept[0].dataSync() as Float32Array;
-      lossSum += head.lossGrad(scores, rows, batch, C, dS);
-      const dx = tf.tidy(() => fwd.backward(tf.tensor2d(dS.subarray(0, rows * C), [rows, C])));
-      const dxData = dx.dataSync() as Float32Array;
-      dx.dispose();
-      for (const t of kept) t.dispose();
-      builder.scatterGrad(dxData, rows);
+      const pass = model.mlp.trainPass(x, rows, rng);
+      lossSum += head.lossGrad(pass.scores, rows, batch, C, dS);
+      const dxData = pass.backward(dS.subarray(0, rows * C), !trainsInputs);
+      if (dxData) builder.scatterGrad(dxData, rows);
       optimizer.step(params, { l2: tc.l2, clipNorm: tc.clipNorm });
       windowsSeen += count;
       if (step % 20 === 0 || step === steps - 1) {
