@@ -30,6 +30,7 @@ export const nativePlugin: BackendPlugin = {
     const why = lib.nativeLoadError();
     if (why) throw new Error(why);
     if (!(await tf.setBackend('cpu'))) return false;
+    quietCpuBanner();
     lib.registerKernels();
     return true;
   },
@@ -39,6 +40,15 @@ export const nativePlugin: BackendPlugin = {
   },
   blas: summary,
 };
+
+/**
+ * tfjs's cpu backend prints a multi-line "install tfjs-node to speed things up" banner on first use in Node.
+ * Our single log line already says which backend runs (and native is the speed-up), so mark it as used.
+ */
+export function quietCpuBanner(): void {
+  const backend = tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null;
+  if (backend && 'firstUse' in backend) backend.firstUse = false;
+}
 
 /** Put tfjs's stock cpu kernels back (when the plain 'cpu' backend is chosen after 'native'). */
 export async function restoreStockCpuKernels(): Promise<void> {

@@ -1,7 +1,7 @@
 /** The backends tfjs ships: tfjs-node (optional dependency, absent here), wasm (SIMD, one thread in Node), cpu. */
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
-import { restoreStockCpuKernels } from './native';
+import { quietCpuBanner, restoreStockCpuKernels } from './native';
 import type { BackendPlugin } from './types';
 
 const require = createRequire(import.meta.url);
@@ -34,7 +34,9 @@ export const cpuPlugin: BackendPlugin = {
   priority: 30,
   async load() {
     await restoreStockCpuKernels();
-    return tf.setBackend('cpu');
+    const ok = await tf.setBackend('cpu');
+    quietCpuBanner();
+    return ok;
   },
   detail() {
     return 'plain JavaScript kernels';
