@@ -32,10 +32,26 @@ headPlugins.register('max-margin', maxMarginPlugin);
 
 const loaded = new Set<string>();
 
+/** What a plugin module's optional `register` export receives: every registry of libs/ner. */
+export interface PluginRegistries {
+  tokenizer: Registry<TokenizerPlugin>;
+  feature: Registry<FeaturePlugin>;
+  head: Registry<HeadPlugin>;
+  decoder: Registry<Decoder>;
+}
+
+export const registries: PluginRegistries = { tokenizer: tokenizerPlugins, feature: featurePlugins, head: headPlugins, decoder: decoderPlugins };
+
+/** Plugin paths as absolute paths (bare package names unchanged), so a saved config loads from anywhere. */
+export function absolutePluginPaths(specs: readonly string[], baseDir = process.cwd()): string[] {
+  return specs.map((s) => (s.startsWith('.') || isAbsolute(s) ? resolve(baseDir, s) : s));
+}
+
 /**
  * Import plugin modules named in a config. Relative paths resolve against `baseDir` (the config file's folder or
- * the working directory); bare names resolve as packages. Each module registers itself on import; importing the
- * same module twice is a no-op.
+ * the working directory); bare names resolve as packages. A module registers its plugins either on import (it
+ * imports @window-ner/ner itself) or through an exported `register(registries)` function, which works from any
+ * folder. Importing the same module twice is a no-op.
  */
 export async function loadPluginModules(specs: readonly string[], baseDir = process.cwd()): Promise<void> {
   for (const spec of specs) {
@@ -43,7 +59,9 @@ export async function loadPluginModules(specs: readonly string[], baseDir = proc
     const target = isPath ? pathToFileURL(resolve(baseDir, spec)).href : spec;
     if (loaded.has(target)) continue;
     try {
-      await import(target);
+      const mod = (await import(target)) as { register?: (r: PluginRegistries) => void; default?: { register?: (r: PluginRegistries) => void } };
+      const register = mod.register ?? mod.default?.register;
+      if (typeof register === 'function') register(registries);
     } catch (e) {
       throw new Error(`plugin module "${spec}" could not be loaded (${target}): ${(e as Error).message}`);
     }

@@ -14,7 +14,7 @@ import { readJsonl } from '../corpus/jsonl-read';
 import type { Sentence } from '../corpus/types';
 import { reportToJson } from '../metrics/report';
 import { saveModel } from '../model/file';
-import { loadPluginModules, tokenizerPlugins } from '../plugins/registry';
+import { absolutePluginPaths, loadPluginModules, tokenizerPlugins } from '../plugins/registry';
 import { openVectorStore } from '../vectors/store';
 import { fitModel, type FitResult } from './fit';
 
@@ -56,6 +56,7 @@ export function fitMetrics(fit: FitResult): Record<string, unknown> {
 export async function trainModel(req: TrainRequest, onProgress?: (p: TrainProgress) => void, signal?: AbortSignal): Promise<TrainResult> {
   const started = new Date();
   const config = resolveConfig(req.config ?? {});
+  config.model.plugins = absolutePluginPaths(config.model.plugins);
   await loadPluginModules(config.model.plugins);
   onProgress?.({ phase: 'load', epoch: 0, epochs: config.train.epochs, step: 0, stepsPerEpoch: 0 });
   const train = readCorpus(req.trainPath, config);
