@@ -100,10 +100,16 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// Math.max / Math.min semantics: NaN if either side is NaN.
+// Math.max / Math.min semantics: NaN if either side is NaN. Comparisons give 0/1 (false for NaN, as in JS).
 template <int kOp>
 static inline float Op(float a, float b) {
   switch (kOp) {
+    case kGreater: return a > b;
+    case kGreaterEqual: return a >= b;
+    case kLess: return a < b;
+    case kLessEqual: return a <= b;
+    case kEqual: return a == b;
+    case kNotEqual: return a != b;
     case kAdd: return a + b;
     case kSub: return a - b;
     case kMul: return a * b;
@@ -115,8 +121,15 @@ static inline float Op(float a, float b) {
 
 // out = a op b where the shorter operand repeats cyclically: the JS side only calls this when that is numpy
 // broadcasting (the shorter operand's shape, minus leading 1s, is the trailing part of the output shape).
-template <int kOp>
-static void RunBinary(const F32& a, const F32& b, const F32& out) {
+// The output buffer: float32 for arithmetic, uint8 (tfjs bool) for comparisons.
+template <typename T>
+struct Out {
+  T* data;
+  size_t length;
+};
+
+template <int kOp, typename T>
+static void RunBinary(const F32& a, const F32& b, const Out<T>& out) {
   const size_t n = out.length;
   if (a.length == n && b.length == n) {
     for (size_t i = 0; i < n; i++) out.data[i] = Op<kOp>(a.data[i], b.data[i]);
@@ -135,6 +148,24 @@ static void RunBinary(const F32& a, const F32& b, const F32& out) {
   }
 }
 
+// Output of binary/binaryStrided: a Float32Array for arithmetic ops, a Uint8Array for comparisons.
+static bool IsComparison(int64_t op) { return op >= kGreater && op <= kNotEqual; }
+
+template <typename T>
+static Out<T> OutArg(const Napi::CallbackInfo& info, size_t i, const char* fn, napi_typedarray_type type, const char* what) {
+  const Napi::Value v = info[i];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type) {
+    throw Napi::TypeError::New(info.Env(), Where(fn, "out") + " must be a " + what);
+  }
+  Napi::TypedArrayOf<T> a = v.As<Napi::TypedArrayOf<T>>();
+  return {a.Data(), a.ElementLength()};
+}
+
+#define TB_BINARY_CASES(RUN)                                                                              \
+  RUN(kAdd) RUN(kSub) RUN(kMul) RUN(kDiv) RUN(kMax) RUN(kMin)
+#define TB_COMPARE_CASES(RUN)                                                                             \
+  RUN(kGreater) RUN(kGreaterEqual) RUN(kLess) RUN(kLessEqual) RUN(kEqual) RUN(kNotEqual)
+
 // binary(op, a, b, out): see RunBinary. Each operand's length is out's length, 1, or a divisor of it.
 Napi::Value Binary(const Napi::CallbackInfo& info) {
   const char* fn = "binary";
@@ -142,28 +173,37 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
   const int64_t op = Dim(info, 0, fn, "op");
   const F32 a = Floats(info, 1, fn, "a");
   const F32 b = Floats(info, 2, fn, "b");
-  const F32 out = Floats(info, 3, fn, "out");
-  const size_t n = out.length;
+  const bool cmp = IsComparison(op);
+  const size_t n = cmp ? OutArg<uint8_t>(info, 3, fn, napi_uint8_array, "Uint8Array").length
+                       : Floats(info, 3, fn, "out").length;
   if (n == 0) return info.Env().Undefined();
   Require(info, a.length == n || b.length == n, "binary: one operand must have out's length " + std::to_string(n));
   Require(info, a.length > 0 && b.length > 0 && n % a.length == 0 && n % b.length == 0,
           "binary: operand lengths " + std::to_string(a.length) + ", " + std::to_string(b.length) + " do not divide " + std::to_string(n));
-  switch (op) {
-    case kAdd: RunBinary<kAdd>(a, b, out); break;
-    case kSub: RunBinary<kSub>(a, b, out); break;
-    case kMul: RunBinary<kMul>(a, b, out); break;
-    case kDiv: RunBinary<kDiv>(a, b, out); break;
-    case kMax: RunBinary<kMax>(a, b, out); break;
-    case kMin: RunBinary<kMin>(a, b, out); break;
-    default: throw Napi::RangeError::New(info.Env(), "binary: unknown op code " + std::to_string(op));
+  if (cmp) {
+    const Out<uint8_t> out = OutArg<uint8_t>(info, 3, fn, napi_uint8_array, "Uint8Array");
+    switch (op) {
+#define TB_RUN(code) case code: RunBinary<code>(a, b, out); break;
+      TB_COMPARE_CASES(TB_RUN)
+#undef TB_RUN
+    }
+  } else {
+    const F32 f = Floats(info, 3, fn, "out");
+    const Out<float> out{f.data, f.length};
+    switch (op) {
+#define TB_RUN(code) case code: RunBinary<code>(a, b, out); break;
+      TB_BINARY_CASES(TB_RUN)
+#undef TB_RUN
+      default: throw Napi::RangeError::New(info.Env(), "binary: unknown op code " + std::to_string(op));
+    }
   }
   return info.Env().Undefined();
 }
 
 // General broadcasting: out has shape `shape` (rank r); element [i0..ir-1] reads a at sum(i_d * aStrides[d]) and
 // b likewise, where a stride is 0 along a broadcast dim. The innermost dim is a tight loop.
-template <int kOp>
-static void RunStrided(const F32& a, const I32& as, const F32& b, const I32& bs, const I32& shape, float* out) {
+template <int kOp, typename T>
+static void RunStrided(const F32& a, const I32& as, const F32& b, const I32& bs, const I32& shape, T* out) {
   const size_t r = shape.length;
   const int64_t inner = shape.data[r - 1];
   const int64_t sa = as.data[r - 1], sb = bs.data[r - 1];
@@ -196,7 +236,9 @@ Napi::Value BinaryStrided(const Napi::CallbackInfo& info) {
   const F32 b = Floats(info, 3, fn, "b");
   const I32 bs = Ints(info, 4, fn, "bStrides");
   const I32 shape = Ints(info, 5, fn, "shape");
-  const F32 out = Floats(info, 6, fn, "out");
+  const bool cmp = IsComparison(op);
+  const size_t outLength = cmp ? OutArg<uint8_t>(info, 6, fn, napi_uint8_array, "Uint8Array").length
+                               : Floats(info, 6, fn, "out").length;
   const size_t r = shape.length;
   Require(info, r >= 1 && as.length == r && bs.length == r, "binaryStrided: shape and strides must have the same rank >= 1");
   int64_t n = 1, lastA = 0, lastB = 0;
@@ -206,17 +248,24 @@ Napi::Value BinaryStrided(const Napi::CallbackInfo& info) {
     lastA += static_cast<int64_t>(as.data[d]) * (shape.data[d] - 1);
     lastB += static_cast<int64_t>(bs.data[d]) * (shape.data[d] - 1);
   }
-  Require(info, n == static_cast<int64_t>(out.length), "binaryStrided: out length " + std::to_string(out.length) + " != product of shape");
+  Require(info, n == static_cast<int64_t>(outLength), "binaryStrided: out length " + std::to_string(outLength) + " != product of shape");
   if (n == 0) return info.Env().Undefined();
   Require(info, lastA < static_cast<int64_t>(a.length) && lastB < static_cast<int64_t>(b.length), "binaryStrided: strides reach past an operand");
-  switch (op) {
-    case kAdd: RunStrided<kAdd>(a, as, b, bs, shape, out.data); break;
-    case kSub: RunStrided<kSub>(a, as, b, bs, shape, out.data); break;
-    case kMul: RunStrided<kMul>(a, as, b, bs, shape, out.data); break;
-    case kDiv: RunStrided<kDiv>(a, as, b, bs, shape, out.data); break;
-    case kMax: RunStrided<kMax>(a, as, b, bs, shape, out.data); break;
-    case kMin: RunStrided<kMin>(a, as, b, bs, shape, out.data); break;
-    default: throw Napi::RangeError::New(info.Env(), "binaryStrided: unknown op code " + std::to_string(op));
+  if (cmp) {
+    uint8_t* out = OutArg<uint8_t>(info, 6, fn, napi_uint8_array, "Uint8Array").data;
+    switch (op) {
+#define TB_RUN(code) case code: RunStrided<code>(a, as, b, bs, shape, out); break;
+      TB_COMPARE_CASES(TB_RUN)
+#undef TB_RUN
+    }
+  } else {
+    float* out = Floats(info, 6, fn, "out").data;
+    switch (op) {
+#define TB_RUN(code) case code: RunStrided<code>(a, as, b, bs, shape, out); break;
+      TB_BINARY_CASES(TB_RUN)
+#undef TB_RUN
+      default: throw Napi::RangeError::New(info.Env(), "binaryStrided: unknown op code " + std::to_string(op));
+    }
   }
   return info.Env().Undefined();
 }

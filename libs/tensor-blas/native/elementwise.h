@@ -8,7 +8,8 @@ enum UnaryOp {
   kExp = 8, kLog = 9, kNeg = 10, kAbs = 11, kSqrt = 12, kRsqrt = 13, kReciprocal = 14
 };
 // Binary op codes; src/native.ts mirrors this list (keep in order).
-enum BinaryOp { kAdd = 0, kSub = 1, kMul = 2, kDiv = 3, kMax = 4, kMin = 5 };
+// Codes 6-11 are comparisons: their output is a Uint8Array (tfjs 'bool'), 0 or 1.
+enum BinaryOp { kAdd = 0, kSub = 1, kMul = 2, kDiv = 3, kMax = 4, kMin = 5, kGreater = 6, kGreaterEqual = 7, kLess = 8, kLessEqual = 9, kEqual = 10, kNotEqual = 11 };
 Napi::Value ReduceSum(const Napi::CallbackInfo& info);
 Napi::Value Unary(const Napi::CallbackInfo& info);
 Napi::Value Binary(const Napi::CallbackInfo& info);

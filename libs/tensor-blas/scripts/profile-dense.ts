@@ -14,33 +14,50 @@ function step(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, dy: tf.Tensor2D, f
   return tf.grads(f)([x, w, b], dy);
 }
 
-async function profile(label: string, fused: boolean): Promise<void> {
+interface Profile {
+  wallMs: number;
+  kernels: Map<string, number>;
+}
+
+/** Mean per-kernel ms of one step over `reps` profiled steps (after a warm-up). */
+async function profile(fused: boolean, reps = 20): Promise<Profile> {
   const x = tf.randomNormal([B, IN]) as tf.Tensor2D;
   const w = tf.randomNormal([IN, OUT], 0, 0.05) as tf.Tensor2D;
   const b = tf.randomNormal([OUT]) as tf.Tensor1D;
   const dy = tf.randomNormal([B, OUT]) as tf.Tensor2D;
   for (let i = 0; i < 3; i++) tf.dispose(step(x, w, b, dy, fused));
-  const reps = 10;
-  const per = new Map<string, number>();
+  const kernels = new Map<string, number>();
   let wall = 0;
   for (let r = 0; r < reps; r++) {
     const t0 = performance.now();
     const info = await tf.profile(() => step(x, w, b, dy, fused));
     wall += performance.now() - t0;
-    for (const k of info.kernels) per.set(k.name, (per.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+    for (const k of info.kernels) kernels.set(k.name, (kernels.get(k.name) ?? 0) + (k.kernelTimeMs as number) / reps);
     tf.dispose(info.result as tf.Tensor[]);
   }
-  const rows = [...per].map(([name, ms]) => ({ name, ms: ms / reps })).sort((p, q) => q.ms - p.ms);
-  const total = rows.reduce((s, r) => s + r.ms, 0);
-  console.log(`\n${label}: kernels ${total.toFixed(2)} ms/step (profiled wall ${(wall / reps).toFixed(2)} ms)`);
-  for (const r of rows) console.log(`  ${r.name.padEnd(14)} ${r.ms.toFixed(3).padStart(8)} ms  ${((100 * r.ms) / total).toFixed(1).padStart(5)}%`);
   tf.dispose([x, w, b, dy]);
+  return { wallMs: wall / reps, kernels };
+}
+
+function table(cols: [string, Profile][]): string {
+  const names = [...new Set(cols.flatMap(([, p]) => [...p.kernels.keys()]))];
+  const first = cols[0][1].kernels;
+  names.sort((p, q) => (first.get(q) ?? 0) - (first.get(p) ?? 0));
+  const head = `${'kernel (ms/step)'.padEnd(18)}${cols.map(([l]) => l.padStart(16)).join('')}`;
+  const rows = names.map((n) => `${n.padEnd(18)}${cols.map(([, p]) => (p.kernels.has(n) ? p.kernels.get(n)!.toFixed(3) : '-').padStart(16)).join('')}`);
+  const wall = `${'wall (profiled)'.padEnd(18)}${cols.map(([, p]) => p.wallMs.toFixed(2).padStart(16)).join('')}`;
+  return [head, ...rows, wall].join('\n');
 }
 
 await tf.setBackend('cpu');
 const only = process.argv[2] ? process.argv[2].split(',') : undefined;
-await profile('stock cpu, matMul+add', false);
-registerKernels({ only });
-await profile(`native (${only?.join(',') ?? 'all'}), matMul+add`, false);
-await profile(`native (${only?.join(',') ?? 'all'}), fused.matMul`, true);
+const stock = await profile(false);
+registerKernels({ only: ['BatchMatMul', '_FusedMatMul'] });
+const matmulOnly = await profile(false);
 unregisterKernels();
+registerKernels({ only });
+const all = await profile(false);
+const fused = await profile(true);
+unregisterKernels();
+console.log(`Dense step x[${B},${IN}]·W[${IN},${OUT}]+b, tanh, backward (tf.grads), cpu backend; fused.matMul nests its kernels under fusedMatMul__op`);
+console.log(table([['stock', stock], ['native matMul', matmulOnly], [`native ${only ? 'subset' : 'all'}`, all], ['native+fused', fused]]));

@@ -17,7 +17,13 @@ export const UNARY_CODES = {
 } as const;
 
 /** Binary op codes of native/elementwise.h (same order). */
-export const BINARY_CODES = { add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5 } as const;
+export const BINARY_CODES = {
+  add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5,
+  greater: 6, greaterEqual: 7, less: 8, lessEqual: 9, equal: 10, notEqual: 11,
+} as const;
+
+/** Binary codes whose output is 0/1 in a Uint8Array (tfjs 'bool'). */
+export const isComparison = (code: number): boolean => code >= BINARY_CODES.greater;
 
 export interface BlasInfo {
   /** 'OpenBLAS' or 'Accelerate'. */
@@ -38,8 +44,9 @@ export interface NativeAddon {
     preluWeights: Float32Array | null): void;
   reduceSum(x: Float32Array, outer: number, reduced: number, inner: number, out: Float32Array): void;
   unary(op: number, x: Float32Array, out: Float32Array, param: number): void;
-  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array): void;
-  binaryStrided(op: number, a: Float32Array, aStrides: Int32Array, b: Float32Array, bStrides: Int32Array, shape: Int32Array, out: Float32Array): void;
+  /** out is a Float32Array for arithmetic codes, a Uint8Array for comparisons. */
+  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array | Uint8Array): void;
+  binaryStrided(op: number, a: Float32Array, aStrides: Int32Array, b: Float32Array, bStrides: Int32Array, shape: Int32Array, out: Float32Array | Uint8Array): void;
   info(): BlasInfo;
   setThreads(n: number): void;
 }

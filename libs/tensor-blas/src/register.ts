@@ -44,6 +44,12 @@ const NATIVE_KERNELS: Record<string, Factory> = {
   RealDiv: binary('div'),
   Maximum: binary('max'),
   Minimum: binary('min'),
+  Greater: binary('greater'),
+  GreaterEqual: binary('greaterEqual'),
+  Less: binary('less'),
+  LessEqual: binary('lessEqual'),
+  Equal: binary('equal'),
+  NotEqual: binary('notEqual'),
 };
 
 /** The stock configs we replaced, to restore them. Non-empty exactly while native kernels are registered. */

@@ -53,7 +53,10 @@ describe.skipIf(!built)(titled('native elementwise kernels equal the stock cpu k
       ['[4,1]', randn([4, 1])], ['[3,1,5]', randn([3, 1, 5])], ['[2,4,5]', randn([2, 4, 5])], ['[2,4,1]', randn([2, 4, 1])],
       ['[3,1,1]', randn([3, 1, 1])],
     ];
-    const ops = [['add', tf.add], ['sub', tf.sub], ['mul', tf.mul], ['div', tf.div], ['maximum', tf.maximum], ['minimum', tf.minimum]] as const;
+    const ops = [
+      ['add', tf.add], ['sub', tf.sub], ['mul', tf.mul], ['div', tf.div], ['maximum', tf.maximum], ['minimum', tf.minimum],
+      ['greater', tf.greater], ['greaterEqual', tf.greaterEqual], ['less', tf.less], ['lessEqual', tf.lessEqual], ['equal', tf.equal], ['notEqual', tf.notEqual],
+    ] as const;
     for (const [name, op] of ops) {
       for (const [label, o] of others) {
         checkSame(`${name} [4,5] ∘ ${label}`, () => op(full, o), { elementwise: true });
@@ -61,6 +64,7 @@ describe.skipIf(!built)(titled('native elementwise kernels equal the stock cpu k
       }
       checkSame(`${name} special values`, () => op(tf.tensor1d(SPECIAL), tf.tensor1d(SPECIAL.map((v) => -v))), { elementwise: true });
       checkSame(`${name} int32`, () => op(tf.tensor1d([1, 2, 3], 'int32'), tf.tensor1d([4, 5, 6], 'int32')));
+      checkSame(`${name} ties`, () => op(tf.tensor1d([1, 2, 3, 0, -0]), tf.tensor1d([1, 5, 3, -0, 0])));
       checkSame(`${name} empty`, () => op(tf.zeros([0, 5]), tf.ones([5])));
       checkSame(`${name} [2,1,3] ∘ [1,4,1]`, () => op(tf.range(1, 7).reshape([2, 1, 3]), tf.range(-2, 2).reshape([1, 4, 1])), { elementwise: true });
     }

@@ -1,9 +1,10 @@
 /**
- * Add / Sub / Multiply / RealDiv / Maximum / Minimum on float32 with numpy broadcasting: one flat native loop
- * when the broadcast is trailing (same shape, scalar, bias row), else a strided native loop. Other dtypes → tfjs.
+ * Add / Sub / Multiply / RealDiv / Maximum / Minimum and the comparisons (bool out) on float32 with numpy
+ * broadcasting: one flat native loop when the broadcast is trailing (same shape, scalar, bias row), else a strided
+ * native loop. Other dtypes → tfjs.
  */
 import * as tf from '@tensorflow/tfjs';
-import { BINARY_CODES, type NativeAddon } from '../native';
+import { BINARY_CODES, isComparison, type NativeAddon } from '../native';
 import { f32, size, type KernelArgs, type NativeKernelFunc } from './cpu-backend';
 
 /** True when `shape` broadcast against `out` is a cyclic repeat: minus leading 1s it is a suffix of `out`. */
@@ -29,6 +30,7 @@ function broadcastStrides(shape: number[], out: number[]): Int32Array {
 
 export function makeBinary(addon: NativeAddon, op: keyof typeof BINARY_CODES, stock: NativeKernelFunc): NativeKernelFunc {
   const code = BINARY_CODES[op];
+  const dtype = isComparison(code) ? 'bool' : 'float32';
   return (args: KernelArgs) => {
     const { inputs, backend } = args;
     const a = inputs.a!;
@@ -38,8 +40,8 @@ export function makeBinary(addon: NativeAddon, op: keyof typeof BINARY_CODES, st
     if (!av || !bv) return stock(args);
     const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
     const n = size(outShape);
-    const out = new Float32Array(n);
-    if (n === 0) return backend.makeTensorInfo(outShape, 'float32', out);
+    const out = dtype === 'bool' ? new Uint8Array(n) : new Float32Array(n);
+    if (n === 0) return backend.makeTensorInfo(outShape, dtype, out);
     const aFull = av.length === n;
     const bFull = bv.length === n;
     if ((aFull && bFull) || (aFull && isTrailing(b.shape, outShape)) || (bFull && isTrailing(a.shape, outShape))) {
@@ -48,6 +50,6 @@ export function makeBinary(addon: NativeAddon, op: keyof typeof BINARY_CODES, st
       const shape = outShape.length ? outShape : [1];
       addon.binaryStrided(code, av, broadcastStrides(a.shape, shape), bv, broadcastStrides(b.shape, shape), Int32Array.from(shape), out);
     }
-    return backend.makeTensorInfo(outShape, 'float32', out);
+    return backend.makeTensorInfo(outShape, dtype, out);
   };
 }

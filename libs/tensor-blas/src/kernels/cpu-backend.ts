@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 
 export interface CpuBackend {
   data: { get(dataId: tf.DataId): { values?: unknown } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values?: Float32Array): tf.TensorInfo;
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values?: Float32Array | Uint8Array): tf.TensorInfo;
   disposeIntermediateTensorInfo(info: tf.TensorInfo): void;
 }
 
