@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 // End-to-end suites start real servers (in-process and as child processes) and a real browser. globalSetup trains
 // one small model and a tiny embedding store once for all of them. Files run one at a time: they measure
 // timing-sensitive things (SIGTERM, hot swap under load) that two parallel suites on 2 cores would blur.
+// natural prints a dotenv line on import; globalSetup runs in this process, so quiet it here too.
+process.env.DOTENV_CONFIG_QUIET = 'true';
+
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   test: {

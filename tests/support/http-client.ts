@@ -22,6 +22,11 @@ export interface RawResponse {
 
 export function request(baseUrl: string, req: RawRequest): Promise<RawResponse> {
   const url = new URL(req.path, baseUrl);
+  // Frame every body explicitly: Node's client sends a GET/DELETE body unframed (no length), which the server
+  // then reads as the start of the next request on the connection.
+  const headers: Record<string, string | number> = { ...req.headers };
+  const hasLength = Object.keys(headers).some((k) => k.toLowerCase() === 'content-length');
+  if (req.body !== undefined && !hasLength) headers['content-length'] = Buffer.byteLength(req.body);
   return new Promise((resolve, reject) => {
     const r = http.request(
       {
@@ -29,7 +34,7 @@ export function request(baseUrl: string, req: RawRequest): Promise<RawResponse> 
         port: url.port,
         path: req.path,
         method: req.method ?? 'GET',
-        headers: req.headers,
+        headers,
         agent: req.agent,
         timeout: req.timeoutMs ?? 30_000,
       },
