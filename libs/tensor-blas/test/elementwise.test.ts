@@ -72,6 +72,22 @@ describe.skipIf(!built)(titled('native elementwise kernels equal the stock cpu k
   });
 });
 
+describe.skipIf(!built)(titled('large outputs (uninitialised output storage is fully written)'), () => {
+  it('binary flat/strided, comparisons, unary and sum on > 4096 elements', () => {
+    const x = randn([128, 64]);
+    const col = randn([128, 1]);
+    const row = randn([64]);
+    for (const [name, op] of [['add', tf.add], ['sub', tf.sub], ['div', tf.div], ['greater', tf.greater], ['lessEqual', tf.lessEqual]] as const) {
+      checkSame(`${name} large same`, () => op(x, tf.neg(x)), { elementwise: true });
+      checkSame(`${name} large row`, () => op(x, row), { elementwise: true });
+      checkSame(`${name} large column`, () => op(x, col), { elementwise: true });
+    }
+    checkSame('exp large', () => tf.exp(x), { elementwise: true });
+    checkSame('sum large axis 1', () => tf.sum(tf.tile(x, [40, 1]), 1));
+    tf.dispose([x, col, row]);
+  });
+});
+
 describe.skipIf(!built)(titled('kernel registration'), () => {
   it('registers, is idempotent, and restores the stock kernels', () => {
     const stock = tf.getKernel('BatchMatMul', 'cpu').kernelFunc;

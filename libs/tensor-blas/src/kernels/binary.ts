@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { BINARY_CODES, isComparison, type NativeAddon } from '../native';
-import { f32, size, type KernelArgs, type NativeKernelFunc } from './cpu-backend';
+import { f32, outputF32, outputU8, size, type KernelArgs, type NativeKernelFunc } from './cpu-backend';
 
 /** True when `shape` broadcast against `out` is a cyclic repeat: minus leading 1s it is a suffix of `out`. */
 function isTrailing(shape: number[], out: number[]): boolean {
@@ -40,7 +40,7 @@ export function makeBinary(addon: NativeAddon, op: keyof typeof BINARY_CODES, st
     if (!av || !bv) return stock(args);
     const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
     const n = size(outShape);
-    const out = dtype === 'bool' ? new Uint8Array(n) : new Float32Array(n);
+    const out = dtype === 'bool' ? outputU8(n) : outputF32(n);
     if (n === 0) return backend.makeTensorInfo(outShape, dtype, out);
     const aFull = av.length === n;
     const bFull = bv.length === n;

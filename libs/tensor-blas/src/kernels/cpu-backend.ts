@@ -28,3 +28,21 @@ export function f32(backend: CpuBackend, t: tf.TensorInfo): Float32Array | null 
 }
 
 export const size = (shape: number[]): number => shape.reduce((a, c) => a * c, 1);
+
+/**
+ * Storage for a kernel output that the native call overwrites entirely. Large outputs skip calloc's zero-fill
+ * and first-touch page faults (Buffer.allocUnsafeSlow: its own ArrayBuffer, offset 0); at tfjs's one-new-array-
+ * per-op that was a visible share of an elementwise op. Only for outputs every element of which is written.
+ */
+export function outputF32(n: number): Float32Array {
+  if (n < 1024) return new Float32Array(n);
+  const b = Buffer.allocUnsafeSlow(n * 4);
+  return new Float32Array(b.buffer, b.byteOffset, n);
+}
+
+/** As outputF32, for 'bool' outputs (0/1 bytes). */
+export function outputU8(n: number): Uint8Array {
+  if (n < 4096) return new Uint8Array(n);
+  const b = Buffer.allocUnsafeSlow(n);
+  return new Uint8Array(b.buffer, b.byteOffset, n);
+}

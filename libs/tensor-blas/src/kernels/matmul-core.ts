@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NativeAddon } from '../native';
-import { size } from './cpu-backend';
+import { outputF32, size } from './cpu-backend';
 
 export interface MatMulPlan {
   outShape: number[];
@@ -60,7 +60,7 @@ export function nativeMatMul(addon: NativeAddon, a: Float32Array, aShape: number
   transA: boolean, transB: boolean): { values: Float32Array; plan: MatMulPlan } {
   const plan = planMatMul(aShape, bShape, transA, transB);
   const { batch, m, n, k } = plan;
-  const out = new Float32Array(batch * m * n);
+  const out = outputF32(batch * m * n); // every element is written: sgemm with beta = 0, or zeros when k = 0
   if (out.length === 0) return { values: out, plan };
   const aOuter = aShape.slice(0, -2);
   const bOuter = bShape.slice(0, -2);

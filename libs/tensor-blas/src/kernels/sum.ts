@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NativeAddon } from '../native';
-import { f32, size, type KernelArgs, type NativeKernelFunc } from './cpu-backend';
+import { f32, outputF32, size, type KernelArgs, type NativeKernelFunc } from './cpu-backend';
 
 export function makeSum(addon: NativeAddon, stock: NativeKernelFunc): NativeKernelFunc {
   return (args: KernelArgs) => {
@@ -18,7 +18,7 @@ export function makeSum(addon: NativeAddon, stock: NativeKernelFunc): NativeKern
     const outer = size(x.shape.slice(0, first));
     const reduced = size(x.shape.slice(first, last + 1));
     const inner = size(x.shape.slice(last + 1));
-    const out = new Float32Array(outer * inner);
+    const out = outputF32(outer * inner);
     if (out.length > 0) addon.reduceSum(xv, outer, reduced, inner, out);
     const outShape = attrs.keepDims
       ? x.shape.map((d, i) => (i >= first && i <= last ? 1 : d))
