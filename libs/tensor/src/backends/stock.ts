@@ -25,7 +25,13 @@ export const wasmPlugin: BackendPlugin = {
     return tf.setBackend('wasm');
   },
   detail() {
-    return tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD, 1 thread' : 'no SIMD, 1 thread';
+    // The flag is evaluated asynchronously by tfjs; it is cached once the wasm backend initialised, but never let a
+    // log detail fail the backend.
+    try {
+      return tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD, 1 thread' : 'no SIMD, 1 thread';
+    } catch {
+      return '1 thread';
+    }
   },
 };
 
