@@ -52,7 +52,7 @@ async function choose(wanted: string | undefined, log: ((line: string) => void) 
       if (ok) {
         await tf.ready();
         tried.push({ name: plugin.name, ok: true });
-        info = { name: plugin.name, tfBackend: tf.getBackend(), detail: plugin.detail?.() ?? '', blas: plugin.blas?.() ?? null, tried };
+        info = { name: plugin.name, tfBackend: tf.getBackend(), detail: safe(() => plugin.detail?.(), ''), blas: safe(() => plugin.blas?.(), null), tried };
         log?.(logLine(info));
         return info;
       }
@@ -63,6 +63,15 @@ async function choose(wanted: string | undefined, log: ((line: string) => void) 
   }
   const how = wanted ? `requested backend "${wanted}" could not load` : 'no tensor backend could load';
   throw new Error(`${how}: ${tried.map((t) => `${t.name}: ${t.error}`).join('; ')}`);
+}
+
+/** Descriptions are for logs: one that throws must not turn a loaded backend into a failed one. */
+function safe<T>(f: () => T | undefined, fallback: T): T {
+  try {
+    return f() ?? fallback;
+  } catch {
+    return fallback;
+  }
 }
 
 /** "[window-ner] tensor backend: wasm (SIMD, 1 thread); skipped native: <why>" — skipped optional absentees stay silent. */
