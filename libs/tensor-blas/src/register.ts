@@ -10,6 +10,7 @@ import { makeFusedMatMul } from './kernels/fused-matmul';
 import { makeSum } from './kernels/sum';
 import { makeUnary } from './kernels/unary';
 import { makeBinary } from './kernels/binary';
+import { makeAddN, makeTranspose } from './kernels/layout';
 
 type Factory = (addon: NativeAddon, stock: NativeKernelFunc) => NativeKernelFunc;
 
@@ -50,6 +51,8 @@ const NATIVE_KERNELS: Record<string, Factory> = {
   LessEqual: binary('lessEqual'),
   Equal: binary('equal'),
   NotEqual: binary('notEqual'),
+  Transpose: makeTranspose,
+  AddN: makeAddN,
 };
 
 /** The stock configs we replaced, to restore them. Non-empty exactly while native kernels are registered. */

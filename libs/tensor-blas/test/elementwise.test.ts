@@ -72,6 +72,27 @@ describe.skipIf(!built)(titled('native elementwise kernels equal the stock cpu k
   });
 });
 
+describe.skipIf(!built)(titled('native Transpose and AddN equal stock'), () => {
+  it('transposes every permutation of rank 2-4 (incl. 1-sized and empty dims) and special values', () => {
+    const perms = (n: number): number[][] => (n === 1 ? [[0]] : perms(n - 1).flatMap((p) => Array.from({ length: n }, (_, i) => [...p.slice(0, i), n - 1, ...p.slice(i)])));
+    for (const shape of [[6, 5], [3, 1, 4], [2, 3, 4, 5], [0, 3], [64, 70]]) {
+      const x = randn(shape);
+      for (const perm of perms(shape.length)) checkSame(`transpose [${shape}] perm [${perm}]`, () => tf.transpose(x, perm), { elementwise: true });
+      x.dispose();
+    }
+    checkSame('transpose special', () => tf.transpose(tf.tensor2d(SPECIAL, [4, 6])), { elementwise: true });
+    checkSame('transpose int32', () => tf.transpose(tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3], 'int32')));
+  });
+
+  it('AddN of 2-4 tensors (float32 native, int32 stock), and through tf.grads fan-out', () => {
+    const xs = [randn([40, 30]), randn([40, 30]), randn([40, 30]), randn([40, 30])];
+    for (let k = 2; k <= 4; k++) checkSame(`addN ${k}`, () => tf.addN(xs.slice(0, k)), { elementwise: true });
+    checkSame('addN int32', () => tf.addN([tf.tensor1d([1, 2], 'int32'), tf.tensor1d([3, 4], 'int32')]));
+    checkSame('grads with fan-out', () => tf.grads((a: tf.Tensor) => tf.add(tf.mul(a, a), tf.tanh(a)))([xs[0]]));
+    tf.dispose(xs);
+  });
+});
+
 describe.skipIf(!built)(titled('large outputs (uninitialised output storage is fully written)'), () => {
   it('binary flat/strided, comparisons, unary and sum on > 4096 elements', () => {
     const x = randn([128, 64]);
