@@ -9,6 +9,7 @@ import { fitModel } from '../src/train/fit';
 import { saveModel, loadModel } from '../src/model/file';
 import { trainModel } from '../src/train/train-model';
 import { WindowTagger } from '../src/tagging/tagger';
+import { FastScorer } from '../src/tagging/fast-path';
 import { buildWindows } from '../src/windows/windows';
 import { WindowBuilder } from '../src/windows/builder';
 import { CorruptSampler } from '../src/windows/sampler';
@@ -109,13 +110,22 @@ describe('training, save/load, tagging', () => {
     const info = { version: 'x', path, head: 'softmax', labels: [], types: [], config: {}, metrics: {}, provenance: {} };
     const fast = new WindowTagger(loaded.model, info, null, { fastPath: true });
     const plain = new WindowTagger(loaded.model, info, null, { fastPath: false });
-    const set = loaded.model.windows(sents, false);
-    const fs = (fast as unknown as { fast: { scoreAll: (s: unknown) => Float32Array } }).fast.scoreAll(set);
-    const ps = loaded.model.scoreAll(set);
+    const fs = fast.score(sents).scores;
+    const ps = plain.score(sents).scores;
+    expect(fs.length).toBe(ps.length);
     let d2 = 0;
     for (let i = 0; i < fs.length; i++) d2 = Math.max(d2, Math.abs(fs[i] - ps[i]));
     expect(d2).toBeLessThan(1e-4);
     expect(fast.tagTokens(sents)).toEqual(plain.tagTokens(sents));
+    // A cache far smaller than the vocabulary (emptied and refilled between batches) gives the same scores.
+    const tiny = new FastScorer(loaded.model, 50);
+    for (const part of [sents.slice(0, 40), sents.slice(40, 200), sents.slice(0, 40)]) {
+      const a = tiny.scoreSentences(part).scores;
+      const b = plain.score(part).scores;
+      let d = 0;
+      for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+      expect(d).toBeLessThan(1e-4);
+    }
     const ents = fast.tag(['Theresa May met Barack Obama in London yesterday .']);
     expect(ents).toHaveLength(1);
     for (const e of ents[0]) expect('Theresa May met Barack Obama in London yesterday .'.slice(e.start, e.end)).toBe(e.text);

@@ -80,7 +80,7 @@ export const DEFAULT_CONFIG: NerConfig = {
     features: [{ type: 'embedding', dim: 100, fineTune: true }, { type: 'casing' }],
     window: 2,
     hidden: [300],
-    activation: 'tanh',
+    activation: 'relu',
     dropout: 0.2,
     norm: 'none',
     head: { type: 'softmax' },

@@ -67,7 +67,7 @@ export class WindowModel {
   }
 
   /** Decode scores of a window set into label indices and confidences, one entry per sentence. */
-  decode(set: WindowSet, scores: Float32Array): DecodedSentence[] {
+  decode(set: Pick<WindowSet, 'n' | 'sentenceStarts'>, scores: Float32Array): DecodedSentence[] {
     const C = this.numClasses;
     const emissions = new Float32Array(scores.length);
     this.head.emissions(scores, set.n, C, emissions);

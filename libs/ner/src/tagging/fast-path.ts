@@ -1,37 +1,46 @@
 /**
  * Fast scoring for tagging. The first layer is linear in the concatenated window, so
  *   W·x = Σ_p Σ_f W_{p,f} · f(w_{i+p})
- * and the projection of one feature row at every window position (a (2m+1) x H block) depends only on that row.
- * We cache those blocks per (feature, row id) — frequent words first, a bounded number of rows — so a token
- * costs (2m+1) x features vector additions, the activation and the small output layer (one batched matMul),
- * instead of a (2m+1)·d x H matrix product. Rows missing from the cache are projected in one matMul per batch.
- * Results equal the plain path's within float rounding (tested).
+ * and everything a word contributes — every feature's row projected for every window position, a
+ * (2m+1) x H block — depends only on the word. We cache that block per surface word (bounded; the most frequent
+ * vocabulary words are projected up front), so a token costs one map lookup, (2m+1) H-vector additions, the
+ * activation and the small output layer (one batched matMul), instead of a (2m+1)·d x H matrix product.
+ * Words missing from the cache are projected together in one matMul per feature per batch. Results equal the
+ * plain path's within float rounding (tested): same rows, same weights, only the summation order differs.
+ * A word's block never goes stale: it depends on the word's vectors, not on row ids (which the embedding side
+ * table may reassign), and the weights are fixed once a model is loaded.
  */
 import { tf } from '@window-ner/tensor';
 import type { WindowModel } from '../model/window-model';
 import { activate } from '../model/mlp';
 import { EmbeddingFeature } from '../features/embedding';
-import type { WindowSet } from '../windows/windows';
 
-/** Default bound on cached rows per feature: 10,000 rows x 5 positions x 300 floats ≈ 60 MB. */
-export const DEFAULT_CACHE_ROWS = 10_000;
+/** Default bound on cached words: 20,000 words x 5 positions x 300 floats ≈ 120 MB at most, reached only by
+ * very diverse text; the cache is emptied and refilled when full. */
+export const DEFAULT_CACHE_WORDS = 20_000;
+/** Vocabulary words projected at load time (the most frequent first: vocabularies are frequency-ordered). */
+const PREFILL_WORDS = 5_000;
+const PAD_START_SLOT = 0;
+const PAD_END_SLOT = 1;
 
-interface FeatureCache {
-  /** slotOf[id] = slot in `blocks` or -1. */
-  slotOf: Int32Array;
-  blocks: Float32Array;
-  used: number;
-  capacity: number;
-  /** W_f: [dim, width*H], the first-layer rows of this feature, positions side by side. */
-  w: Float32Array;
-  generation: number;
+export interface ScoredSentences {
+  /** n x C class scores. */
+  scores: Float32Array;
+  n: number;
+  sentenceStarts: Int32Array;
 }
 
 export class FastScorer {
   private readonly H: number;
+  private readonly m: number;
   private readonly width: number;
-  private readonly caches: FeatureCache[];
+  private readonly cols: number;
   private readonly bias: Float32Array;
+  /** Per feature: its first-layer rows [dim, width*H], positions side by side. */
+  private readonly featureW: Float32Array[];
+  private readonly slotOf = new Map<string, number>();
+  private blocks: Float32Array;
+  private used = 2;
 
   static supports(model: WindowModel): boolean {
     return model.config.model.hidden.length === 1;
@@ -39,15 +48,17 @@ export class FastScorer {
 
   constructor(
     private readonly model: WindowModel,
-    cacheRows = DEFAULT_CACHE_ROWS,
+    private readonly capacity = DEFAULT_CACHE_WORDS,
   ) {
     const layer = model.mlp.layers[0];
     const W = layer.W.value.dataSync() as Float32Array; // [inputDim, H]
     this.bias = (layer.b.value.dataSync() as Float32Array).slice();
     const H = (this.H = layer.W.value.shape[1] as number);
     const width = (this.width = model.builder.width);
+    this.m = model.config.model.window;
+    this.cols = width * H;
     const featureDim = model.builder.featureDim;
-    this.caches = model.features.map((f, fi) => {
+    this.featureW = model.features.map((f, fi) => {
       const off = model.builder.featureOffsets[fi];
       const w = new Float32Array(f.dim * width * H);
       for (let p = 0; p < width; p++) {
@@ -56,112 +67,113 @@ export class FastScorer {
           w.set(W.subarray(src, src + H), j * width * H + p * H);
         }
       }
-      const capacity = Math.min(cacheRows, Math.max(f.rows, 1));
-      const cache: FeatureCache = { slotOf: new Int32Array(f.rows).fill(-1), blocks: new Float32Array(capacity * width * H), used: 0, capacity, w, generation: generationOf(f) };
-      // Frequent rows first: vocabularies are stored most-frequent-first, so the first ids are the hot ones.
-      this.project(fi, cache, Int32Array.from({ length: Math.min(capacity, f.rows) }, (_, i) => i));
-      return cache;
+      return w;
     });
+    this.blocks = new Float32Array(Math.min(capacity + 2, 1024) * this.cols);
+    this.project(model.features.map((f) => [f.padStart, f.padEnd]), PAD_START_SLOT);
+    const emb = model.features.find((f) => f instanceof EmbeddingFeature) as EmbeddingFeature | undefined;
+    if (emb) this.add(emb.vocab.slice(3, 3 + Math.min(PREFILL_WORDS, capacity)));
   }
 
-  /** Project rows `ids` of feature fi (all uncached) and store them in the cache (room permitting). */
-  private project(fi: number, cache: FeatureCache, ids: Int32Array): Float32Array {
-    const f = this.model.features[fi];
-    const d = f.dim;
-    const x = new Float32Array(ids.length * d);
-    ids.forEach((id, i) => f.copyRow(id, x, i * d));
-    const cols = this.width * this.H;
-    const y = tf.tidy(() => tf.matMul(tf.tensor2d(x, [ids.length, d]), tf.tensor2d(cache.w, [d, cols])));
-    const out = y.dataSync() as Float32Array;
-    y.dispose();
-    for (let i = 0; i < ids.length && cache.used < cache.capacity; i++) {
-      if (ids[i] >= cache.slotOf.length) this.growSlots(cache, ids[i] + 1);
-      cache.blocks.set(out.subarray(i * cols, (i + 1) * cols), cache.used * cols);
-      cache.slotOf[ids[i]] = cache.used++;
+  /** Write the summed projections of rows ids[f][k] (all features) into slots first, first+1, ... */
+  private project(ids: number[][], first: number): void {
+    const count = ids[0]?.length ?? 0;
+    const need = (first + count) * this.cols;
+    if (need > this.blocks.length) {
+      const grown = new Float32Array(Math.max(need, Math.min(this.blocks.length * 2, (this.capacity + 2) * this.cols)));
+      grown.set(this.blocks);
+      this.blocks = grown;
     }
-    return out;
-  }
-
-  private growSlots(cache: FeatureCache, n: number): void {
-    const grown = new Int32Array(Math.max(n, cache.slotOf.length * 2)).fill(-1);
-    grown.set(cache.slotOf);
-    cache.slotOf = grown;
-  }
-
-  /** Scores (n x C) for every window of the set; same contract as WindowModel.scoreAll. */
-  scoreAll(set: WindowSet): Float32Array {
-    const { H, width } = this;
-    const cols = width * H;
-    const n = set.n;
-    // Per feature: where each id's block lives — the cache, or a per-call block for rows that did not fit.
-    const sources = this.caches.map((cache, fi) => {
-      const f = this.model.features[fi];
-      const gen = generationOf(f);
-      if (gen !== cache.generation) this.resetExtraRows(cache, f, gen);
-      const ids = set.ids[fi];
-      const missing = new Set<number>();
-      for (let i = 0; i < ids.length; i++) {
-        const id = ids[i];
-        if (id >= cache.slotOf.length || cache.slotOf[id] < 0) missing.add(id);
-      }
-      let overflow: Map<number, number> | null = null;
-      let overflowBlocks: Float32Array | null = null;
-      if (missing.size) {
-        const list = Int32Array.from(missing);
-        const projected = this.project(fi, cache, list);
-        list.forEach((id, i) => {
-          if (id < cache.slotOf.length && cache.slotOf[id] >= 0) return;
-          overflow ??= new Map();
-          overflow.set(id, i);
-        });
-        if (overflow) overflowBlocks = projected;
-      }
-      return { cache, ids, overflow: overflow as Map<number, number> | null, overflowBlocks };
+    const acc = this.blocks.subarray(first * this.cols, need);
+    acc.fill(0);
+    this.model.features.forEach((f, fi) => {
+      const x = new Float32Array(count * f.dim);
+      for (let k = 0; k < count; k++) f.copyRow(ids[fi][k], x, k * f.dim);
+      const y = tf.tidy(() => tf.matMul(tf.tensor2d(x, [count, f.dim]), tf.tensor2d(this.featureW[fi], [f.dim, this.cols])));
+      const v = y.dataSync() as Float32Array;
+      for (let i = 0; i < acc.length; i++) acc[i] += v[i];
+      y.dispose();
     });
+  }
+
+  /** Project words not yet cached into new slots (callers make room first). */
+  private add(words: string[]): void {
+    if (words.length === 0) return;
+    const ids = this.model.features.map((f) => {
+      const out = new Int32Array(words.length);
+      f.ids(words, out, 0, false);
+      return Array.from(out);
+    });
+    this.project(ids, this.used);
+    for (const w of words) this.slotOf.set(w, this.used++);
+  }
+
+  /** Scores (n x C) for every token of the sentences, as WindowModel.scoreAll gives for their windows. */
+  scoreSentences(sentences: string[][]): ScoredSentences {
+    for (const f of this.model.features) if (f instanceof EmbeddingFeature) f.beginBatch();
+    let n = 0;
+    for (const s of sentences) n += s.length;
+    const sentenceStarts = new Int32Array(sentences.length + 1);
+    let missing = new Set<string>();
+    for (const s of sentences) for (const w of s) if (!this.slotOf.has(w)) missing.add(w);
+    if (this.used + missing.size > this.capacity + 2) {
+      // Full: start over with this batch's words (a batch with more distinct words than the capacity simply
+      // grows the table for this call; it is emptied again by the next batch that does not fit).
+      this.slotOf.clear();
+      this.used = 2;
+      missing = new Set(sentences.flat());
+    }
+    this.add([...missing]);
+    const slots = new Int32Array(n);
+    let t = 0;
+    sentences.forEach((s, si) => {
+      sentenceStarts[si] = t;
+      for (const w of s) slots[t++] = this.slotOf.get(w)!;
+    });
+    sentenceStarts[sentences.length] = n;
+    const pre = this.sum(slots, sentenceStarts, n);
+    const mlp = this.model.mlp;
+    const out = mlp.layers[mlp.layers.length - 1];
+    const H = this.H;
+    const s = tf.tidy(() => tf.add(tf.matMul(activate(mlp.config.activation, tf.tensor2d(pre, [n, H])), out.W.value as tf.Tensor2D), out.b.value));
+    const scores = s.dataSync() as Float32Array;
+    s.dispose();
+    return { scores, n, sentenceStarts };
+  }
+
+  /** pre[t] = b + Σ_p block[slot(t+p-m)][p], with the padding blocks past sentence edges. */
+  private sum(slots: Int32Array, starts: Int32Array, n: number): Float32Array {
+    const { H, m, width, cols, bias } = this;
+    const B = this.blocks;
     const pre = new Float32Array(n * H);
-    for (let t = 0; t < n; t++) {
-      const o = t * H;
-      pre.set(this.bias, o);
-      for (const s of sources) {
-        const { slotOf, blocks } = s.cache;
+    const off = new Int32Array(width);
+    for (let si = 0; si + 1 < starts.length; si++) {
+      const a = starts[si];
+      const len = starts[si + 1] - a;
+      for (let i = 0; i < len; i++) {
         for (let p = 0; p < width; p++) {
-          const id = s.ids[t * width + p];
-          const slot = id < slotOf.length ? slotOf[id] : -1;
-          let src: Float32Array;
-          let base: number;
-          if (slot >= 0) {
-            src = blocks;
-            base = slot * cols + p * H;
-          } else {
-            src = s.overflowBlocks!;
-            base = s.overflow!.get(id)! * cols + p * H;
+          const j = i + p - m;
+          const slot = j < 0 ? PAD_START_SLOT : j >= len ? PAD_END_SLOT : slots[a + j];
+          off[p] = slot * cols + p * H;
+        }
+        const o = (a + i) * H;
+        if (width === 5) {
+          const o0 = off[0], o1 = off[1], o2 = off[2], o3 = off[3], o4 = off[4];
+          for (let h = 0; h < H; h++) pre[o + h] = bias[h] + B[o0 + h] + B[o1 + h] + B[o2 + h] + B[o3 + h] + B[o4 + h];
+        } else {
+          for (let h = 0; h < H; h++) pre[o + h] = bias[h];
+          for (let p = 0; p < width; p++) {
+            const op = off[p];
+            for (let h = 0; h < H; h++) pre[o + h] += B[op + h];
           }
-          for (let h = 0; h < H; h++) pre[o + h] += src[base + h];
         }
       }
     }
-    const mlp = this.model.mlp;
-    const out = mlp.layers[mlp.layers.length - 1];
-    const scores = tf.tidy(() => {
-      const a = activate(mlp.config.activation, tf.tensor2d(pre, [n, H]));
-      return tf.add(tf.matMul(a, out.W.value as tf.Tensor2D), out.b.value);
-    });
-    const result = (scores.dataSync() as Float32Array).slice();
-    scores.dispose();
-    return result;
-  }
-
-  /** The embedding feature emptied its side table: cached blocks of those ids are stale. */
-  private resetExtraRows(cache: FeatureCache, f: { trainableRows: number }, gen: number): void {
-    for (let id = f.trainableRows; id < cache.slotOf.length; id++) cache.slotOf[id] = -1;
-    cache.generation = gen;
+    return pre;
   }
 
   dispose(): void {
-    this.caches.length = 0;
+    this.slotOf.clear();
+    this.blocks = new Float32Array(0);
   }
-}
-
-function generationOf(f: unknown): number {
-  return f instanceof EmbeddingFeature ? f.generation : 0;
 }

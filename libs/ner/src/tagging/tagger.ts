@@ -36,13 +36,20 @@ export class WindowTagger implements Tagger {
     return this.tokens;
   }
 
-  /** Tag pre-tokenised sentences: label strings per token. */
-  tagTokens(sentences: string[][]): string[][] {
+  /** Class scores of every token (n x C) and the sentence boundaries, by the fast path when enabled. */
+  score(sentences: string[][]): { scores: Float32Array; n: number; sentenceStarts: Int32Array } {
+    if (this.fast) return this.fast.scoreSentences(sentences);
     for (const f of this.model.features) if (f instanceof EmbeddingFeature) f.beginBatch();
     const set = this.model.windows(sentences, false);
-    const scores = this.fast ? this.fast.scoreAll(set) : this.model.scoreAll(set);
-    this.tokens += set.n;
-    return this.model.decode(set, scores).map((d) => Array.from(d.tags, (i) => this.model.labels.label(i)));
+    return { scores: this.model.scoreAll(set), n: set.n, sentenceStarts: set.sentenceStarts };
+  }
+
+  /** Tag pre-tokenised sentences: label strings per token. */
+  tagTokens(sentences: string[][]): string[][] {
+    const scored = this.score(sentences);
+    this.tokens += scored.n;
+    const labels = this.model.labels.labels;
+    return this.model.decode(scored, scored.scores).map((d) => Array.from(d.tags, (i) => labels[i]));
   }
 
   tag(texts: string[]): Entity[][] {
@@ -53,11 +60,9 @@ export class WindowTagger implements Tagger {
       const toks = tokenizer.tokenize(text);
       for (const r of splitSentences(text, toks)) sentences.push({ text: ti, tokens: toks.slice(r.start, r.end) });
     });
-    for (const f of this.model.features) if (f instanceof EmbeddingFeature) f.beginBatch();
-    const set = this.model.windows(sentences.map((s) => s.tokens.map((t) => t.text)), false);
-    const scores = this.fast ? this.fast.scoreAll(set) : this.model.scoreAll(set);
-    this.tokens += set.n;
-    const decoded = this.model.decode(set, scores);
+    const scored = this.score(sentences.map((s) => s.tokens.map((t) => t.text)));
+    this.tokens += scored.n;
+    const decoded = this.model.decode(scored, scored.scores);
     const out: Entity[][] = texts.map(() => []);
     decoded.forEach((d, si) => {
       const s = sentences[si];
