@@ -1,0 +1,231 @@
+/**
+ * `npm run bench:http`: load test of the real server (a child process running `window-ner serve`, default model,
+ * full embedding store) with autocannon on 127.0.0.1: 60 s at saturation with ~200-token texts, then 60 s at half
+ * the saturated request rate. Reports errors, requests/s, tokens/s, p50/p99 latency, RSS and live tfjs tensors
+ * per worker before/after (scraped from /metrics), checks the targets, writes bench/http-results.json.
+ *
+ * Flags (or env): --model FILE  --embeddings FILE  --workers N (2)  --duration S (60)  --connections N (16)
+ */
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { pacedLoad } from './http-paced';
+import { makeTexts, roughTokens } from './http-texts';
+
+// The repo root, from this script's path (root package.json is CommonJS, so no import.meta here).
+const ROOT = resolve(dirname(resolve(process.argv[1])), '..');
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string', default: process.env.BENCH_MODEL ?? join(ROOT, 'data/models/default.sqlite') },
+    embeddings: { type: 'string', default: process.env.BENCH_EMBEDDINGS ?? join(ROOT, 'data/embeddings.sqlite') },
+    workers: { type: 'string', default: process.env.BENCH_WORKERS ?? '2' },
+    duration: { type: 'string', default: process.env.BENCH_DURATION ?? '60' },
+    connections: { type: 'string', default: process.env.BENCH_CONNECTIONS ?? '16' },
+    out: { type: 'string', default: join(ROOT, 'bench/http-results.json') },
+  },
+});
+const WORKERS = Number(values.workers);
+const DURATION = Number(values.duration);
+const CONNECTIONS = Number(values.connections);
+const TARGETS = { errors: 0, tokensPerSecond: 200_000, p99AtHalfMs: 20, rssMb: 400 };
+
+interface WorkerMetrics {
+  rss: number;
+  tensors: number;
+  tokens: number;
+  requests200: number;
+}
+
+async function startServer(stateDir: string): Promise<{ url: string; stop(): Promise<number | null> }> {
+  const args = ['apps/ner/bin/window-ner.js', 'serve', '--port', '0', '--quiet', '--workers', String(WORKERS), '--model', values.model!, '--embeddings', values.embeddings!, '--state-dir', stateDir];
+  const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
+  let url = '';
+  let ready = 0;
+  await new Promise<void>((resolveReady, reject) => {
+    const timer = setTimeout(() => reject(new Error('server did not become ready within 300 s')), 300_000);
+    createInterface({ input: proc.stdout! }).on('line', (line) => {
+      if (!line.startsWith('{')) return;
+      const log = JSON.parse(line) as { msg: string; url?: string; error?: string };
+      if (log.msg === 'listening' && log.url) url = log.url;
+      if (log.level === 'error') console.error(line);
+      if (log.msg === 'ready' && ++ready === WORKERS) {
+        clearTimeout(timer);
+        resolveReady();
+      }
+    });
+    void exited.then((code) => reject(new Error(`server exited with code ${code} before it was ready`)));
+  });
+  return {
+    url,
+    async stop() {
+      proc.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+function get(url: string): Promise<string> {
+  return new Promise((res, rej) => {
+    http.get(url, { agent: false }, (r) => {
+      let text = '';
+      r.on('data', (c) => (text += c));
+      r.on('end', () => res(text));
+    }).on('error', rej);
+  });
+}
+
+const metric = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+
+/** One scrape reaches one worker; scrape on fresh connections until every worker answered. */
+async function scrapeAll(url: string): Promise<Map<number, WorkerMetrics>> {
+  const byPid = new Map<number, WorkerMetrics>();
+  for (let i = 0; i < 200 && byPid.size < WORKERS; i++) {
+    const text = await get(`${url}/metrics`);
+    byPid.set(metric(text, 'window_ner_process_id'), {
+      rss: metric(text, 'process_resident_memory_bytes'),
+      tensors: metric(text, 'window_ner_tf_tensors'),
+      tokens: metric(text, 'window_ner_tokens_tagged_total'),
+      requests200: metric(text, 'window_ner_http_requests_total\\{method="POST",route="/v1/entities",status="200"\\}'),
+    });
+  }
+  if (byPid.size < WORKERS) throw new Error(`reached ${byPid.size} of ${WORKERS} workers through /metrics`);
+  return byPid;
+}
+
+const sum = (m: Map<number, WorkerMetrics>, k: keyof WorkerMetrics) => [...m.values()].reduce((s, w) => s + (Number.isFinite(w[k]) ? w[k] : 0), 0);
+
+async function run(url: string, texts: string[], seconds: number): Promise<autocannon.Result> {
+  let i = 0;
+  const bodies = texts.map((text) => JSON.stringify({ text }));
+  return autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/entities',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }),
+      },
+    ],
+  });
+}
+
+/** Saturation: closed loop (autocannon, every connection sends its next request as soon as the last returns). */
+async function saturationPhase(url: string, texts: string[], seconds: number) {
+  const before = await scrapeAll(url);
+  const started = Date.now();
+  const result = await run(url, texts, seconds);
+  const elapsed = (Date.now() - started) / 1000;
+  const tokens = sum(await scrapeAll(url), 'tokens') - sum(before, 'tokens');
+  return report({
+    name: 'saturation (autocannon, closed loop)',
+    seconds: elapsed,
+    targetRate: null,
+    requests: result.requests.total,
+    requestsPerSecond: result.requests.average,
+    tokensPerSecond: Math.round(tokens / elapsed),
+    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+  });
+}
+
+/** Half saturation: open loop at a steady rate (see http-paced.ts for why not autocannon's rate limit). */
+async function pacedPhase(url: string, texts: string[], seconds: number, rate: number) {
+  const before = await scrapeAll(url);
+  const started = Date.now();
+  const result = await pacedLoad(url, texts.map((text) => JSON.stringify({ text })), rate, seconds);
+  const elapsed = (Date.now() - started) / 1000;
+  const tokens = sum(await scrapeAll(url), 'tokens') - sum(before, 'tokens');
+  return report({
+    name: 'half saturation (paced, open loop)',
+    seconds: elapsed,
+    targetRate: rate,
+    requests: result.requests,
+    requestsPerSecond: result.requestsPerSecond,
+    tokensPerSecond: Math.round(tokens / elapsed),
+    latencyMs: result.latencyMs,
+    errors: result.errors,
+    timeouts: 0,
+    non2xx: result.non2xx,
+  });
+}
+
+interface PhaseSummary {
+  name: string;
+  seconds: number;
+  targetRate: number | null;
+  requests: number;
+  requestsPerSecond: number;
+  tokensPerSecond: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+
+function report(s: PhaseSummary): PhaseSummary {
+  console.log(`${s.name}: ${s.requestsPerSecond.toFixed(0)} req/s, ${s.tokensPerSecond} tokens/s, p50 ${s.latencyMs.p50} ms, p90 ${s.latencyMs.p90} ms, p99 ${s.latencyMs.p99} ms, errors ${s.errors}, non-2xx ${s.non2xx}, timeouts ${s.timeouts}`);
+  return s;
+}
+
+function perWorker(m: Map<number, WorkerMetrics>) {
+  return [...m.entries()].map(([pid, w]) => ({ pid, rssMb: Math.round(w.rss / 1048576), tensors: w.tensors }));
+}
+
+async function main(): Promise<void> {
+  const texts = makeTexts(64, 200);
+  const meanTokens = texts.reduce((s, t) => s + roughTokens(t), 0) / texts.length;
+  console.log(`texts: ${texts.length} paragraphs, ~${meanTokens.toFixed(0)} tokens each; ${WORKERS} workers, ${CONNECTIONS} connections, ${DURATION} s per phase`);
+  const stateDir = mkdtempSync(join(tmpdir(), 'window-ner-bench-'));
+  const server = await startServer(stateDir);
+  try {
+    await run(server.url, texts, 5); // warm-up: JIT, caches, the store's page cache
+    const before = await scrapeAll(server.url);
+    const saturation = await saturationPhase(server.url, texts, DURATION);
+    const half = await pacedPhase(server.url, texts, DURATION, Math.max(1, Math.round(saturation.requestsPerSecond / 2)));
+    const after = await scrapeAll(server.url);
+    const workersBefore = perWorker(before);
+    const workersAfter = perWorker(after);
+    const maxRss = Math.max(...workersAfter.map((w) => w.rssMb), ...workersBefore.map((w) => w.rssMb));
+    const tensorsFlat = workersAfter.every((w) => w.tensors === workersBefore.find((b) => b.pid === w.pid)?.tensors);
+    const errors = saturation.errors + saturation.non2xx + saturation.timeouts + half.errors + half.non2xx + half.timeouts;
+    const checks = {
+      zeroErrors: errors === TARGETS.errors,
+      tokensPerSecond: saturation.tokensPerSecond >= TARGETS.tokensPerSecond,
+      p99AtHalf: half.latencyMs.p99 <= TARGETS.p99AtHalfMs,
+      rssPerWorker: maxRss <= TARGETS.rssMb,
+      tensorsFlat,
+    };
+    const results = {
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, node: process.version },
+      config: { model: values.model, embeddings: values.embeddings, workers: WORKERS, connections: CONNECTIONS, durationSeconds: DURATION, texts: texts.length, meanTokens: Math.round(meanTokens) },
+      targets: TARGETS,
+      phases: [saturation, half],
+      workers: { before: workersBefore, after: workersAfter },
+      checks,
+    };
+    writeFileSync(values.out!, JSON.stringify(results, null, 2) + '\n');
+    console.log(`workers before: ${JSON.stringify(workersBefore)}\nworkers after:  ${JSON.stringify(workersAfter)}`);
+    console.log(`checks: ${JSON.stringify(checks)}\nwrote ${values.out}`);
+  } finally {
+    const code = await server.stop();
+    if (code !== 0) console.error(`server exited with code ${code} after SIGTERM`);
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
