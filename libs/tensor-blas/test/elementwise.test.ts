@@ -105,6 +105,9 @@ describe.skipIf(!built)(titled('large outputs (uninitialised output storage is f
     }
     checkSame('exp large', () => tf.exp(x), { elementwise: true });
     checkSame('sum large axis 1', () => tf.sum(tf.tile(x, [40, 1]), 1));
+    // cast bool/int32 → float32 shares the integer array under dtype float32: still computed natively, same values
+    checkSame('dropout-style mask', () => tf.mul(tf.div(tf.cast(tf.greaterEqual(x, 0.2), 'float32'), 0.8), x), { elementwise: true });
+    checkSame('matMul of cast int32', () => tf.matMul(tf.cast(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), 'float32'), x.slice([0, 0], [2, 64])));
     tf.dispose([x, col, row]);
   });
 });

@@ -20,11 +20,17 @@ export interface KernelArgs {
 
 export type NativeKernelFunc = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
 
-/** The Float32Array behind a cpu-backend tensor, or null when it is not plain float32 data. */
+/**
+ * The float32 values of a cpu-backend tensor, or null when it is not float32. tfjs's Cast from bool/int32 to
+ * float32 shares the source's Uint8Array/Int32Array under the new dtype (no copy), e.g. a dropout mask
+ * cast(x >= p, 'float32'); those are converted here (one pass) rather than sent to the ~50x slower stock kernel.
+ */
 export function f32(backend: CpuBackend, t: tf.TensorInfo): Float32Array | null {
   if (t.dtype !== 'float32') return null;
   const v = backend.data.get(t.dataId).values;
-  return v instanceof Float32Array ? v : null;
+  if (v instanceof Float32Array) return v;
+  if (v instanceof Uint8Array || v instanceof Int32Array) return Float32Array.from(v);
+  return null;
 }
 
 export const size = (shape: number[]): number => shape.reduce((a, c) => a * c, 1);
