@@ -35,6 +35,12 @@ export interface SparseParam {
   grad: Float32Array | null;
   regularize: boolean;
   trainable: boolean;
+  /**
+   * Row gradients produced by backward() as tensors and not yet read to the host (reading inside tf.tidy is
+   * forbidden, so layers queue them here; `flushSparseGrad` in core/params merges them into gradRows/grad).
+   * Each entry's rows are unique; grad is [rows.length, dim] and kept (outside any tidy scope).
+   */
+  pending?: { rows: Int32Array; grad: tf.Tensor }[];
 }
 
 export type Param = DenseParam | SparseParam;
@@ -67,6 +73,8 @@ export interface Layer<X = tf.Tensor, DX = tf.Tensor> {
 /** A per-element update rule applied by the optimizer to dense tensors and to gathered sparse rows alike. */
 export interface Optimizer {
   readonly name: string;
+  /** Learning rate; writable so a schedule can change it between steps. */
+  lr: number;
   /** Apply and clear the gradients of every trainable param. */
   step(params: Param[]): void;
   getConfig(): { type: string; [key: string]: unknown };

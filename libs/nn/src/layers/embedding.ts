@@ -1,0 +1,98 @@
+/**
+ * Embedding lookup over a row-sparse table (a host Float32Array [rows, dim]). forward(ids) copies the looked-up
+ * rows into a [n, dim] tensor (or [n / inputLength, inputLength * dim] when each example has inputLength ids,
+ * e.g. a window). backward sums the gradients of duplicate ids with unsortedSegmentSum into one row per unique
+ * id, so the optimizer touches only the rows in the batch — never a pass over the whole table. The row sums stay
+ * tensors until flushSparseGrad reads them (outside tf.tidy).
+ */
+import { tf, Rng } from '@window-ner/tensor';
+import type { ForwardContext, ForwardResult, Layer, SparseParam } from '../core/types';
+import { sparseParam, addSparseGrad } from '../core/params';
+import { NnError, checkPositiveInt } from '../core/errors';
+import { initializers } from '../initializers/initializers';
+import { defaultName } from './naming';
+
+export interface EmbeddingConfig {
+  type?: 'embedding';
+  name?: string;
+  rows: number;
+  dim: number;
+  /** Ids per example: output [n / inputLength, inputLength * dim]. Default 1 (output [n, dim]). */
+  inputLength?: number;
+  initializer?: string;
+  /** L2/L1 on the looked-up rows (default false: embeddings are usually not decayed). */
+  regularize?: boolean;
+  trainable?: boolean;
+}
+
+export class Embedding implements Layer<Int32Array, null> {
+  readonly name: string;
+  readonly table: SparseParam;
+  private readonly inputLength: number;
+
+  constructor(readonly config: EmbeddingConfig, rng: Rng = new Rng(), table?: Float32Array) {
+    this.name = config.name ?? defaultName('embedding');
+    const where = `Embedding "${this.name}"`;
+    checkPositiveInt(where, 'rows', config.rows);
+    checkPositiveInt(where, 'dim', config.dim);
+    this.inputLength = checkPositiveInt(where, 'inputLength', config.inputLength ?? 1);
+    const values = table ?? initializers.get(config.initializer ?? 'randomNormal')([config.rows, config.dim], rng);
+    this.table = sparseParam(`${this.name}/table`, config.rows, config.dim, values, {
+      regularize: config.regularize ?? false,
+      trainable: config.trainable ?? true,
+    });
+  }
+
+  forward(ids: Int32Array, _ctx: ForwardContext): ForwardResult<tf.Tensor, null> {
+    const { rows, dim, table } = this.table;
+    const n = ids.length;
+    if (n % this.inputLength !== 0) {
+      throw new NnError(`Embedding "${this.name}": ${n} ids is not a multiple of inputLength ${this.inputLength}`);
+    }
+    const out = new Float32Array(n * dim);
+    // Unique ids and, per position, the index of its unique row (the segment id for the backward sum).
+    const slot = new Map<number, number>();
+    const segment = new Int32Array(n);
+    const unique: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const id = ids[i];
+      if (!(id >= 0 && id < rows)) throw new NnError(`Embedding "${this.name}": id ${id} at position ${i} is outside [0, ${rows})`);
+      out.set(table.subarray(id * dim, id * dim + dim), i * dim);
+      let s = slot.get(id);
+      if (s === undefined) {
+        s = unique.length;
+        slot.set(id, s);
+        unique.push(id);
+      }
+      segment[i] = s;
+    }
+    const y = tf.tensor2d(out, [n / this.inputLength, this.inputLength * dim]);
+    return {
+      y,
+      backward: (dy) => {
+        if (!this.table.trainable) return null;
+        const flat = tf.reshape(dy, [n, dim]);
+        const seg = tf.tensor1d(segment, 'int32');
+        addSparseGrad(this.table, Int32Array.from(unique), tf.unsortedSegmentSum(flat, seg, unique.length));
+        return null;
+      },
+    };
+  }
+
+  params(): SparseParam[] {
+    return [this.table];
+  }
+
+  getConfig() {
+    return {
+      type: 'embedding',
+      name: this.name,
+      rows: this.config.rows,
+      dim: this.config.dim,
+      inputLength: this.inputLength,
+      initializer: this.config.initializer ?? 'randomNormal',
+      regularize: this.table.regularize,
+      trainable: this.table.trainable,
+    };
+  }
+}
