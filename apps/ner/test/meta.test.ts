@@ -37,6 +37,8 @@ describe('health, readiness, models, metrics', () => {
     const res = await request(srv.url, { path: '/v1/models' });
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ serving: { version: 'rule-v1', file: 'rule-v1.sqlite', types: ['PER', 'LOC', 'ORG'] }, published: [] });
+    // The rule tagger's provenance names an absolute path; clients see only the file name.
+    expect((res.json as { serving: { provenance: unknown } }).serving.provenance).toEqual({ source: 'test gazetteer', train: { path: 'train.conll', sentences: 3 } });
   });
 
   it('/metrics counts requests by route and status, tokens, model and process figures', async () => {

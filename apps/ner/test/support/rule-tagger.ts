@@ -32,7 +32,7 @@ export class RuleTagger implements Tagger {
       types: ['PER', 'LOC', 'ORG'],
       config: {},
       metrics: { f1: 1 },
-      provenance: { source: 'test gazetteer' },
+      provenance: { source: 'test gazetteer', train: { path: '/srv/corpora/train.conll', sentences: 3 } },
     };
   }
 

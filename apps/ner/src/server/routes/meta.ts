@@ -1,13 +1,21 @@
 /** GET /v1/models, /healthz, /readyz, /metrics: what is served and whether it can serve. */
 import type { ModelInfo } from '@window-ner/ner/api';
 import type { RequestHandler } from 'express';
-import { basename } from 'node:path';
+import { basename, isAbsolute } from 'node:path';
 import type { ServerMetrics } from '../metrics/server-metrics';
 import type { ModelHolder } from '../models/model-holder';
 import type { PublishedModel, ServerDb } from '../store/server-db';
 import { HttpError } from '../http/http-error';
 
-/** Model info for clients: the file name, never the server's directory layout. */
+/** Absolute paths (training corpora, stores) reduced to file names, at any depth of a JSON value. */
+function withoutServerPaths(value: unknown): unknown {
+  if (typeof value === 'string') return isAbsolute(value) && value.includes('/') ? basename(value) : value;
+  if (Array.isArray(value)) return value.map(withoutServerPaths);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutServerPaths(v)]));
+  return value;
+}
+
+/** Model info for clients: file names, never the server's directory layout. */
 export function publicModelInfo(info: ModelInfo) {
   return {
     version: info.version,
@@ -16,8 +24,8 @@ export function publicModelInfo(info: ModelInfo) {
     labels: info.labels,
     types: info.types,
     metrics: info.metrics,
-    provenance: info.provenance,
-    config: info.config,
+    provenance: withoutServerPaths(info.provenance) as Record<string, unknown>,
+    config: withoutServerPaths(info.config) as Record<string, unknown>,
   };
 }
 
