@@ -20,7 +20,6 @@ export class Chain implements AnyLayer {
     }
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   forward(x: any, ctx: ForwardContext): ForwardResult<any, any> {
     const backs: ((dy: never) => unknown)[] = [];
     let h = x;
@@ -29,7 +28,6 @@ export class Chain implements AnyLayer {
       backs.push(r.backward);
       h = r.y;
     }
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const backward = (dy: any) => {
       let d = dy;
       for (let i = backs.length - 1; i >= 0; i--) d = backs[i](d as never);

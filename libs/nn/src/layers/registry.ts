@@ -6,7 +6,6 @@
 import { Registry, Rng } from '@window-ner/tensor';
 import type { Layer, LayerConfig } from '../core/types';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyLayer = Layer<any, any>;
 export type LayerFactory = (config: LayerConfig, rng: Rng) => AnyLayer;
 
