@@ -4,11 +4,22 @@
  * finished its in-flight requests and exited.
  */
 import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import type { Logger } from '../http/logger';
+
+/**
+ * BLAS threads per worker: N workers each spinning up one BLAS thread per core oversubscribe the machine (and
+ * the matrices of one request are small), so split the cores between workers unless the operator chose.
+ */
+function workerEnv(workers: number): Record<string, string> {
+  const threads = process.env.OPENBLAS_NUM_THREADS ?? String(Math.max(1, Math.floor(availableParallelism() / workers)));
+  return { OPENBLAS_NUM_THREADS: threads };
+}
 
 export function runClusterPrimary(workers: number, logger: Logger): Promise<number> {
   let stopping = false;
-  const fork = () => cluster.fork();
+  const env = workerEnv(workers);
+  const fork = () => cluster.fork(env);
   return new Promise((resolve) => {
     cluster.on('exit', (worker, code, signal) => {
       if (stopping) {
@@ -32,6 +43,6 @@ export function runClusterPrimary(workers: number, logger: Logger): Promise<numb
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
     for (let i = 0; i < workers; i++) fork();
-    logger.log('info', 'cluster started', { workers });
+    logger.log('info', 'cluster started', { workers, blasThreadsPerWorker: Number(env.OPENBLAS_NUM_THREADS) });
   });
 }
