@@ -25,7 +25,7 @@ function connects(url: string): Promise<boolean> {
   });
 }
 
-it('SIGTERM: the in-flight request completes, new connections are refused, exit code 0', async () => {
+it('SIGTERM (twice): the in-flight request completes, new connections are refused, exit code 0', async () => {
   const server = await spawnServer(serverArgs('sigterm', '--grace-ms', '20000'));
   const body = JSON.stringify({ text: 'Barack Obama met Angela Merkel in Berlin.' });
   const half = Math.floor(body.length / 2);
@@ -48,6 +48,9 @@ it('SIGTERM: the in-flight request completes, new connections are refused, exit 
 
   server.proc.kill('SIGTERM');
   await server.waitForLog((l) => l.msg === 'shutting down');
+  // A second SIGTERM (process managers repeat them) does not cut the graceful shutdown short.
+  server.proc.kill('SIGTERM');
+  await server.waitForLog((l) => l.msg === 'already shutting down; signal ignored');
   await pollUntil('the listening socket to close', () => connects(server.url), (ok) => !ok, 10_000, 50);
   expect(server.proc.exitCode).toBeNull(); // still running: it waits for the in-flight request
 

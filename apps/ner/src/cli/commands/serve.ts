@@ -78,9 +78,17 @@ export const command: Command = {
     // The primary (or the only process) builds the store once; cluster workers find it built.
     const embeddingsPath = cluster.isPrimary ? await resolveEmbeddings(values.embeddings, false) : builtStorePath(values.embeddings);
     if (workers > 1 && cluster.isPrimary) return runClusterPrimary(workers, logger);
+    // Handlers stay installed after the first signal: a second SIGTERM (process managers and timeout(1) may signal
+    // the process and its group) must not cut the graceful shutdown short with the default action.
     const signalled = new Promise<NodeJS.Signals>((done) => {
-      process.once('SIGTERM', () => done('SIGTERM'));
-      process.once('SIGINT', () => done('SIGINT'));
+      let first = true;
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (first) done(signal);
+        else logger.log('warn', 'already shutting down; signal ignored', { signal });
+        first = false;
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
     });
 
     const backend = await initBackend({ log: null });

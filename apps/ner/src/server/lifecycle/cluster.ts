@@ -33,15 +33,15 @@ export function runClusterPrimary(workers: number, logger: Logger): Promise<numb
       setTimeout(fork, 500);
     });
     const stop = (sig: NodeJS.Signals) => {
-      if (stopping) return;
+      if (stopping) return; // a repeated signal must not kill the primary before its workers finished
       stopping = true;
       logger.log('info', 'stopping workers', { signal: sig });
       const alive = Object.values(cluster.workers ?? {});
       if (alive.length === 0) resolve(0);
       for (const w of alive) w?.process.kill('SIGTERM');
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
     for (let i = 0; i < workers; i++) fork();
     logger.log('info', 'cluster started', { workers, blasThreadsPerWorker: Number(env.OPENBLAS_NUM_THREADS) });
   });
