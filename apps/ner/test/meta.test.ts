@@ -103,3 +103,25 @@ describe('time limit', () => {
     }
   });
 });
+
+describe('request logs', () => {
+  it('one JSON line per request with id, route, status, duration, texts, tokens and model', async () => {
+    const { createLogger } = await import('../src/server/http/logger');
+    const lines: string[] = [];
+    const logged = await startTestServer({ logger: createLogger({ write: (l) => lines.push(l) }) });
+    try {
+      const res = await postJson(logged.url, '/v1/entities', { texts: ['Barack Obama', 'Paris'] });
+      await request(logged.url, { path: '/nope' });
+      await new Promise((r) => setTimeout(r, 50));
+      const entries = lines.map((l) => JSON.parse(l));
+      expect(lines.every((l) => l.endsWith('\n') && !l.slice(0, -1).includes('\n'))).toBe(true);
+      expect(entries.filter((e) => e.msg === 'request')).toEqual([
+        expect.objectContaining({ level: 'info', method: 'POST', route: '/v1/entities', status: 200, texts: 2, tokens: 3, model: 'rule-v1', id: res.headers['x-request-id'] }),
+        expect.objectContaining({ method: 'GET', path: '/nope', route: 'unmatched', status: 404 }),
+      ]);
+      expect(typeof entries[0].ms).toBe('number');
+    } finally {
+      await logged.shutdown(1000);
+    }
+  });
+});
