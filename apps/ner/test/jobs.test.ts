@@ -103,6 +103,15 @@ describe('training jobs in a worker thread', () => {
     expect(srv.models.info?.version).toBe('rule-v1');
   });
 
+  it('a cancel requested by another process (cluster worker) through the database stops the job', async () => {
+    const started = await post({ train: 'small.conll', config: { ...SMALL, epochs: 500, patience: 500 } });
+    const id = (started.json as Job).id;
+    await new Promise((r) => setTimeout(r, 1000));
+    db.requestCancel(id);
+    expect(await settle(id)).toMatchObject({ status: 'cancelled' });
+    expect(readdirSync(join(dir, 'state/staging'))).toEqual([]);
+  });
+
   it('a finished job publishes its model and the server swaps to it', async () => {
     const started = await post({ train: 'small.conll', config: SMALL });
     const done = await settle((started.json as Job).id);

@@ -104,13 +104,25 @@ export class JobService implements TrainingJobs {
 
   cancel(id: string): JobRecord | undefined {
     const run = this.runningJobs.get(id);
-    if (run) {
-      run.stopped = 'cancel';
-      run.worker.postMessage({ type: 'cancel' });
-      // If the trainer does not stop at its next batch boundary, stop the thread.
-      setTimeout(() => void run.worker.terminate(), 5_000).unref();
-    }
+    if (run) this.stop(run);
+    // The job may run in another cluster worker: it polls this flag (see supervise).
+    else this.opts.db.requestCancel(id);
     return this.get(id);
+  }
+
+  private stop(run: Running): void {
+    if (run.stopped) return;
+    run.stopped = 'cancel';
+    run.worker.postMessage({ type: 'cancel' });
+    // If the trainer does not stop at its next batch boundary, stop the thread.
+    setTimeout(() => void run.worker.terminate(), 5_000).unref();
+  }
+
+  /** Remove a job's staging files: its output and the trainer's temp file (".<id>.sqlite.tmp-…"). */
+  private removeStaging(id: string): void {
+    for (const name of readdirSync(this.opts.stagingDir)) {
+      if (name.includes(id)) rmSync(join(this.opts.stagingDir, name), { force: true, recursive: true });
+    }
   }
 
   /** Stop every job (server shutdown): the jobs are recorded as failed, their staging files removed. */
@@ -140,6 +152,11 @@ export class JobService implements TrainingJobs {
     let lastPhase = '';
     let final: FromWorker | null = null;
 
+    const cancelPoll = setInterval(() => {
+      if (db.cancelRequested(run.id)) this.stop(run);
+    }, 1000);
+    cancelPoll.unref();
+
     return new Promise<void>((resolveDone) => {
       run.worker.on('message', (msg: FromWorker) => {
         if (msg.type === 'progress') {
@@ -158,6 +175,7 @@ export class JobService implements TrainingJobs {
         final ??= { type: 'failed', message: `training worker crashed: ${err.message}`, cancelled: false };
       });
       run.worker.on('exit', () => {
+        clearInterval(cancelPoll);
         this.finish(run, final)
           .catch((err: unknown) => logger.log('error', 'training job bookkeeping failed', { jobId: run.id, ...errorFields(err) }))
           .finally(() => {
@@ -175,13 +193,13 @@ export class JobService implements TrainingJobs {
         await publisher.publish(run.outPath, run.id, final.result);
         logger.log('info', 'training job succeeded', { jobId: run.id, seconds: final.result.seconds });
       } catch (err) {
-        rmSync(run.outPath, { force: true });
+        this.removeStaging(run.id);
         db.finishJob(run.id, 'failed', { error: `the trained model could not be published: ${(err as Error).message}` });
         logger.log('error', 'training job failed at publishing', { jobId: run.id, ...errorFields(err) });
       }
       return;
     }
-    rmSync(run.outPath, { force: true });
+    this.removeStaging(run.id);
     if (run.stopped === 'cancel') db.finishJob(run.id, 'cancelled', { error: 'cancelled by an admin request' });
     else if (run.stopped === 'shutdown') db.finishJob(run.id, 'failed', { error: 'the server shut down before the job finished' });
     else db.finishJob(run.id, 'failed', { error: final?.type === 'failed' ? final.message : 'the training worker stopped without a result' });

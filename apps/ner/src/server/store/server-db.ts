@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   result TEXT,
   error TEXT,
   pid INTEGER NOT NULL,
+  cancel_requested INTEGER NOT NULL DEFAULT 0,
   model_version TEXT,
   created_at TEXT NOT NULL,
   finished_at TEXT
@@ -122,6 +123,13 @@ export class ServerDb {
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
+    this.migrate();
+  }
+
+  /** Columns added after the first release of the schema, for databases created before them. */
+  private migrate(): void {
+    const columns = (this.db.prepare('PRAGMA table_info(jobs)').all() as { name: string }[]).map((c) => c.name);
+    if (!columns.includes('cancel_requested')) this.db.exec('ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0');
   }
 
   close(): void {
@@ -146,6 +154,16 @@ export class ServerDb {
 
   updateProgress(id: string, progress: Record<string, unknown>): void {
     this.db.prepare("UPDATE jobs SET progress = ? WHERE id = ? AND status = 'running'").run(JSON.stringify(progress), id);
+  }
+
+  /** Ask the process running a job to cancel it (it may be another cluster worker; it polls this flag). */
+  requestCancel(id: string): void {
+    this.db.prepare("UPDATE jobs SET cancel_requested = 1 WHERE id = ? AND status = 'running'").run(id);
+  }
+
+  cancelRequested(id: string): boolean {
+    const row = this.db.prepare('SELECT cancel_requested FROM jobs WHERE id = ?').get(id) as { cancel_requested: number } | undefined;
+    return row?.cancel_requested === 1;
   }
 
   finishJob(id: string, status: Exclude<JobStatus, 'running'>, fields: { error?: string; result?: Record<string, unknown> } = {}): void {
