@@ -11,6 +11,5 @@ export * from './losses/index';
 export * from './optimizers/index';
 export * from './regularizers/index';
 export * from './layers/index';
-export * from './serialize/index';
 export * from './gradcheck/index';
 export * from './train/index';

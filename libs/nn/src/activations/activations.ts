@@ -1,6 +1,6 @@
 /**
- * Element-wise activations. Each exposes its function and its derivative expressed through the OUTPUT a = g(z)
- * (sigmoid' = a(1-a), tanh' = 1-a², relu' = 0/1, leaky 0.01/1), so a layer's forward pass need not keep z.
+ * Element-wise activations. Each exposes its function and its derivative, computed from the OUTPUT a = g(z) where possible
+ * (sigmoid' = a(1-a), tanh' = 1-a², relu' = 0/1, leaky 0.01/1).
  * Tensor versions serve the layers; scalar and host-array versions serve fast hand-written passes (libs/ner's
  * training pass does the activation backward in one JS loop).
  */
@@ -10,8 +10,10 @@ export interface ActivationFn {
   readonly name: string;
   /** a = g(z) on a tensor. */
   fn(z: tf.Tensor): tf.Tensor;
-  /** g'(z) as a function of the output a = g(z), on a tensor. */
-  derivative(a: tf.Tensor): tf.Tensor;
+  /** g'(z) on a tensor, given z and the output a = g(z); computed from a where the formula allows
+   * (sigmoid a(1-a), tanh 1-a²), so callers that kept only a may pass it for z too where the sign is what counts
+   * (relu, leaky relu: a > 0 exactly when z > 0). */
+  derivative(z: tf.Tensor, a: tf.Tensor): tf.Tensor;
   /** a = g(z) for one number. */
   fnScalar(z: number): number;
   /** g'(z) from a = g(z) for one number. */
@@ -25,7 +27,7 @@ export const LEAKY_RELU_ALPHA = 0.01;
 export const sigmoid: ActivationFn = {
   name: 'sigmoid',
   fn: (z) => tf.sigmoid(z),
-  derivative: (a) => tf.mul(a, tf.sub(1, a)),
+  derivative: (_z, a) => tf.mul(a, tf.sub(1, a)),
   fnScalar: (z) => 1 / (1 + Math.exp(-z)),
   derivativeScalar: (a) => a * (1 - a),
   backwardHost(a, da, out) {
@@ -36,7 +38,7 @@ export const sigmoid: ActivationFn = {
 export const tanh: ActivationFn = {
   name: 'tanh',
   fn: (z) => tf.tanh(z),
-  derivative: (a) => tf.sub(1, tf.square(a)),
+  derivative: (_z, a) => tf.sub(1, tf.square(a)),
   fnScalar: (z) => Math.tanh(z),
   derivativeScalar: (a) => 1 - a * a,
   backwardHost(a, da, out) {
@@ -48,7 +50,7 @@ export const relu: ActivationFn = {
   name: 'relu',
   fn: (z) => tf.relu(z),
   // a > 0 exactly when z > 0; the subgradient at 0 is taken as 0.
-  derivative: (a) => tf.step(a),
+  derivative: (z) => tf.step(z),
   fnScalar: (z) => (z > 0 ? z : 0),
   derivativeScalar: (a) => (a > 0 ? 1 : 0),
   backwardHost(a, da, out) {
@@ -56,22 +58,27 @@ export const relu: ActivationFn = {
   },
 };
 
-export const leakyRelu: ActivationFn = {
-  name: 'leakyRelu',
-  fn: (z) => tf.leakyRelu(z, LEAKY_RELU_ALPHA),
-  // The slope keeps the sign, so a > 0 exactly when z > 0; step(a, alpha) is 1 there and alpha elsewhere.
-  derivative: (a) => tf.step(a, LEAKY_RELU_ALPHA),
-  fnScalar: (z) => (z > 0 ? z : LEAKY_RELU_ALPHA * z),
-  derivativeScalar: (a) => (a > 0 ? 1 : LEAKY_RELU_ALPHA),
-  backwardHost(a, da, out) {
-    for (let i = 0; i < out.length; i++) out[i] = a[i] > 0 ? da[i] : LEAKY_RELU_ALPHA * da[i];
-  },
-};
+/** Leaky ReLU with slope alpha for z <= 0 (the registered 'leakyRelu' uses 0.01). */
+export function makeLeakyRelu(alpha = LEAKY_RELU_ALPHA): ActivationFn {
+  return {
+    name: 'leakyRelu',
+    fn: (z) => tf.leakyRelu(z, alpha),
+    // step(z, alpha) is 1 for z > 0 and alpha elsewhere; the slope keeps the sign, so a > 0 exactly when z > 0.
+    derivative: (z) => tf.step(z, alpha),
+    fnScalar: (z) => (z > 0 ? z : alpha * z),
+    derivativeScalar: (a) => (a > 0 ? 1 : alpha),
+    backwardHost(a, da, out) {
+      for (let i = 0; i < out.length; i++) out[i] = a[i] > 0 ? da[i] : alpha * da[i];
+    },
+  };
+}
+
+export const leakyRelu: ActivationFn = makeLeakyRelu();
 
 export const linear: ActivationFn = {
   name: 'linear',
   fn: (z) => z,
-  derivative: (a) => tf.onesLike(a),
+  derivative: (z) => tf.onesLike(z),
   fnScalar: (z) => z,
   derivativeScalar: () => 1,
   backwardHost(_a, da, out) {
@@ -82,13 +89,16 @@ export const linear: ActivationFn = {
 export const hardTanh: ActivationFn = {
   name: 'hardTanh',
   fn: (z) => tf.clipByValue(z, -1, 1),
-  derivative: (a) => tf.cast(tf.less(tf.abs(a), 1), 'float32'),
+  derivative: (z) => tf.cast(tf.less(tf.abs(z), 1), 'float32'),
   fnScalar: (z) => Math.max(-1, Math.min(1, z)),
   derivativeScalar: (a) => (a > -1 && a < 1 ? 1 : 0),
   backwardHost(a, da, out) {
     for (let i = 0; i < out.length; i++) out[i] = a[i] > -1 && a[i] < 1 ? da[i] : 0;
   },
 };
+
+/** The name other modules use for the interface. */
+export type Activation = ActivationFn;
 
 export const activations = new Registry<ActivationFn>('activation');
 for (const a of [sigmoid, tanh, relu, leakyRelu, linear, hardTanh]) activations.register(a.name, a);

@@ -21,7 +21,7 @@ export function sparseParam(name: string, rows: number, dim: number, table: Floa
   return { kind: 'sparse', name, table, rows, dim, gradRows: null, grad: null, regularize: opts.regularize ?? false, trainable: opts.trainable ?? true, pending: [] };
 }
 
-/** grad += g (g is consumed: kept or disposed). */
+/** grad += g. Call inside tf.tidy: g (if not kept as the new grad) is left to the tidy to free. */
 export function accumulateDenseGrad(p: DenseParam, g: tf.Tensor): void {
   if (!p.trainable) return;
   if (g.shape.join() !== p.value.shape.join()) {
@@ -31,7 +31,6 @@ export function accumulateDenseGrad(p: DenseParam, g: tf.Tensor): void {
   const next = prev ? tf.add(prev, g) : g;
   p.grad = tf.keep(next);
   if (prev) prev.dispose();
-  if (prev) g.dispose();
 }
 
 /** Queue gradients of unique rows (a [rows.length, dim] tensor); read later by flushSparseGrad outside tidy. */

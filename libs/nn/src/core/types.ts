@@ -70,6 +70,9 @@ export interface Layer<X = tf.Tensor, DX = tf.Tensor> {
   getConfig(): LayerConfig;
 }
 
+/** A layer of any input/dx type (an Embedding takes Int32Array ids and returns no dx). */
+export type AnyLayer = Layer<any, any>;
+
 /** A per-element update rule applied by the optimizer to dense tensors and to gathered sparse rows alike. */
 export interface Optimizer {
   readonly name: string;

@@ -6,8 +6,9 @@
  */
 import { tf, Rng } from '@window-ner/tensor';
 import { clearGrads, flushSparseGrad } from '../core/params';
-import type { ForwardContext, Param } from '../core/types';
-import type { AnyLayer } from '../layers/registry';
+import type { ForwardContext, Layer, Param } from '../core/types';
+
+type AnyLayer = Layer<any, any>;
 
 export interface GradCheckOptions {
   eps?: number;

@@ -1,9 +1,11 @@
-// Importing each module registers its layer type.
-export * from './registry';
+export * from './naming';
 export * from './dense';
 export * from './embedding';
 export * from './dropout';
 export * from './batch-norm';
 export * from './layer-norm';
-export * from './activation';
+export * from './activation-layer';
+export * from './softmax';
 export * from './chain';
+export * from './registry';
+export * from './serialize';

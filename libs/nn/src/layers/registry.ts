@@ -1,27 +1,42 @@
 /**
- * The layer registry: a layer config ({ type: 'dense', units: 10, ... }) names its class here, so a model is
- * its config (JSON) + its weights. Every layer module registers itself when imported (layers/index.ts imports
- * them all).
+ * The layer registry: type name -> factory(config, rng). buildLayer(config) rebuilds any layer (and nested
+ * chains) from its getConfig() output; weights are loaded separately (layers/serialize).
  */
 import { Registry, Rng } from '@window-ner/tensor';
-import type { Layer, LayerConfig } from '../core/types';
+import type { AnyLayer, Layer, LayerConfig } from '../core/types';
+import { NnError } from '../core/errors';
+import { Dense, type DenseConfig } from './dense';
+import { Embedding, type EmbeddingConfig } from './embedding';
+import { Dropout, type DropoutConfig } from './dropout';
+import { BatchNorm, type BatchNormConfig } from './batch-norm';
+import { LayerNorm, type LayerNormConfig } from './layer-norm';
+import { ActivationLayer, type ActivationLayerConfig } from './activation-layer';
+import { Softmax } from './softmax';
+import { Chain, Concatenate } from './chain';
 
-export type AnyLayer = Layer<any, any>;
+export type { AnyLayer };
+
 export type LayerFactory = (config: LayerConfig, rng: Rng) => AnyLayer;
 
 export const layers = new Registry<LayerFactory>('layer');
 
-/** Build a layer from its config; `rng` draws the initial weights (seed 42 when omitted). */
-export function buildLayer(config: LayerConfig, rng: Rng = new Rng(42)): AnyLayer {
-  if (!config || typeof config.type !== 'string') throw new Error(`buildLayer: config needs a "type" string, got ${JSON.stringify(config)}`);
-  return layers.get(config.type)(config, rng);
+layers.register('dense', (c, rng) => new Dense(c as unknown as DenseConfig, rng));
+layers.register('embedding', (c, rng) => new Embedding(c as unknown as EmbeddingConfig, rng));
+layers.register('dropout', (c) => new Dropout(c as unknown as DropoutConfig));
+layers.register('batchNorm', (c) => new BatchNorm(c as unknown as BatchNormConfig));
+layers.register('layerNorm', (c) => new LayerNorm(c as unknown as LayerNormConfig));
+layers.register('activation', (c) => new ActivationLayer(c as unknown as ActivationLayerConfig));
+layers.register('softmax', (c) => new Softmax(c as { name?: string }));
+layers.register('chain', (c, rng) => new Chain(children(c).map((l) => buildLayer(l, rng)), c.name as string | undefined));
+layers.register('concatenate', (c, rng) => new Concatenate(children(c).map((l) => buildLayer(l, rng)), c.name as string | undefined));
+
+function children(c: LayerConfig): LayerConfig[] {
+  if (!Array.isArray(c.layers)) throw new NnError(`${c.type} "${String(c.name)}": config.layers must be an array of layer configs`);
+  return c.layers as LayerConfig[];
 }
 
-const counters = new Map<string, number>();
-
-/** A default layer name: type + a per-type counter ("dense0", "dense1", ...). */
-export function autoName(type: string): string {
-  const n = counters.get(type) ?? 0;
-  counters.set(type, n + 1);
-  return `${type}${n}`;
+/** Build a layer from a JSON config; rng seeds the initial weights. */
+export function buildLayer<L extends AnyLayer = Layer>(config: LayerConfig, rng: Rng = new Rng()): L {
+  if (!config || typeof config.type !== 'string') throw new NnError(`buildLayer: config needs a string "type", got ${JSON.stringify(config)}`);
+  return layers.get(config.type)(config, rng) as L;
 }

@@ -1,1 +1,4 @@
-export * from './losses';
+export * from './softmax-cross-entropy';
+export * from './max-margin';
+export * from './mean-squared-error';
+export * from './registry';

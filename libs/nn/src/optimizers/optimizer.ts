@@ -9,7 +9,7 @@ import { tf, Registry } from '@window-ner/tensor';
 import { checkRate, NnError } from '../core/errors';
 import { flushSparseGrad } from '../core/params';
 import type { DenseParam, Optimizer, Param, SparseParam } from '../core/types';
-import { adadelta, adagrad, adam, momentum, nadam, nag, rmsprop, sgd, type LiveRate, type OptimizerSpec, type Rule, type RuleFactory } from './rules';
+import { DEFAULT_LR, adadelta, adagrad, adam, momentum, nadam, nag, rmsprop, sgd, type LiveRate, type OptimizerSpec, type Rule, type RuleFactory } from './rules';
 
 export interface StepOptions {
   /** L2 coefficient added to the gradient of params with regularize=true (weights, never biases). */
@@ -22,6 +22,9 @@ export const optimizers = new Registry<RuleFactory>('optimizer');
 for (const [name, f] of Object.entries({ sgd, momentum, nag, adagrad, rmsprop, adadelta, adam, nadam })) optimizers.register(name, f);
 
 const NONE = new Float32Array(0);
+
+/** The spec under the name the layer-side code uses. */
+export type OptimizerConfig = OptimizerSpec;
 
 export class RuleOptimizer implements Optimizer {
   readonly name: string;
@@ -40,9 +43,9 @@ export class RuleOptimizer implements Optimizer {
   constructor(readonly spec: OptimizerSpec) {
     if (!spec || typeof spec.type !== 'string') throw new NnError(`optimizer: spec needs a "type" (one of ${optimizers.names().join(', ')})`);
     const make = optimizers.get(spec.type);
-    checkRate(`optimizer ${spec.type}`, 'lr', spec.lr);
+    const lr = checkRate(`optimizer ${spec.type}`, 'lr', spec.lr ?? DEFAULT_LR[spec.type] ?? 0.01);
     this.name = spec.type;
-    this.live = { lr: spec.lr };
+    this.live = { lr };
     this.rule = make(spec, this.live);
   }
 
@@ -55,7 +58,7 @@ export class RuleOptimizer implements Optimizer {
   }
 
   /** Steps taken so far (Adam's t). */
-  get steps(): number {
+  get iterations(): number {
     return this.t;
   }
 

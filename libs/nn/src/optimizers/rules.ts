@@ -20,9 +20,13 @@ import { checkRate } from '../core/errors';
 export interface OptimizerSpec {
   /** Registry name: sgd, momentum, nag, adagrad, rmsprop, adadelta, adam, nadam. */
   type: string;
-  lr: number;
+  /** Learning rate; defaults per rule (DEFAULT_LR) when absent. */
+  lr?: number;
   [key: string]: unknown;
 }
+
+/** Learning rates used when a spec gives none (Keras' defaults; adadelta 1.0 as in Zeiler's paper). */
+export const DEFAULT_LR: Record<string, number> = { sgd: 0.01, momentum: 0.01, nag: 0.01, adagrad: 0.01, rmsprop: 0.001, adadelta: 1, adam: 0.001, nadam: 0.002 };
 
 export interface Rule {
   stateCount: number;
