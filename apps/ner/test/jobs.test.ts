@@ -128,5 +128,10 @@ describe('training jobs in a worker thread', () => {
     await peerPublisher.syncServing();
     expect(peer.info?.version).toBe(done.modelVersion);
     peer.close();
+
+    // Start-up recovery keeps recorded models and removes a stray file (crash between rename and commit).
+    writeFileSync(join(dir, 'state/models', 'crashed-job.sqlite'), 'complete but never recorded');
+    expect(peerPublisher.removeOrphans()).toEqual(['crashed-job.sqlite']);
+    expect(readdirSync(join(dir, 'state/models'))).toHaveLength(1);
   });
 });

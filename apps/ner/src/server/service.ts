@@ -62,6 +62,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     logger,
   });
   jobs.recover();
+  publisher.removeOrphans();
 
   const created = createApp({ models, limits: opts.limits, adminToken: opts.adminToken, jobs, db, logger });
   const running = await listen(created, { host: opts.host, port: opts.port });

@@ -7,8 +7,8 @@
  * syncServing() makes this process serve whatever the database says is served: at start-up, and periodically
  * in cluster mode, where another worker process may have published.
  */
-import { existsSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { TrainResult } from '@window-ner/ner/api';
 import { errorFields, type Logger } from '../http/logger';
 import type { PublishedModel, ServerDb } from '../store/server-db';
@@ -44,6 +44,21 @@ export class ModelPublisher {
     models.install(tagger);
     logger.log('info', 'model published', { jobId, version, path: finalPath });
     return db.servingModel() as PublishedModel;
+  }
+
+  /**
+   * Start-up recovery: a crash between the rename into models/ and the database commit leaves a complete but
+   * unrecorded file. Delete files no model row names, except those of jobs still running (another cluster
+   * worker may be between those two steps right now). Returns the names removed.
+   */
+  removeOrphans(): string[] {
+    const { db, modelsDir, logger } = this.opts;
+    const recorded = new Set(db.listModels().map((m) => basename(m.path)));
+    const running = db.runningJobs().map((j) => j.id);
+    const removed = readdirSync(modelsDir).filter((name) => !recorded.has(name) && !running.some((id) => name.includes(id)));
+    for (const name of removed) rmSync(join(modelsDir, name), { force: true });
+    if (removed.length) logger.log('warn', 'removed model files no database row names', { removed });
+    return removed;
   }
 
   /** Serve the model the database names, if it differs from the one served here. Never throws. */
