@@ -10,7 +10,7 @@ import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -191,6 +191,8 @@ async function main(): Promise<void> {
   try {
     await run(server.url, texts, 5); // warm-up: JIT, caches, the store's page cache
     const before = await scrapeAll(server.url);
+    // Other processes on the machine skew every figure; record how busy it was.
+    const loadBefore = loadavg()[0];
     const saturation = await saturationPhase(server.url, texts, DURATION);
     const half = await pacedPhase(server.url, texts, DURATION, Math.max(1, Math.round(saturation.requestsPerSecond / 2)));
     const after = await scrapeAll(server.url);
@@ -208,7 +210,7 @@ async function main(): Promise<void> {
     };
     const results = {
       date: new Date().toISOString(),
-      machine: { cpus: cpus().length, node: process.version },
+      machine: { cpus: cpus().length, node: process.version, loadAverage1m: { before: loadBefore, after: loadavg()[0] } },
       config: { model: values.model, embeddings: values.embeddings, workers: WORKERS, connections: CONNECTIONS, durationSeconds: DURATION, texts: texts.length, meanTokens: Math.round(meanTokens) },
       targets: TARGETS,
       phases: [saturation, half],
@@ -217,6 +219,7 @@ async function main(): Promise<void> {
     };
     writeFileSync(values.out!, JSON.stringify(results, null, 2) + '\n');
     console.log(`workers before: ${JSON.stringify(workersBefore)}\nworkers after:  ${JSON.stringify(workersAfter)}`);
+    console.log(`load average (1 min) before/after: ${loadBefore.toFixed(2)} / ${loadavg()[0].toFixed(2)} on ${cpus().length} cores`);
     console.log(`checks: ${JSON.stringify(checks)}\nwrote ${values.out}`);
   } finally {
     const code = await server.stop();
