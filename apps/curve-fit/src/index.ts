@@ -1,0 +1,3 @@
+export { makeCurveData, type CurveData } from './data';
+export { fitCurve, DEFAULTS, type CurveFitOptions, type CurveFitResult } from './fit';
+export { parseArgs, usage } from './cli';
