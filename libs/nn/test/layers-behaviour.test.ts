@@ -1,7 +1,7 @@
 /** What each layer does beyond its gradient: train/test behaviour, sparse rows, shapes and error messages. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, Rng, tf } from '@window-ner/tensor';
-import { BatchNorm, Dense, Dropout, Embedding, LayerNorm, Softmax, buildLayer, chain, createOptimizer, flushSparseGrad } from '../src/index';
+import { BatchNorm, Dense, Dropout, Embedding, LayerNorm, Softmax, buildLayer, chain, createOptimizer, flushSparseGrad, type AnyLayer } from '../src/index';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', log: null });
@@ -44,7 +44,9 @@ describe('Embedding', () => {
     const { y, backward } = e.forward(ids, train());
     expect(y.shape).toEqual([4, 2]);
     expect(host(y)).toEqual([8, 9, 2, 3, 8, 9, 8, 9]);
-    tf.tidy(() => backward(tf.tensor2d([[1, 10], [2, 20], [3, 30], [4, 40]])));
+    tf.tidy(() => {
+      backward(tf.tensor2d([[1, 10], [2, 20], [3, 30], [4, 40]]));
+    });
     flushSparseGrad(e.table);
     const rows = Array.from(e.table.gradRows!);
     const byRow = new Map(rows.map((r, i) => [r, Array.from(e.table.grad!.subarray(i * 2, i * 2 + 2))]));
@@ -57,7 +59,9 @@ describe('Embedding', () => {
     const e = new Embedding({ rows: 1000, dim: 8 }, new Rng(2));
     const before = e.table.table.slice();
     const { backward } = e.forward(Int32Array.from([3, 999, 3]), train());
-    tf.tidy(() => backward(tf.ones([3, 8])));
+    tf.tidy(() => {
+      backward(tf.ones([3, 8]));
+    });
     createOptimizer({ type: 'adam', lr: 0.1 }).step(e.params());
     for (let r = 0; r < 1000; r++) {
       const changed = e.table.table.subarray(r * 8, r * 8 + 8).some((v, j) => v !== before[r * 8 + j]);
@@ -144,7 +148,7 @@ describe('LayerNorm and Softmax', () => {
 
 describe('chain and the layer registry', () => {
   it('builds a chain from JSON config and rejects duplicate param names and unknown types', () => {
-    const net = buildLayer({ type: 'chain', name: 'net', layers: [
+    const net = buildLayer<AnyLayer>({ type: 'chain', name: 'net', layers: [
       { type: 'embedding', name: 'emb', rows: 10, dim: 4, inputLength: 3 },
       { type: 'dense', name: 'h', inputDim: 12, units: 5, activation: 'relu' },
       { type: 'dropout', keepProb: 0.5 },
