@@ -1,0 +1,152 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, Rng, tf } from '@window-ner/tensor';
+import { chain, createOptimizer, Dense, meanSquaredError, paramValues, softmaxCrossEntropy, train, type Layer, type TrainProgressEvent } from '../src/index';
+
+beforeAll(async () => {
+  await initBackend({ backend: 'cpu', log: null });
+});
+
+/** Two Gaussian blobs in 2-D, labels 0/1: separable, so a small net reaches high accuracy fast. */
+function blobs(n: number, seed: number) {
+  const r = new Rng(seed);
+  const x = new Float32Array(n * 2);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = i % 2;
+    x[2 * i] = r.normal(y[i] ? 1.5 : -1.5, 0.7);
+    x[2 * i + 1] = r.normal(y[i] ? -1 : 1, 0.7);
+  }
+  return { x, y, n };
+}
+
+function accuracy(model: Layer, d: ReturnType<typeof blobs>): number {
+  const logits = tf.tidy(() => model.forward(tf.tensor2d(d.x, [d.n, 2]), { training: false, rng: new Rng(0) }).y);
+  const v = logits.dataSync();
+  logits.dispose();
+  let ok = 0;
+  for (let i = 0; i < d.n; i++) if ((v[2 * i + 1] > v[2 * i] ? 1 : 0) === d.y[i]) ok++;
+  return ok / d.n;
+}
+
+const batcher = (d: ReturnType<typeof blobs>) => (ids: Int32Array) => {
+  const x = new Float32Array(ids.length * 2);
+  const y = new Int32Array(ids.length);
+  ids.forEach((id, j) => {
+    x[2 * j] = d.x[2 * id];
+    x[2 * j + 1] = d.x[2 * id + 1];
+    y[j] = d.y[id];
+  });
+  return { x: tf.tensor2d(x, [ids.length, 2]), target: y };
+};
+
+const net = (seed = 1) => {
+  const rng = new Rng(seed);
+  return chain(new Dense({ name: 'h', inputDim: 2, units: 8, activation: 'tanh' }, rng), new Dense({ name: 'o', inputDim: 8, units: 2 }, rng));
+};
+
+describe('train', () => {
+  it('mini-batches with shuffling learn a separable problem; progress events carry epoch/step/loss/throughput', async () => {
+    const data = blobs(256, 1);
+    const model = net();
+    const events: TrainProgressEvent[] = [];
+    const r = await train({
+      model,
+      loss: softmaxCrossEntropy,
+      optimizer: createOptimizer({ type: 'adam', lr: 0.05 }),
+      examples: data.n,
+      batch: batcher(data),
+      batchSize: 32,
+      epochs: 5,
+      seed: 3,
+      progressEvery: 4,
+      onProgress: (e) => events.push(e),
+    });
+    expect(r.steps).toBe(5 * 8);
+    expect(r.history).toHaveLength(5);
+    expect(r.history[4].loss).toBeLessThan(r.history[0].loss);
+    expect(accuracy(model, data)).toBeGreaterThan(0.95);
+    const train1 = events.filter((e) => e.phase === 'train' && e.epoch === 1);
+    expect(train1.map((e) => e.step)).toEqual([4, 8]);
+    expect(events[0]).toMatchObject({ epoch: 1, epochs: 5, step: 4, stepsPerEpoch: 8 });
+    expect(events[0].examplesPerSecond).toBeGreaterThan(0);
+    expect(Number.isFinite(events[0].loss)).toBe(true);
+    expect(events.filter((e) => e.phase === 'epoch')).toHaveLength(5);
+  });
+
+  it('the same seed gives the same run; another seed shuffles differently', async () => {
+    const data = blobs(64, 2);
+    const run = async (seed: number) => {
+      const model = net();
+      await train({ model, loss: softmaxCrossEntropy, optimizer: createOptimizer({ type: 'sgd', lr: 0.1 }), examples: data.n, batch: batcher(data), batchSize: 8, epochs: 2, seed });
+      return model.params().flatMap((p) => Array.from(paramValues(p)));
+    };
+    const a = await run(5);
+    expect(await run(5)).toEqual(a);
+    expect(await run(6)).not.toEqual(a);
+  });
+
+  it('early stopping: stops after `patience` epochs without improvement and restores the best weights', async () => {
+    const data = blobs(64, 3);
+    const model = net();
+    // A scripted validation metric: best at epoch 2, then worse; with patience 2 training stops after epoch 4.
+    const metrics = [0.5, 0.9, 0.8, 0.7, 0.95, 0.99];
+    const snapshots: number[][] = [];
+    let epoch = 0;
+    const r = await train({
+      model,
+      loss: softmaxCrossEntropy,
+      optimizer: createOptimizer({ type: 'sgd', lr: 0.5 }),
+      examples: data.n,
+      batch: batcher(data),
+      batchSize: 16,
+      epochs: 6,
+      patience: 2,
+      validate: () => {
+        snapshots.push(model.params().flatMap((p) => Array.from(paramValues(p))));
+        return metrics[epoch++];
+      },
+    });
+    expect(r.history.map((h) => h.metric)).toEqual([0.5, 0.9, 0.8, 0.7]);
+    expect(r.bestEpoch).toBe(2);
+    expect(r.bestMetric).toBe(0.9);
+    expect(r.stoppedEarly).toBe(true);
+    const now = model.params().flatMap((p) => Array.from(paramValues(p)));
+    expect(now).toEqual(snapshots[1]);
+    expect(now).not.toEqual(snapshots[3]);
+  });
+
+  it("mode 'min' treats a lower metric as better", async () => {
+    const data = blobs(32, 4);
+    const losses = [3, 2, 2.5, 1, 1.5];
+    let i = 0;
+    const r = await train({ model: net(), loss: softmaxCrossEntropy, optimizer: createOptimizer({ type: 'sgd', lr: 0.1 }), examples: data.n, batch: batcher(data), batchSize: 8, epochs: 5, mode: 'min', validate: () => losses[i++] });
+    expect(r.bestEpoch).toBe(4);
+    expect(r.bestMetric).toBe(1);
+  });
+
+  it('a NaN loss is reported with its epoch and step', async () => {
+    const n = 40;
+    const x = new Float32Array(n).fill(1);
+    const y = new Float32Array(n).fill(1);
+    y[27] = NaN; // example 27, no shuffling, batches of 10: step 3 of epoch 1
+    const model = new Dense({ inputDim: 1, units: 1 }, new Rng(1));
+    const run = train({
+      model,
+      loss: meanSquaredError,
+      optimizer: createOptimizer({ type: 'sgd', lr: 0.01 }),
+      examples: n,
+      batch: (ids) => ({ x: tf.tensor2d(Array.from(ids, (i) => x[i]), [ids.length, 1]), target: tf.tensor2d(Array.from(ids, (i) => y[i]), [ids.length, 1]) }),
+      batchSize: 10,
+      epochs: 1,
+      shuffle: false,
+      progressEvery: 100,
+    });
+    await expect(run).rejects.toThrow('train: loss is NaN at epoch 1, step 3 of 4');
+  });
+
+  it('bad arguments say which', async () => {
+    const base = { model: net(), loss: softmaxCrossEntropy, optimizer: createOptimizer({ type: 'sgd', lr: 0.1 }), examples: 10, batch: batcher(blobs(10, 1)), batchSize: 4, epochs: 1 };
+    await expect(train({ ...base, batchSize: 0 })).rejects.toThrow('train: batchSize must be a positive integer, got 0');
+    await expect(train({ ...base, lrDecay: -1 })).rejects.toThrow('train: lrDecay must be a finite number >= 0, got -1');
+  });
+});
