@@ -38,6 +38,9 @@ describe('the real model behind the API', () => {
     const models = await request(service.url, { path: '/v1/models', agent });
     expect(validate(spec, schema('ModelsResponse'), models.json)).toEqual([]);
     expect((models.json as { serving: { version: string } }).serving.version).toBe(fx.modelVersion);
+    const metrics = (await request(service.url, { path: '/metrics', agent })).text;
+    expect(metrics).toMatch(/^window_ner_backend_info\{backend="[a-z-]+",tf_backend="[a-z]+"\} 1$/m);
+    expect(metrics).toContain(`version="${fx.modelVersion}"`);
   });
 
   it('entities are in order, non-overlapping, with exact offsets, for any text (emoji, accents, newlines)', async () => {

@@ -55,6 +55,24 @@ describe('health, readiness, models, metrics', () => {
     expect(text).toMatch(/^window_ner_tf_tensors \d+$/m);
     expect(text).toMatch(/^process_resident_memory_bytes \d+$/m);
   });
+
+  it('/metrics is valid Prometheus text: every sample follows its HELP and TYPE lines', async () => {
+    const text = (await request(srv.url, { path: '/metrics' })).text;
+    const typed = new Map<string, string>();
+    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*",?)*\})? (-?[0-9.e+-]+|NaN|[+-]Inf)$/;
+    for (const line of text.trimEnd().split('\n')) {
+      const meta = /^# (HELP|TYPE) (\S+) (.+)$/.exec(line);
+      if (meta) {
+        if (meta[1] === 'TYPE') typed.set(meta[2], meta[3]);
+        continue;
+      }
+      const m = sample.exec(line);
+      expect(m, line).not.toBeNull();
+      const family = m![1].replace(/_(bucket|sum|count)$/, '');
+      expect(typed.has(m![1]) || typed.get(family) === 'histogram', `TYPE before ${line}`).toBe(true);
+    }
+    expect(text.endsWith('\n')).toBe(true);
+  });
 });
 
 describe('ModelHolder', () => {
