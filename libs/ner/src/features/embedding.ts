@@ -115,10 +115,12 @@ export class EmbeddingFeature implements Feature {
   }
 
   copyRow(id: number, dst: Float32Array, dstOffset: number): void {
+    // A plain loop: subarray()+set() allocates a view per call, which showed up as GC in the training profile.
     const d = this.dim;
     const v = this.vocab.length;
-    if (id < v) dst.set(this.param.table.subarray(id * d, id * d + d), dstOffset);
-    else dst.set(this.extra.subarray((id - v) * d, (id - v) * d + d), dstOffset);
+    const src = id < v ? this.param.table : this.extra;
+    const o = (id < v ? id : id - v) * d;
+    for (let j = 0; j < d; j++) dst[dstOffset + j] = src[o + j];
   }
 
   /** The vector of row `id` (a view; do not keep it across batches). */

@@ -27,6 +27,8 @@ export class WindowBuilder {
   private lastCount = 0;
   /** Scratch for sparse gradient accumulation: row id -> slot in the packed gradient, -1 if untouched. */
   private slotOf: Int32Array[] = [];
+  /** Packed gradient buffers per feature, reused across steps. */
+  private gradBuf: Float32Array[] = [];
 
   constructor(
     readonly features: Feature[],
@@ -139,7 +141,12 @@ export class WindowBuilder {
       const used = this.lastIds[fi];
       const d = f.dim;
       const rows: number[] = [];
-      const grad = new Float32Array(count * width * d);
+      // Reused between steps: the optimizer consumes param.grad before the next scatter overwrites it.
+      const need = count * width * d;
+      const pending = param.gradRows !== null && param.grad !== null;
+      if (!pending && (!this.gradBuf[fi] || this.gradBuf[fi].length < need)) this.gradBuf[fi] = new Float32Array(need);
+      // A gradient still pending (two backward passes before one step) may live in the reused buffer: use a fresh one.
+      const grad = pending ? new Float32Array(need) : this.gradBuf[fi];
       const off = this.featureOffsets[fi];
       for (let b = 0; b < count; b++) {
         for (let p = 0; p < width; p++) {
@@ -149,6 +156,7 @@ export class WindowBuilder {
           if (slot < 0) {
             slot = slotOf[id] = rows.length;
             rows.push(id);
+            grad.fill(0, slot * d, slot * d + d);
           }
           const src = b * inputDim + p * featureDim + off;
           const dst = slot * d;
