@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, Rng, tf } from '@window-ner/tensor';
-import { chain, createOptimizer, Dense, meanSquaredError, paramValues, softmaxCrossEntropy, train, type Layer, type TrainProgressEvent } from '../src/index';
+import { chain, createOptimizer, Dense, meanSquaredError, paramValues, softmaxCrossEntropy, train, Trainer, type Layer, type TrainProgressEvent } from '../src/index';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', log: null });
@@ -142,6 +142,15 @@ describe('train', () => {
       progressEvery: 100,
     });
     await expect(run).rejects.toThrow('train: loss is NaN at epoch 1, step 3 of 4');
+  });
+
+  it('Trainer.fit runs the same loop (overrides apply per call)', async () => {
+    const data = blobs(64, 5);
+    const model = net(2);
+    const trainer = new Trainer({ model, loss: softmaxCrossEntropy, optimizer: createOptimizer({ type: 'adam', lr: 0.05 }), examples: data.n, batch: batcher(data), batchSize: 16, epochs: 1 });
+    expect((await trainer.fit()).steps).toBe(4);
+    expect((await trainer.fit({ epochs: 3 })).steps).toBe(12);
+    expect(accuracy(model, data)).toBeGreaterThan(0.9);
   });
 
   it('bad arguments say which', async () => {

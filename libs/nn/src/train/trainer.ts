@@ -174,3 +174,12 @@ export async function train<X, T>(opts: TrainOptions<X, T>): Promise<TrainResult
   if (snapshot) restoreSnapshot(params, snapshot);
   return { history, bestEpoch, bestMetric: best, stoppedEarly, steps: totalSteps };
 }
+
+/** The same loop as an object, for callers that configure once and fit later (or fit again with more epochs). */
+export class Trainer<X, T> {
+  constructor(readonly options: TrainOptions<X, T>) {}
+
+  fit(overrides: Partial<TrainOptions<X, T>> = {}): Promise<TrainResult> {
+    return train({ ...this.options, ...overrides });
+  }
+}
