@@ -2,7 +2,7 @@
  * @window-ner/nn — layers, activations, initializers, losses, optimizers, regularizers, gradient check and a
  * mini-batch trainer, each with a registry so a JSON config can name it.
  */
-export type { DenseParam, SparseParam, Param, ForwardContext, ForwardResult, LayerConfig, Layer, Optimizer, Loss } from './core/types';
+export type { DenseParam, SparseParam, Param, ForwardContext, ForwardResult, LayerConfig, Layer, AnyLayer, Optimizer, Loss } from './core/types';
 export * from './core/errors';
 export * from './core/params';
 export * from './activations/index';

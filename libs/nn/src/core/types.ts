@@ -78,8 +78,12 @@ export interface Optimizer {
   readonly name: string;
   /** Learning rate; writable so a schedule can change it between steps. */
   lr: number;
-  /** Apply and clear the gradients of every trainable param. */
-  step(params: Param[]): void;
+  /**
+   * Apply and clear the gradients of every trainable param. `l2` is added to the gradient of params with
+   * regularize=true only; `clipNorm` > 0 clips by the global norm over all params. Returns the global gradient
+   * norm before clipping when clipping is on (RuleOptimizer returns 0 when it is off).
+   */
+  step(params: Param[], opts?: { l2?: number; clipNorm?: number }): number | void;
   getConfig(): { type: string; [key: string]: unknown };
 }
 

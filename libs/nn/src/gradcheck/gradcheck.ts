@@ -6,9 +6,7 @@
  */
 import { tf, Rng } from '@window-ner/tensor';
 import { clearGrads, flushSparseGrad } from '../core/params';
-import type { ForwardContext, Layer, Param } from '../core/types';
-
-type AnyLayer = Layer<any, any>;
+import type { AnyLayer, ForwardContext, Param } from '../core/types';
 
 export interface GradCheckOptions {
   eps?: number;
