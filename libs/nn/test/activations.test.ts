@@ -53,6 +53,15 @@ describe('activations', () => {
     }
   });
 
+  it('derivative(a, a) equals derivative(z, a) for every activation (callers that kept only the output)', () => {
+    const z = tf.tensor1d(zs);
+    for (const name of activations.names()) {
+      const act = getActivation(name);
+      const a = act.fn(z);
+      expect(read(act.derivative(a, a)), name).toEqual(read(act.derivative(z, a)));
+    }
+  });
+
   it('backwardHost multiplies da by the derivative', () => {
     const a = Float32Array.from([0.2, 0.7, -0.5, 0]);
     const da = Float32Array.from([1, 2, 3, 4]);
