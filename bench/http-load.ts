@@ -155,7 +155,8 @@ async function pacedPhase(url: string, texts: string[], seconds: number, rate: n
     tokensPerSecond: Math.round(tokens / elapsed),
     latencyMs: result.latencyMs,
     errors: result.errors,
-    timeouts: 0,
+    timeouts: result.timeouts,
+    errorSamples: result.errorSamples,
     non2xx: result.non2xx,
   });
 }
@@ -170,11 +171,12 @@ interface PhaseSummary {
   latencyMs: { p50: number; p90: number; p99: number; max: number };
   errors: number;
   timeouts: number;
+  errorSamples?: string[];
   non2xx: number;
 }
 
 function report(s: PhaseSummary): PhaseSummary {
-  console.log(`${s.name}: ${s.requestsPerSecond.toFixed(0)} req/s, ${s.tokensPerSecond} tokens/s, p50 ${s.latencyMs.p50} ms, p90 ${s.latencyMs.p90} ms, p99 ${s.latencyMs.p99} ms, errors ${s.errors}, non-2xx ${s.non2xx}, timeouts ${s.timeouts}`);
+  console.log(`${s.name}: ${s.requestsPerSecond.toFixed(0)} req/s, ${s.tokensPerSecond} tokens/s, p50 ${s.latencyMs.p50} ms, p90 ${s.latencyMs.p90} ms, p99 ${s.latencyMs.p99} ms, errors ${s.errors}, non-2xx ${s.non2xx}, timeouts ${s.timeouts}${s.errorSamples?.length ? ` (${s.errorSamples.join('; ')})` : ''}`);
   return s;
 }
 

@@ -10,6 +10,9 @@ export interface PacedResult {
   requests: number;
   requestsPerSecond: number;
   errors: number;
+  timeouts: number;
+  /** The first few error messages, to tell a refused connection from a slow machine. */
+  errorSamples: string[];
   non2xx: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number };
 }
@@ -19,6 +22,8 @@ export async function pacedLoad(url: string, bodies: string[], rate: number, sec
   const target = new URL('/v1/entities', url);
   const latencies: number[] = [];
   let errors = 0;
+  let timeouts = 0;
+  const errorSamples: string[] = [];
   let non2xx = 0;
   const interval = 1000 / rate;
   const total = Math.round(rate * seconds);
@@ -39,9 +44,13 @@ export async function pacedLoad(url: string, bodies: string[], rate: number, sec
           });
         },
       );
-      req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', () => {
+      req.on('timeout', () => {
+        timeouts++;
+        req.destroy(new Error('no answer within 10 s'));
+      });
+      req.on('error', (err) => {
         errors++;
+        if (errorSamples.length < 5) errorSamples.push(err.message);
         done();
       });
       req.end(body);
@@ -61,7 +70,9 @@ export async function pacedLoad(url: string, bodies: string[], rate: number, sec
   return {
     requests: latencies.length + errors,
     requestsPerSecond: latencies.length / elapsed,
-    errors,
+    errors: errors - timeouts,
+    timeouts,
+    errorSamples,
     non2xx,
     latencyMs: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1 - 1e-9) },
   };
