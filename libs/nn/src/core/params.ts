@@ -33,10 +33,24 @@ export function accumulateDenseGrad(p: DenseParam, g: tf.Tensor): void {
   if (prev) prev.dispose();
 }
 
-/** Queue gradients of unique rows (a [rows.length, dim] tensor); read later by flushSparseGrad outside tidy. */
-export function addSparseGrad(p: SparseParam, rows: Int32Array, grad: tf.Tensor): void {
+/**
+ * Queue row gradients, read later by flushSparseGrad outside tidy. rows are unique; grad is [rows.length, dim],
+ * or, with `segment`, one row per looked-up position i that is added to rows[segment[i]].
+ */
+export function addSparseGrad(p: SparseParam, rows: Int32Array, grad: tf.Tensor, segment?: Int32Array): void {
   if (!p.trainable) return;
-  (p.pending ??= []).push({ rows, grad: tf.keep(grad) });
+  (p.pending ??= []).push(segment ? { rows, grad: tf.keep(grad), segment } : { rows, grad: tf.keep(grad) });
+}
+
+/** Sum per-position gradient rows into one row per unique id: out[segment[i]] += values[i]. */
+function sumSegments(values: Float32Array, segment: Int32Array, unique: number, dim: number): Float32Array {
+  const out = new Float32Array(unique * dim);
+  for (let i = 0; i < segment.length; i++) {
+    const o = segment[i] * dim;
+    const v = i * dim;
+    for (let d = 0; d < dim; d++) out[o + d] += values[v + d];
+  }
+  return out;
 }
 
 /** Add host-side row gradients (rows unique within the call) into gradRows/grad, summing rows already present. */
@@ -74,10 +88,10 @@ export function flushSparseGrad(p: SparseParam): void {
   const pending = p.pending;
   if (!pending || pending.length === 0) return;
   p.pending = [];
-  for (const { rows, grad } of pending) {
+  for (const { rows, grad, segment } of pending) {
     const values = grad.dataSync() as Float32Array;
     grad.dispose();
-    mergeSparseRows(p, rows, values);
+    mergeSparseRows(p, rows, segment ? sumSegments(values, segment, rows.length, p.dim) : values);
   }
 }
 

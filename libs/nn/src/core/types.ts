@@ -38,9 +38,11 @@ export interface SparseParam {
   /**
    * Row gradients produced by backward() as tensors and not yet read to the host (reading inside tf.tidy is
    * forbidden, so layers queue them here; `flushSparseGrad` in core/params merges them into gradRows/grad).
-   * Each entry's rows are unique; grad is [rows.length, dim] and kept (outside any tidy scope).
+   * Each entry's rows are unique and grad is kept (outside any tidy scope): without `segment` grad is
+   * [rows.length, dim]; with it grad has one row per looked-up position i, which belongs to rows[segment[i]]
+   * (duplicates are summed on the host at flush — cheaper than any tensor segment-sum on the cpu backend).
    */
-  pending?: { rows: Int32Array; grad: tf.Tensor }[];
+  pending?: { rows: Int32Array; grad: tf.Tensor; segment?: Int32Array }[];
 }
 
 export type Param = DenseParam | SparseParam;

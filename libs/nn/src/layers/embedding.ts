@@ -1,9 +1,9 @@
 /**
  * Embedding lookup over a row-sparse table (a host Float32Array [rows, dim]). forward(ids) copies the looked-up
  * rows into a [n, dim] tensor (or [n / inputLength, inputLength * dim] when each example has inputLength ids,
- * e.g. a window). backward sums the gradients of duplicate ids with unsortedSegmentSum into one row per unique
- * id, so the optimizer touches only the rows in the batch — never a pass over the whole table. The row sums stay
- * tensors until flushSparseGrad reads them (outside tf.tidy).
+ * e.g. a window). backward queues dy (a tensor, read later outside tf.tidy by flushSparseGrad) with each
+ * position's unique-row index; the flush sums duplicate ids into one row per unique id, so the optimizer touches
+ * only the rows in the batch — never a pass over the whole table.
  */
 import { tf, Rng } from '@window-ner/tensor';
 import type { ForwardContext, ForwardResult, Layer, SparseParam } from '../core/types';
@@ -71,9 +71,9 @@ export class Embedding implements Layer<Int32Array, null> {
       y,
       backward: (dy) => {
         if (!this.table.trainable) return null;
-        const flat = tf.reshape(dy, [n, dim]);
-        const seg = tf.tensor1d(segment, 'int32');
-        addSparseGrad(this.table, Int32Array.from(unique), tf.unsortedSegmentSum(flat, seg, unique.length));
+        // Duplicate ids are summed on the host when the grad is flushed (tfjs cpu's unsortedSegmentSum loops
+        // over segments with a mask each: ~20 s for one 256-window batch).
+        addSparseGrad(this.table, Int32Array.from(unique), tf.reshape(dy, [n, dim]), segment);
         return null;
       },
     };
