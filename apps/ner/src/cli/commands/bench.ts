@@ -3,6 +3,7 @@
  * windows/s and in-process tagging tokens/s (one thread, pre-tokenised dev text, plain and fast paths), add the
  * GEMM rows of bench/gemm.ts when present, print a table and write bench/results.json.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,6 +28,21 @@ function tokensPerSecond(tagger: WindowTagger, sentences: string[][], minSeconds
     tokens += sentences.reduce((a, s) => a + s.length, 0);
   } while (performance.now() - t0 < minSeconds * 1000);
   return tokens / ((performance.now() - t0) / 1000);
+}
+
+/**
+ * GEMM rows from bench/gemm.ts's runGemmBench(), in a child process: that file is compiled as CommonJS (bench/ is
+ * not an ESM package), and importing it here would require() an ES module already being loaded (a cycle).
+ * A fresh process also measures GEMM without the trained models' memory around.
+ */
+function gemmRows(): unknown {
+  const gemmFile = join(REPO_ROOT, 'bench/gemm.ts');
+  if (!existsSync(gemmFile)) return null;
+  const script = `import(${JSON.stringify(pathToFileURL(gemmFile).href)}).then((m) => (m.runGemmBench ?? m.default.runGemmBench)()).then((r) => process.stdout.write('\\nGEMM_JSON ' + JSON.stringify(r) + '\\n'))`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' } });
+  const line = r.stdout?.split('\n').find((l) => l.startsWith('GEMM_JSON '));
+  if (!line) return { error: `bench/gemm.ts failed (exit ${r.status}): ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' ')}` };
+  return JSON.parse(line.slice('GEMM_JSON '.length));
 }
 
 export const command: Command = {
@@ -81,16 +97,7 @@ export const command: Command = {
       fit.model.dispose();
     }
     vectors?.close();
-    let gemm: unknown = null;
-    const gemmFile = join(REPO_ROOT, 'bench/gemm.ts');
-    if (existsSync(gemmFile)) {
-      try {
-        const mod = (await import(pathToFileURL(gemmFile).href)) as { runGemmBench?: () => Promise<unknown> | unknown };
-        if (mod.runGemmBench) gemm = await mod.runGemmBench();
-      } catch (e) {
-        gemm = { error: (e as Error).message };
-      }
-    }
+    const gemm = gemmRows();
     const results = { date: new Date().toISOString(), backend: { name: info.name, detail: info.detail ?? backendInfo()?.detail }, data: dir, heads: rows, gemm };
     mkdirSync(resolve(values.out!, '..'), { recursive: true });
     writeFileSync(values.out!, JSON.stringify(results, null, 2) + '\n');
@@ -101,7 +108,9 @@ export const command: Command = {
       const types = Object.entries(r.byType as Record<string, number>).map(([t, v]) => `${t} ${v.toFixed(2)}`).join(', ');
       console.log(`${String(r.head).padEnd(10)} ${f(r.devF1).padStart(6)} ${String(r.epochs).padStart(7)} ${f(r.trainWindowsPerSecond, 0).padStart(12)} ${f(r.wallSeconds, 1).padStart(7)} ${f(r.tagTokensPerSecondFast, 0).padStart(15)} ${f(r.tagTokensPerSecondPlain, 0).padStart(16)}  ${types}`);
     }
-    if (gemm) console.log(`gemm: ${JSON.stringify(gemm)}`);
+    if (Array.isArray(gemm)) {
+      for (const g of gemm as Record<string, unknown>[]) console.log(`gemm ${String(g.backend ?? '').padEnd(9)} ${String(g.variant ?? '').padEnd(12)} ${typeof g.gflops === 'number' ? g.gflops.toFixed(1) : g.gflops} GFLOP/s`);
+    } else if (gemm) console.log(`gemm: ${JSON.stringify(gemm)}`);
     console.log(`wrote ${values.out}`);
     return 0;
   },
