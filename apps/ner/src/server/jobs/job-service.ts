@@ -39,6 +39,7 @@ interface Running {
 }
 
 const WORKER_ENTRY = new URL('./train-worker.mjs', import.meta.url);
+const TRAINER_HEAP_MB = 4096;
 
 export class JobService implements TrainingJobs {
   private readonly runningJobs = new Map<string, Running>();
@@ -90,7 +91,9 @@ export class JobService implements TrainingJobs {
     const request: TrainRequest = { trainPath, devPath, outPath, embeddingsPath, config: input.config };
     const job = db.insertJob(id, { train: input.train, dev: input.dev ?? null, config: input.config ?? {} });
     const workerData: TrainWorkerData = { request };
-    const worker = new Worker(WORKER_ENTRY, { workerData, stdout: true, stderr: true });
+    // Its own heap limit: a server process may run with a small --max-old-space-size for serving, which the
+    // trainer (corpus, windows, gradients) must not inherit.
+    const worker = new Worker(WORKER_ENTRY, { workerData, stdout: true, stderr: true, resourceLimits: { maxOldGenerationSizeMb: TRAINER_HEAP_MB } });
     // The trainer's console chatter (tfjs banners) must not corrupt the server's JSON log lines.
     worker.stdout.resume();
     worker.stderr.resume();

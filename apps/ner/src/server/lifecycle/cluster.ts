@@ -16,9 +16,20 @@ function workerEnv(workers: number): Record<string, string> {
   return { OPENBLAS_NUM_THREADS: threads };
 }
 
-export function runClusterPrimary(workers: number, logger: Logger): Promise<number> {
+/**
+ * V8 heap cap for workers. Left to its default, V8 lets a busy tagger's short-lived garbage grow the heap to
+ * ~300 MB before a full collection (RSS peaks near 500 MB); capped at 192 MB (live heap is ~100-120 MB) RSS stays
+ * flat near 300 MB and throughput is higher (measured: 463 vs 383 req/s, p99 44 vs 77 ms, one worker).
+ */
+function workerExecArgv(maxHeapMb: number): string[] {
+  const inherited = process.execArgv.filter((a) => !a.startsWith('--max-old-space-size'));
+  return maxHeapMb > 0 ? [...inherited, `--max-old-space-size=${maxHeapMb}`] : inherited;
+}
+
+export function runClusterPrimary(workers: number, logger: Logger, opts: { maxHeapMb: number }): Promise<number> {
   let stopping = false;
   const env = workerEnv(workers);
+  cluster.setupPrimary({ execArgv: workerExecArgv(opts.maxHeapMb) });
   const fork = () => cluster.fork(env);
   return new Promise((resolve) => {
     cluster.on('exit', (worker, code, signal) => {
@@ -43,6 +54,6 @@ export function runClusterPrimary(workers: number, logger: Logger): Promise<numb
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
     for (let i = 0; i < workers; i++) fork();
-    logger.log('info', 'cluster started', { workers, blasThreadsPerWorker: Number(env.OPENBLAS_NUM_THREADS) });
+    logger.log('info', 'cluster started', { workers, blasThreadsPerWorker: Number(env.OPENBLAS_NUM_THREADS), maxHeapMb: opts.maxHeapMb || 'node default' });
   });
 }
