@@ -39,6 +39,11 @@ interface WorkerMetrics {
   tensors: number;
   tokens: number;
   requests200: number;
+  /** Seconds of GC pauses since start (all kinds). */
+  gcSeconds: number;
+  /** Event-loop delay since start, p99 and max, in ms. */
+  loopP99Ms: number;
+  loopMaxMs: number;
 }
 
 async function startServer(stateDir: string): Promise<{ url: string; stop(): Promise<number | null> }> {
@@ -92,6 +97,9 @@ async function scrapeAll(url: string): Promise<Map<number, WorkerMetrics>> {
       tensors: metric(text, 'window_ner_tf_tensors'),
       tokens: metric(text, 'window_ner_tokens_tagged_total'),
       requests200: metric(text, 'window_ner_http_requests_total\\{method="POST",route="/v1/entities",status="200"\\}'),
+      gcSeconds: [...text.matchAll(/^nodejs_gc_pause_seconds_total\{kind="[a-z]+"\} (\S+)$/gm)].reduce((t, m) => t + Number(m[1]), 0),
+      loopP99Ms: metric(text, 'nodejs_eventloop_delay_seconds\\{quantile="0.99"\\}') * 1000,
+      loopMaxMs: metric(text, 'nodejs_eventloop_delay_seconds\\{quantile="max"\\}') * 1000,
     });
   }
   if (byPid.size < WORKERS) throw new Error(`reached ${byPid.size} of ${WORKERS} workers through /metrics`);
@@ -124,9 +132,11 @@ async function saturationPhase(url: string, texts: string[], seconds: number) {
   const started = Date.now();
   const result = await run(url, texts, seconds);
   const elapsed = (Date.now() - started) / 1000;
-  const tokens = sum(await scrapeAll(url), 'tokens') - sum(before, 'tokens');
+  const after = await scrapeAll(url);
+  const tokens = sum(after, 'tokens') - sum(before, 'tokens');
   return report({
     name: 'saturation (autocannon, closed loop)',
+    gcPauseSecondsPerWorker: (sum(after, 'gcSeconds') - sum(before, 'gcSeconds')) / WORKERS,
     seconds: elapsed,
     targetRate: null,
     requests: result.requests.total,
@@ -145,9 +155,11 @@ async function pacedPhase(url: string, texts: string[], seconds: number, rate: n
   const started = Date.now();
   const result = await pacedLoad(url, texts.map((text) => JSON.stringify({ text })), rate, seconds);
   const elapsed = (Date.now() - started) / 1000;
-  const tokens = sum(await scrapeAll(url), 'tokens') - sum(before, 'tokens');
+  const after = await scrapeAll(url);
+  const tokens = sum(after, 'tokens') - sum(before, 'tokens');
   return report({
     name: 'half saturation (paced, open loop)',
+    gcPauseSecondsPerWorker: (sum(after, 'gcSeconds') - sum(before, 'gcSeconds')) / WORKERS,
     seconds: elapsed,
     targetRate: rate,
     requests: result.requests,
@@ -163,6 +175,8 @@ async function pacedPhase(url: string, texts: string[], seconds: number, rate: n
 
 interface PhaseSummary {
   name: string;
+  /** GC pause time during the phase, mean per worker. */
+  gcPauseSecondsPerWorker: number;
   seconds: number;
   targetRate: number | null;
   requests: number;
@@ -176,12 +190,18 @@ interface PhaseSummary {
 }
 
 function report(s: PhaseSummary): PhaseSummary {
-  console.log(`${s.name}: ${s.requestsPerSecond.toFixed(0)} req/s, ${s.tokensPerSecond} tokens/s, p50 ${s.latencyMs.p50} ms, p90 ${s.latencyMs.p90} ms, p99 ${s.latencyMs.p99} ms, errors ${s.errors}, non-2xx ${s.non2xx}, timeouts ${s.timeouts}${s.errorSamples?.length ? ` (${s.errorSamples.join('; ')})` : ''}`);
+  console.log(`${s.name}: ${s.requestsPerSecond.toFixed(0)} req/s, ${s.tokensPerSecond} tokens/s, p50 ${s.latencyMs.p50} ms, p90 ${s.latencyMs.p90} ms, p99 ${s.latencyMs.p99} ms, errors ${s.errors}, non-2xx ${s.non2xx}, timeouts ${s.timeouts}${s.errorSamples?.length ? ` (${s.errorSamples.join('; ')})` : ''}, GC pauses ${s.gcPauseSecondsPerWorker.toFixed(2)} s/worker`);
   return s;
 }
 
 function perWorker(m: Map<number, WorkerMetrics>) {
-  return [...m.entries()].map(([pid, w]) => ({ pid, rssMb: Math.round(w.rss / 1048576), tensors: w.tensors }));
+  return [...m.entries()].map(([pid, w]) => ({
+    pid,
+    rssMb: Math.round(w.rss / 1048576),
+    tensors: w.tensors,
+    eventLoopDelayP99Ms: Math.round(w.loopP99Ms * 10) / 10,
+    eventLoopDelayMaxMs: Math.round(w.loopMaxMs * 10) / 10,
+  }));
 }
 
 async function main(): Promise<void> {

@@ -43,16 +43,20 @@ export class Counter implements Metric {
   }
 }
 
-/** A gauge whose series are read at scrape time (so memory or tensor counts are always current). */
+/**
+ * Series read at scrape time (so memory or tensor counts are always current). `type` 'counter' for values that
+ * only grow but are kept elsewhere (GC time, swaps).
+ */
 export class Gauge implements Metric {
   constructor(
     readonly name: string,
     readonly help: string,
     private readonly collect: () => { labels?: Labels; value: number }[],
+    private readonly type: 'gauge' | 'counter' = 'gauge',
   ) {}
 
   render(): string[] {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`];
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`];
     for (const { labels = {}, value } of this.collect()) lines.push(series(this.name, key(labels), value));
     return lines;
   }

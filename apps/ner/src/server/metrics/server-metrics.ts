@@ -2,6 +2,7 @@
  * The metrics /metrics exposes: requests by route and status, latency, tagging volume, the backend and model in
  * use, and process health figures (RSS, live tfjs tensors) that the load benchmark reads to check for leaks.
  */
+import { monitorEventLoopDelay, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import { backendInfo, tf } from '@window-ner/tensor';
 import type { ModelHolder } from '../models/model-holder';
 import { Counter, Gauge, Histogram, MetricsRegistry } from './registry';
@@ -32,7 +33,7 @@ export function createServerMetrics(models: ModelHolder, extra: { jobsRunning?: 
       return info ? [{ labels: { version: info.version, head: info.head, labels: info.types.join(',') }, value: 1 }] : [];
     }),
   );
-  registry.add(new Gauge('window_ner_model_swaps_total', 'Models swapped in since start.', () => [{ value: models.swapCount }]));
+  registry.add(new Gauge('window_ner_model_swaps_total', 'Models swapped in since start.', () => [{ value: models.swapCount }], 'counter'));
   registry.add(
     new Gauge('window_ner_backend_info', 'The tensor backend in use (value 1).', () => {
       const info = backendInfo();
@@ -46,9 +47,47 @@ export function createServerMetrics(models: ModelHolder, extra: { jobsRunning?: 
   );
   registry.add(new Gauge('nodejs_heap_used_bytes', 'V8 heap in use.', () => [{ value: process.memoryUsage().heapUsed }]));
   registry.add(new Gauge('window_ner_process_id', 'PID of the process that answered this scrape (one per cluster worker).', () => [{ value: process.pid }]));
+  addRuntimeMetrics(registry);
   if (extra.jobsRunning) {
     const jobsRunning = extra.jobsRunning;
     registry.add(new Gauge('window_ner_training_jobs_running', 'Training jobs running in this process.', () => [{ value: jobsRunning() }]));
   }
   return { registry, requests, latency, tokens, texts, entities };
+}
+
+/** GC kinds as node:perf_hooks reports them (entry.detail.kind). */
+const GC_KINDS: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weakcb' };
+
+/**
+ * Event-loop delay and GC pauses: they tell a slow server (a long GC, a blocking task) from a busy machine when
+ * latency tails grow. One monitor per process, shared by every app created in it.
+ */
+let runtime: { delay: ReturnType<typeof monitorEventLoopDelay>; gcSeconds: Map<string, number> } | null = null;
+
+function addRuntimeMetrics(registry: MetricsRegistry): void {
+  if (!runtime) {
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const gcSeconds = new Map<string, number>();
+    const observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        const kind = GC_KINDS[(e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0] ?? 'other';
+        gcSeconds.set(kind, (gcSeconds.get(kind) ?? 0) + e.duration / 1000);
+      }
+    });
+    observer.observe({ entryTypes: ['gc'] });
+    runtime = { delay, gcSeconds };
+  }
+  const { delay, gcSeconds } = runtime;
+  registry.add(
+    new Gauge('nodejs_eventloop_delay_seconds', 'Event-loop delay since start (10 ms resolution), by quantile.', () =>
+      [0.5, 0.99, 1].map((q) => ({ labels: { quantile: q === 1 ? 'max' : String(q) }, value: (q === 1 ? delay.max : delay.percentile(q * 100)) / 1e9 })),
+    ),
+  );
+  registry.add(
+    new Gauge('nodejs_gc_pause_seconds_total', 'Time spent in GC pauses since start, by kind.', () =>
+      [...gcSeconds.entries()].map(([kind, value]) => ({ labels: { kind }, value })),
+      'counter',
+    ),
+  );
 }
