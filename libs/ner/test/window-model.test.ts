@@ -118,6 +118,8 @@ describe('training, save/load, tagging', () => {
     expect(d2).toBeLessThan(1e-4);
     expect(fast.tagTokens(sents)).toEqual(plain.tagTokens(sents));
     // A cache far smaller than the vocabulary (emptied and refilled between batches) gives the same scores.
+    const noSimd = new FastScorer(loaded.model, 20_000, { simd: false }).scoreSentences(sents).scores;
+    for (let i = 0; i < noSimd.length; i++) expect(Math.abs(noSimd[i] - ps[i])).toBeLessThan(1e-4);
     const tiny = new FastScorer(loaded.model, 50);
     for (const part of [sents.slice(0, 40), sents.slice(40, 200), sents.slice(0, 40)]) {
       const a = tiny.scoreSentences(part).scores;

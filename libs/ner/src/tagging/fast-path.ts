@@ -14,12 +14,15 @@ import { tf } from '@window-ner/tensor';
 import type { WindowModel } from '../model/window-model';
 import { activate } from '../model/mlp';
 import { EmbeddingFeature } from '../features/embedding';
+import { BlockSum } from './simd-sum';
 
 /** Default bound on cached words: 20,000 words x 5 positions x 300 floats ≈ 120 MB at most, reached only by
  * very diverse text; the cache is emptied and refilled when full. */
 export const DEFAULT_CACHE_WORDS = 20_000;
 /** Vocabulary words projected at load time (the most frequent first: vocabularies are frequency-ordered). */
 const PREFILL_WORDS = 5_000;
+/** Tokens per summation + output matMul. */
+const CHUNK = 4096;
 const PAD_START_SLOT = 0;
 const PAD_END_SLOT = 1;
 
@@ -35,11 +38,11 @@ export class FastScorer {
   private readonly m: number;
   private readonly width: number;
   private readonly cols: number;
-  private readonly bias: Float32Array;
   /** Per feature: its first-layer rows [dim, width*H], positions side by side. */
   private readonly featureW: Float32Array[];
   private readonly slotOf = new Map<string, number>();
-  private blocks: Float32Array;
+  /** The blocks and the summation kernel (wasm SIMD when available). */
+  private readonly summer: BlockSum;
   private used = 2;
 
   static supports(model: WindowModel): boolean {
@@ -49,10 +52,10 @@ export class FastScorer {
   constructor(
     private readonly model: WindowModel,
     private readonly capacity = DEFAULT_CACHE_WORDS,
+    opts: { simd?: boolean } = {},
   ) {
     const layer = model.mlp.layers[0];
     const W = layer.W.value.dataSync() as Float32Array; // [inputDim, H]
-    this.bias = (layer.b.value.dataSync() as Float32Array).slice();
     const H = (this.H = layer.W.value.shape[1] as number);
     const width = (this.width = model.builder.width);
     this.m = model.config.model.window;
@@ -69,7 +72,10 @@ export class FastScorer {
       }
       return w;
     });
-    this.blocks = new Float32Array(Math.min(capacity + 2, 1024) * this.cols);
+    const outLayer = model.mlp.layers[model.mlp.layers.length - 1];
+    const output = { U: outLayer.W.value.dataSync() as Float32Array, bias: outLayer.b.value.dataSync() as Float32Array, C: model.numClasses };
+    this.summer = new BlockSum(H, width, layer.b.value.dataSync() as Float32Array, opts.simd !== false, output);
+    this.summer.ensureBlocks(Math.min(capacity + 2, 1024) * this.cols);
     this.project(model.features.map((f) => [f.padStart, f.padEnd]), PAD_START_SLOT);
     const emb = model.features.find((f) => f instanceof EmbeddingFeature) as EmbeddingFeature | undefined;
     if (emb) this.add(emb.vocab.slice(3, 3 + Math.min(PREFILL_WORDS, capacity)));
@@ -79,12 +85,8 @@ export class FastScorer {
   private project(ids: number[][], first: number): void {
     const count = ids[0]?.length ?? 0;
     const need = (first + count) * this.cols;
-    if (need > this.blocks.length) {
-      const grown = new Float32Array(Math.max(need, Math.min(this.blocks.length * 2, (this.capacity + 2) * this.cols)));
-      grown.set(this.blocks);
-      this.blocks = grown;
-    }
-    const acc = this.blocks.subarray(first * this.cols, need);
+    this.summer.ensureBlocks(need);
+    const acc = this.summer.blocks.subarray(first * this.cols, need);
     acc.fill(0);
     this.model.features.forEach((f, fi) => {
       const x = new Float32Array(count * f.dim);
@@ -131,49 +133,63 @@ export class FastScorer {
       for (const w of s) slots[t++] = this.slotOf.get(w)!;
     });
     sentenceStarts[sentences.length] = n;
-    const pre = this.sum(slots, sentenceStarts, n);
+    const relu = this.model.mlp.config.activation === 'relu';
+    const offsets = this.offsets(slots, sentenceStarts, n);
     const mlp = this.model.mlp;
     const out = mlp.layers[mlp.layers.length - 1];
     const H = this.H;
-    const s = tf.tidy(() => tf.add(tf.matMul(activate(mlp.config.activation, tf.tensor2d(pre, [n, H])), out.W.value as tf.Tensor2D), out.b.value));
-    const scores = s.dataSync() as Float32Array;
-    s.dispose();
+    const C = this.model.numClasses;
+    if (relu && this.summer.fullScoring) {
+      // Default models (relu): the whole scorer runs in the wasm SIMD module, no tensors at all.
+      const scores = new Float32Array(n * C);
+      for (let start = 0; start < n; start += CHUNK) {
+        const count = Math.min(CHUNK, n - start);
+        scores.set(this.summer.scores(offsets.subarray(start * this.width), count), start * C);
+      }
+      return { scores, n, sentenceStarts };
+    }
+    const scores = new Float32Array(n * C);
+    // In chunks: the hidden activations of a chunk stay cache-sized and scratch memory stays bounded.
+    for (let start = 0; start < n; start += CHUNK) {
+      const count = Math.min(CHUNK, n - start);
+      const pre = this.summer.sum(offsets.subarray(start * this.width), count, relu);
+      const s = tf.tidy(() => {
+        const p = tf.tensor2d(pre, [count, H]);
+        // relu is applied inside the summation kernel; other activations run as a tensor op.
+        const a = relu ? p : activate(mlp.config.activation, p);
+        return tf.fused.matMul({ a, b: out.W.value as tf.Tensor2D, bias: out.b.value });
+      });
+      scores.set(s.dataSync() as Float32Array, start * C);
+      s.dispose();
+    }
     return { scores, n, sentenceStarts };
   }
 
-  /** pre[t] = b + Σ_p block[slot(t+p-m)][p], with the padding blocks past sentence edges. */
-  private sum(slots: Int32Array, starts: Int32Array, n: number): Float32Array {
-    const { H, m, width, cols, bias } = this;
-    const B = this.blocks;
-    const pre = new Float32Array(n * H);
-    const off = new Int32Array(width);
+  /** Float offset of block(slot(t+p-m))[p] for every token t and position p (padding blocks past sentence edges). */
+  private offsets(slots: Int32Array, starts: Int32Array, n: number): Int32Array {
+    const { H, m, width, cols } = this;
+    const off = new Int32Array(n * width);
     for (let si = 0; si + 1 < starts.length; si++) {
       const a = starts[si];
       const len = starts[si + 1] - a;
       for (let i = 0; i < len; i++) {
+        const o = (a + i) * width;
         for (let p = 0; p < width; p++) {
           const j = i + p - m;
           const slot = j < 0 ? PAD_START_SLOT : j >= len ? PAD_END_SLOT : slots[a + j];
-          off[p] = slot * cols + p * H;
-        }
-        const o = (a + i) * H;
-        if (width === 5) {
-          const o0 = off[0], o1 = off[1], o2 = off[2], o3 = off[3], o4 = off[4];
-          for (let h = 0; h < H; h++) pre[o + h] = bias[h] + B[o0 + h] + B[o1 + h] + B[o2 + h] + B[o3 + h] + B[o4 + h];
-        } else {
-          for (let h = 0; h < H; h++) pre[o + h] = bias[h];
-          for (let p = 0; p < width; p++) {
-            const op = off[p];
-            for (let h = 0; h < H; h++) pre[o + h] += B[op + h];
-          }
+          off[o + p] = slot * cols + p * H;
         }
       }
     }
-    return pre;
+    return off;
+  }
+
+  /** Whether the wasm SIMD summation kernel is in use. */
+  get simd(): boolean {
+    return this.summer.simd;
   }
 
   dispose(): void {
     this.slotOf.clear();
-    this.blocks = new Float32Array(0);
   }
 }
