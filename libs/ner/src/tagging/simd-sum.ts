@@ -35,25 +35,33 @@ const BR = 0x0c, BR_IF = 0x0d, VOID = 0x40, I32_LOAD = [0x28, 2, 0], SHL = 0x74;
 const V128_LOAD = [0xfd, 0x00, 0, 0], V128_STORE = [0xfd, 0x0b, 0, 0], V128_ZERO = [0xfd, 0x0c, ...new Array(16).fill(0)];
 const F32X4_ADD = [0xfd, ...leb(0xe4)], F32X4_MAX = [0xfd, ...leb(0xe9)], F32X4_MUL = [0xfd, ...leb(0xe6)];
 const LANE = (i: number) => [0xfd, 0x1f, i], F32_ADD = 0x92, F32_LOAD = [0x2a, 2, 0], F32_STORE = [0x38, 2, 0];
-// Params 0..7: preP biasP offP n hBytes widthBytes relu blocksP; locals 8 t, 9 h, 10 p, 11 offRow, 12 outP (i32),
-// 13 acc (v128).
+// Params 0..7: preP biasP offP n hBytes widthBytes relu blocksP; locals 8 t, 9 h, 10 (unused), 11 offRow, 12 outP
+// (i32), 13 acc (v128), 14.. one address per window position.
 const [PRE, BIAS, OFF, N, HB, WB, RELU, BASE, T, H, P, ROW, OUT, ACC] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
 
-function moduleBytes(): Uint8Array {
+/**
+ * The module, specialised for a window width: the per-position addresses of a token are loaded once into
+ * locals and the position loop is unrolled, so the inner loop is width loads + adds per 4 floats.
+ */
+function moduleBytes(width: number): Uint8Array {
+  const ADDR = ACC + 1;
+  const loadAddrs: number[] = [];
+  const addAll: number[] = [];
+  for (let p = 0; p < width; p++) {
+    loadAddrs.push(GET, ROW, 0x28, 2, ...leb(4 * p), I32C, 2, SHL, GET, BASE, ADD, SET, ADDR + p);
+    addAll.push(GET, ADDR + p, GET, H, ADD, ...V128_LOAD, ...F32X4_ADD);
+  }
   const body = [
     GET, PRE, SET, OUT, GET, OFF, SET, ROW, I32C, 0, SET, T,
     BLOCK, VOID, LOOP, VOID,
     GET, T, GET, N, GE_U, BR_IF, 1,
+    ...loadAddrs,
     I32C, 0, SET, H,
     BLOCK, VOID, LOOP, VOID,
     GET, H, GET, HB, GE_U, BR_IF, 1,
-    GET, BIAS, GET, H, ADD, ...V128_LOAD, SET, ACC,
-    I32C, 0, SET, P,
-    BLOCK, VOID, LOOP, VOID,
-    GET, P, GET, WB, GE_U, BR_IF, 1,
-    GET, ACC, GET, ROW, GET, P, ADD, ...I32_LOAD, I32C, 2, SHL, GET, BASE, ADD, GET, H, ADD, ...V128_LOAD, ...F32X4_ADD, SET, ACC,
-    GET, P, I32C, 4, ADD, SET, P,
-    BR, 0, END, END,
+    GET, BIAS, GET, H, ADD, ...V128_LOAD,
+    ...addAll,
+    SET, ACC,
     GET, RELU, IF, VOID, GET, ACC, ...V128_ZERO, ...F32X4_MAX, SET, ACC, END,
     GET, OUT, GET, H, ADD, GET, ACC, ...V128_STORE,
     GET, H, I32C, 16, ADD, SET, H,
@@ -64,7 +72,7 @@ function moduleBytes(): Uint8Array {
     BR, 0, END, END,
     END,
   ];
-  const locals = [2, 5, 0x7f, 1, 0x7b];
+  const locals = [3, 5, 0x7f, 1, 0x7b, ...leb(width), 0x7f];
   const func = [...leb(locals.length + body.length), ...locals, ...body];
   const out = outputLayerBody();
   return new Uint8Array([
@@ -137,17 +145,17 @@ export interface OutputLayer {
   C: number;
 }
 
-let compiled: object | null | undefined;
+const compiled = new Map<number, object | null>();
 
-function compile(): object | null {
-  if (compiled === undefined) {
+function compile(width: number): object | null {
+  if (!compiled.has(width)) {
     try {
-      compiled = wasm ? new wasm.Module(moduleBytes()) : null;
+      compiled.set(width, wasm ? new wasm.Module(moduleBytes(width)) : null);
     } catch {
-      compiled = null; // no wasm SIMD here: the JS loop is used
+      compiled.set(width, null); // no wasm SIMD here: the JS loop is used
     }
   }
-  return compiled ?? null;
+  return compiled.get(width) ?? null;
 }
 
 const PAGE = 65536;
@@ -176,7 +184,7 @@ export class BlockSum {
     useWasm = true,
     private readonly output: OutputLayer | null = null,
   ) {
-    const mod = useWasm && H % 4 === 0 ? compile() : null;
+    const mod = useWasm && H % 4 === 0 ? compile(width) : null;
     const align = (b: number) => Math.ceil(b / 16) * 16;
     const C = output?.C ?? 0;
     this.utByte = align(H * 4);
