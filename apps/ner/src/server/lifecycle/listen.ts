@@ -8,6 +8,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CreatedApp } from '../app';
 
+const KEEP_ALIVE_MS = 65_000;
+
 export interface ListenOptions {
   port: number;
   host: string;
@@ -26,7 +28,10 @@ export async function listen(created: CreatedApp, opts: ListenOptions): Promise<
   await once(server, 'listening');
   // Slow uploads must not outlive the per-request limit (the app answers 503 at the limit; this is the backstop).
   server.requestTimeout = created.limits.requestTimeoutMs + 5_000;
-  server.headersTimeout = Math.min(60_000, created.limits.requestTimeoutMs + 5_000);
+  // Idle keep-alive connections live longer than clients and proxies keep theirs (60 s is the common proxy idle
+  // timeout): when the server closes first, a client reusing the socket at that moment gets ECONNRESET.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1_000;
   const { port } = server.address() as AddressInfo;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   let closing: Promise<{ forced: boolean }> | null = null;
