@@ -5,6 +5,7 @@
  * per worker before/after (scraped from /metrics), checks the targets, writes bench/http-results.json.
  *
  * Flags (or env): --model FILE  --embeddings FILE  --workers N (2)  --duration S (60)  --connections N (16)
+ *                 --serve-args "..." (extra serve flags)  --out FILE
  */
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
@@ -27,6 +28,8 @@ const { values } = parseArgs({
     duration: { type: 'string', default: process.env.BENCH_DURATION ?? '60' },
     connections: { type: 'string', default: process.env.BENCH_CONNECTIONS ?? '16' },
     out: { type: 'string', default: join(ROOT, 'bench/http-results.json') },
+    /** Extra `serve` flags for experiments, e.g. "--max-heap-mb 0". */
+    'serve-args': { type: 'string', default: process.env.BENCH_SERVE_ARGS ?? '' },
   },
 });
 const WORKERS = Number(values.workers);
@@ -47,7 +50,7 @@ interface WorkerMetrics {
 }
 
 async function startServer(stateDir: string): Promise<{ url: string; stop(): Promise<number | null> }> {
-  const args = ['apps/ner/bin/window-ner.js', 'serve', '--port', '0', '--quiet', '--workers', String(WORKERS), '--model', values.model!, '--embeddings', values.embeddings!, '--state-dir', stateDir];
+  const args = ['apps/ner/bin/window-ner.js', 'serve', '--port', '0', '--quiet', '--workers', String(WORKERS), '--model', values.model!, '--embeddings', values.embeddings!, '--state-dir', stateDir, ...values['serve-args']!.split(' ').filter(Boolean)];
   const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' }, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
   let url = '';
@@ -233,7 +236,7 @@ async function main(): Promise<void> {
     const results = {
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, node: process.version, loadAverage1m: { before: loadBefore, after: loadavg()[0] } },
-      config: { model: values.model, embeddings: values.embeddings, workers: WORKERS, connections: CONNECTIONS, durationSeconds: DURATION, texts: texts.length, meanTokens: Math.round(meanTokens) },
+      config: { serveArgs: values['serve-args'], model: values.model, embeddings: values.embeddings, workers: WORKERS, connections: CONNECTIONS, durationSeconds: DURATION, texts: texts.length, meanTokens: Math.round(meanTokens) },
       targets: TARGETS,
       phases: [saturation, half],
       workers: { before: workersBefore, after: workersAfter },
