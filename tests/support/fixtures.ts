@@ -15,6 +15,8 @@ export interface Fixtures {
   storePath: string;
   modelPath: string;
   modelVersion: string;
+  /** BTC dev F1 of the fixture model (logged, so a weak fixture is visible when the browser test fails). */
+  devF1: number;
   /** Config of the small models trained in tests (also by training jobs over HTTP). */
   smallConfig: Record<string, unknown>;
 }
@@ -22,8 +24,9 @@ export interface Fixtures {
 export const DIM = 16;
 
 export const SMALL_CONFIG: Record<string, unknown> = {
-  hidden: [32],
-  epochs: 3,
+  hidden: [64],
+  epochs: 8,
+  patience: 8,
   features: [{ type: 'embedding', dim: DIM, fineTune: true }, { type: 'casing' }],
 };
 
@@ -59,7 +62,7 @@ export async function buildFixtures(dir: string): Promise<Fixtures> {
   const storePath = join(dir, 'tiny-store.sqlite');
   await importEmbeddings({ source: glove, out: storePath, format: 'glove' });
   const modelPath = join(dir, 'model-a.sqlite');
-  await trainModel({
+  const trained = await trainModel({
     trainPath: resolve(DATA_DIR, BTC_TRAIN),
     devPath: resolve(DATA_DIR, BTC_DEV),
     outPath: modelPath,
@@ -69,5 +72,5 @@ export async function buildFixtures(dir: string): Promise<Fixtures> {
   const tagger = await loadTagger(modelPath, { embeddingsPath: storePath });
   const modelVersion = tagger.info.version;
   tagger.dispose();
-  return { dir, storePath, modelPath, modelVersion, smallConfig: SMALL_CONFIG };
+  return { dir, storePath, modelPath, modelVersion, devF1: Number(trained.metrics.devF1), smallConfig: SMALL_CONFIG };
 }

@@ -16,7 +16,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const dir = mkdtempSync(join(tmpdir(), 'window-ner-e2e-'));
   const started = Date.now();
   const fixtures = await buildFixtures(dir);
-  console.error(`[e2e] fixtures built in ${((Date.now() - started) / 1000).toFixed(1)} s: model ${fixtures.modelVersion}`);
+  console.error(`[e2e] fixtures built in ${((Date.now() - started) / 1000).toFixed(1)} s: model ${fixtures.modelVersion}, BTC dev F1 ${fixtures.devF1.toFixed(1)}`);
   project.provide('fixtures', fixtures);
   return () => rmSync(dir, { recursive: true, force: true });
 }
