@@ -69,11 +69,12 @@ it('--workers 2: two processes share the port; SIGTERM stops both and the primar
   const server = await spawnServer(serverArgs('cluster', '--workers', '2', '--quiet'), {}, 2);
   const pids = new Set<string>();
   for (let i = 0; i < 20 && pids.size < 2; i++) {
-    const text = (await request(server.url, { path: '/metrics', agent: false })).text;
+    const text = (await request(server.url, { path: '/metrics', agent: false, timeoutMs: 10_000 })).text;
     pids.add(/^window_ner_process_id (\d+)$/m.exec(text)?.[1] ?? '');
   }
   expect(pids.size).toBe(2);
   server.proc.kill('SIGTERM');
-  expect(await server.exited).toEqual({ code: 0, signal: null });
+  const exit = await Promise.race([server.exited, new Promise((r) => setTimeout(() => r('still running 30 s after SIGTERM'), 30_000))]);
+  expect(exit, JSON.stringify(server.logs.slice(-6))).toEqual({ code: 0, signal: null });
   expect(server.logs.filter((l) => l.msg === 'stopped')).toHaveLength(2);
 });

@@ -3,13 +3,14 @@
  * reuse it. With --workers N the primary prepares shared state once and forks N worker processes.
  */
 import cluster from 'node:cluster';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadTagger } from '@window-ner/ner';
 import { initBackend } from '@window-ner/tensor';
 import { createLogger } from '../../server/http/logger';
 import { DEFAULT_LIMITS, type Limits } from '../../server/http/limits';
 import { runClusterPrimary } from '../../server/lifecycle/cluster';
 import { startService } from '../../server/service';
+import { ServerDb } from '../../server/store/server-db';
 import { numberFlag, parseFlags } from '../args';
 import { CliError, type Command } from '../command';
 import { REPO_ROOT, resolveEmbeddings } from './train';
@@ -81,7 +82,12 @@ export const command: Command = {
     // The primary (or the only process) builds the store once; cluster workers find it built.
     const embeddingsPath = cluster.isPrimary ? await resolveEmbeddings(values.embeddings, false) : builtStorePath(values.embeddings);
     const maxHeapMb = numberFlag(values['max-heap-mb'], 'max-heap-mb', 192);
-    if (workers > 1 && cluster.isPrimary) return runClusterPrimary(workers, logger, { maxHeapMb });
+    const stateDir = resolve(values['state-dir'] ?? resolve(REPO_ROOT, 'data/server'));
+    if (workers > 1 && cluster.isPrimary) {
+      // Create the server database (schema, WAL) once, before N workers race to open it.
+      new ServerDb(join(stateDir, 'server.sqlite')).close();
+      return runClusterPrimary(workers, logger, { maxHeapMb });
+    }
     // Handlers stay installed after the first signal: a second SIGTERM (process managers and timeout(1) may signal
     // the process and its group) must not cut the graceful shutdown short with the default action.
     const signalled = new Promise<NodeJS.Signals>((done) => {
@@ -102,7 +108,7 @@ export const command: Command = {
       port,
       modelPath: resolve(values.model ?? resolve(REPO_ROOT, 'data/models/default.sqlite')),
       load: (path) => loadTagger(path, { embeddingsPath }),
-      stateDir: resolve(values['state-dir'] ?? resolve(REPO_ROOT, 'data/server')),
+      stateDir,
       dataDir: resolve(values['data-dir'] ?? resolve(REPO_ROOT, 'data')),
       embeddingsPath,
       adminToken: process.env.NER_ADMIN_TOKEN || undefined,
