@@ -37,6 +37,20 @@ describe('default tokenizer', () => {
     expectOffsets(text, tokens);
   });
 
+  it('gives the same tokens for a chunk wherever it stands (the per-chunk memo)', () => {
+    // Each chunk tokenised alone, shifted to where it stands, must equal the whole text's tokens — with the
+    // memo cold (first call) and warm (second call), and for chunks too long to be remembered.
+    const text = "U.S. firm, U.S. firm,\tMüller's (quietly.) https://example.org/a/very/long/path/that/is/not/memoised?x=1, U.S.";
+    const alone: Token[] = [];
+    for (const m of text.matchAll(/\S+/gu)) {
+      for (const t of defaultTokenizer.tokenize(m[0])) alone.push({ text: t.text, start: t.start + m.index, end: t.end + m.index });
+    }
+    expect(defaultTokenizer.tokenize(text)).toEqual(alone);
+    expect(defaultTokenizer.tokenize(text)).toEqual(alone);
+    expect(alone.map((t) => t.text)).toEqual(['U.S.', 'firm', ',', 'U.S.', 'firm', ',', 'Müller', "'s", '(', 'quietly', '.', ')', 'https://example.org/a/very/long/path/that/is/not/memoised?x=1', ',', 'U.S.']);
+    expectOffsets(text, alone);
+  });
+
   it('returns nothing for empty or blank text', () => {
     expect(defaultTokenizer.tokenize('')).toEqual([]);
     expect(defaultTokenizer.tokenize(' \r\n\t ')).toEqual([]);
