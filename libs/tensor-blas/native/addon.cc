@@ -7,6 +7,7 @@
 #include "elementwise.h"
 #include "epilogue.h"
 #include "gemm.h"
+#include "optim.h"
 
 namespace tb {
 
@@ -49,6 +50,7 @@ static Napi::Object InitTensorBlas(Napi::Env env, Napi::Object exports) {
   exports.Set("unary", Napi::Function::New(env, Unary, "unary"));
   exports.Set("binary", Napi::Function::New(env, Binary, "binary"));
   exports.Set("binaryStrided", Napi::Function::New(env, BinaryStrided, "binaryStrided"));
+  exports.Set("adamUpdate", Napi::Function::New(env, AdamUpdate, "adamUpdate"));
   exports.Set("info", Napi::Function::New(env, Info, "info"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   return exports;

@@ -47,6 +47,9 @@ export interface NativeAddon {
   /** out is a Float32Array for arithmetic codes, a Uint8Array for comparisons. */
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array | Uint8Array): void;
   binaryStrided(op: number, a: Float32Array, aStrides: Int32Array, b: Float32Array, bStrides: Int32Array, shape: Int32Array, out: Float32Array | Uint8Array): void;
+  /** One Adam step in place (native/optim.cc): dense when rows is null, else row-sparse over rows of dim values. */
+  adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, rows: Int32Array | null, dim: number,
+    scale: number, l2: number, beta1: number, beta2: number, eps: number, a: number): void;
   info(): BlasInfo;
   setThreads(n: number): void;
 }

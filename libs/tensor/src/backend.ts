@@ -8,9 +8,9 @@ import * as tf from '@tensorflow/tfjs';
 import { Registry } from './registry';
 import { nativePlugin } from './backends/native';
 import { cpuPlugin, isNotInstalled, tfjsNodePlugin, wasmPlugin } from './backends/stock';
-import type { BackendPlugin, BlasSummary } from './backends/types';
+import type { BackendPlugin, BlasSummary, HostKernels } from './backends/types';
 
-export type { BackendPlugin, BlasSummary } from './backends/types';
+export type { BackendPlugin, BlasSummary, HostKernels } from './backends/types';
 
 export interface BackendInfo {
   name: string;
@@ -25,6 +25,7 @@ export const backends = new Registry<BackendPlugin>('backend');
 for (const p of [tfjsNodePlugin, nativePlugin, wasmPlugin, cpuPlugin]) backends.register(p.name, p);
 
 let info: BackendInfo | null = null;
+let host: HostKernels | null = null;
 let pending: Promise<BackendInfo> | null = null;
 
 export interface InitBackendOptions {
@@ -52,6 +53,7 @@ async function choose(wanted: string | undefined, log: ((line: string) => void) 
       if (ok) {
         await tf.ready();
         tried.push({ name: plugin.name, ok: true });
+        host = safe(() => plugin.hostKernels?.(), null);
         info = { name: plugin.name, tfBackend: tf.getBackend(), detail: safe(() => plugin.detail?.(), ''), blas: safe(() => plugin.blas?.(), null), tried };
         log?.(logLine(info));
         return info;
@@ -79,6 +81,11 @@ function logLine(i: BackendInfo): string {
   const skipped = i.tried.filter((t) => !t.ok && !isNotInstalled(t.name, t.error ?? ''));
   const why = skipped.map((t) => `${t.name}: ${t.error}`).join('; ');
   return `[window-ner] tensor backend: ${i.name}${i.detail ? ` (${i.detail})` : ''}${why ? `; skipped ${why}` : ''}`;
+}
+
+/** Host-array kernels of the active backend (native: optimizer updates), or null: callers then run their JS loops. */
+export function hostKernels(): HostKernels | null {
+  return host;
 }
 
 /** The active backend, or null before initBackend() resolved. */

@@ -2,5 +2,5 @@ export * as tf from '@tensorflow/tfjs';
 export { Rng } from './rng';
 export { Registry } from './registry';
 export { float32ToBytes, bytesToFloat32, tensorToBytes, bytesToTensor } from './bytes';
-export { backends, initBackend, backendInfo } from './backend';
-export type { BackendPlugin, BackendInfo, BlasSummary, InitBackendOptions } from './backend';
+export { backends, initBackend, backendInfo, hostKernels } from './backend';
+export type { BackendPlugin, BackendInfo, BlasSummary, HostKernels, InitBackendOptions } from './backend';

@@ -7,6 +7,7 @@
  * kernels when the backend has them) and gradients come from closed forms, not tape autodiff.
  */
 import { tf, type Rng } from '@window-ner/tensor';
+import { getActivation } from '@window-ner/nn';
 import type { DenseParam } from '@window-ner/nn/core/types';
 
 export interface MlpConfig {
@@ -60,29 +61,10 @@ function activationGrad(name: string, a: tf.Tensor2D, da: tf.Tensor2D): tf.Tenso
   }
 }
 
-/** g'(z) from a = g(z), on host arrays: d[i] = da[i] * g'(a[i]) (* mask[i] when dropout was applied). */
+/** g'(z) from a = g(z) on host arrays (nn's backwardHost), times the dropout mask when there is one. */
 function activationGradHost(name: string, a: Float32Array, da: Float32Array, mask: Float32Array | null, out: Float32Array): void {
-  const n = out.length;
-  switch (name) {
-    case 'tanh':
-      for (let i = 0; i < n; i++) out[i] = da[i] * (1 - a[i] * a[i]);
-      break;
-    case 'sigmoid':
-      for (let i = 0; i < n; i++) out[i] = da[i] * a[i] * (1 - a[i]);
-      break;
-    case 'relu':
-      for (let i = 0; i < n; i++) out[i] = a[i] > 0 ? da[i] : 0;
-      break;
-    case 'leakyRelu':
-      for (let i = 0; i < n; i++) out[i] = a[i] > 0 ? da[i] : 0.01 * da[i];
-      break;
-    case 'hardTanh':
-      for (let i = 0; i < n; i++) out[i] = a[i] > -1 && a[i] < 1 ? da[i] : 0;
-      break;
-    default:
-      throw new Error(`unknown activation "${name}"`);
-  }
-  if (mask) for (let i = 0; i < n; i++) out[i] *= mask[i];
+  getActivation(name).backwardHost(a, da, out);
+  if (mask) for (let i = 0; i < out.length; i++) out[i] *= mask[i];
 }
 
 /**

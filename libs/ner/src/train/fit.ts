@@ -6,6 +6,7 @@
  * Overhead kept out of the step: X is written into one reused Float32Array; no pass over the embedding table;
  * the loss comes from the head's JS loss on the (tiny) score matrix we read anyway for dL/dscores.
  */
+import { createOptimizer, restoreSnapshot, takeSnapshot, type Snapshot } from '@window-ner/nn';
 import { Rng } from '@window-ner/tensor';
 import type { TrainProgress } from '../api';
 import type { NerConfig } from '../config/config';
@@ -18,8 +19,6 @@ import { createModel } from '../model/build';
 import { loadPluginModules } from '../plugins/registry';
 import type { WindowModel } from '../model/window-model';
 import type { WindowSet } from '../windows/windows';
-import { WindowOptimizer } from './optimizer';
-import { restoreSnapshot, takeSnapshot, type Snapshot } from './snapshot';
 
 export interface FitOptions {
   config: NerConfig;
@@ -77,7 +76,7 @@ export async function fitModel(opts: FitOptions): Promise<FitResult> {
   const gold = new Int32Array(B);
   const order = Int32Array.from({ length: trainSet.n }, (_, i) => i);
   const steps = Math.ceil(trainSet.n / B);
-  const optimizer = new WindowOptimizer(tc.optimizer);
+  const optimizer = createOptimizer(tc.optimizer);
   const params = model.params();
   // dL/dx is only needed when some feature table is trained (sparse embedding rows).
   const trainsInputs = model.features.some((f) => f.trainable && f.params().length > 0);

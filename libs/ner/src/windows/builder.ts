@@ -3,6 +3,7 @@
  * reused Float32Array (no allocation per step), and scatters dL/dX back into row-sparse embedding gradients.
  * Layout of a row: position-major, then features in config order: [f1(w_{i-m}) f2(w_{i-m}) ... f1(w_{i+m}) ...].
  */
+import { mergeSparseRows } from '@window-ner/nn';
 import type { Rng } from '@window-ner/tensor';
 import type { Feature } from '../features/types';
 import type { WindowSet } from './windows';
@@ -168,40 +169,11 @@ export class WindowBuilder {
       const packed = grad.subarray(0, rows.length * d);
       if (param.gradRows && param.grad) {
         // Accumulate onto gradients already pending (e.g. two backward passes before one optimizer step).
-        mergeSparse(param, gradRows, packed);
+        mergeSparseRows(param, gradRows, packed);
       } else {
         param.gradRows = gradRows;
         param.grad = packed;
       }
     }
   }
-}
-
-function mergeSparse(param: { gradRows: Int32Array | null; grad: Float32Array | null; dim: number }, rows: Int32Array, grad: Float32Array): void {
-  const d = param.dim;
-  const map = new Map<number, number>();
-  const oldRows = param.gradRows!;
-  const oldGrad = param.grad!;
-  const outRows: number[] = [];
-  const parts: Float32Array[] = [];
-  for (let i = 0; i < oldRows.length; i++) {
-    map.set(oldRows[i], outRows.length);
-    outRows.push(oldRows[i]);
-    parts.push(oldGrad.slice(i * d, i * d + d));
-  }
-  for (let i = 0; i < rows.length; i++) {
-    const slot = map.get(rows[i]);
-    if (slot === undefined) {
-      map.set(rows[i], outRows.length);
-      outRows.push(rows[i]);
-      parts.push(grad.slice(i * d, i * d + d));
-    } else {
-      const dst = parts[slot];
-      for (let j = 0; j < d; j++) dst[j] += grad[i * d + j];
-    }
-  }
-  const g = new Float32Array(outRows.length * d);
-  parts.forEach((p, i) => g.set(p, i * d));
-  param.gradRows = Int32Array.from(outRows);
-  param.grad = g;
 }

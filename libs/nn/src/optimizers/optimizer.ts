@@ -104,8 +104,9 @@ export class RuleOptimizer implements Optimizer {
       const l2p = p.regularize ? l2 : 0;
       for (let r = 0; r < rows.length; r++) {
         if (rows[r] < 0 || rows[r] >= p.rows) throw new NnError(`optimizer ${this.name}: param "${p.name}" gradient row ${rows[r]} outside [0, ${p.rows})`);
-        this.rule.update(p.table, rows[r] * d, g, r * d, d, s0, s1, scale, l2p);
       }
+      if (this.rule.updateRows) this.rule.updateRows(p.table, rows, g, d, s0, s1, scale, l2p);
+      else for (let r = 0; r < rows.length; r++) this.rule.update(p.table, rows[r] * d, g, r * d, d, s0, s1, scale, l2p);
       p.grad = null;
       p.gradRows = null;
     }

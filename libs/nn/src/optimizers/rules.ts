@@ -15,6 +15,7 @@
  *   adam      m = β1 m + (1-β1) g; v = β2 v + (1-β2) g²; w -= lr √(1-β2ᵗ)/(1-β1ᵗ) m / (√v + ε)
  *   nadam     m, v as adam; w -= lr (β1 m/(1-β1ᵗ⁺¹) + (1-β1) g/(1-β1ᵗ)) / (√(v/(1-β2ᵗ)) + ε)   (Dozat)
  */
+import { hostKernels, type HostKernels } from '@window-ner/tensor';
 import { checkRate } from '../core/errors';
 
 export interface OptimizerSpec {
@@ -32,6 +33,9 @@ export interface Rule {
   stateCount: number;
   begin(t: number): void;
   update(value: Float32Array, base: number, grad: Float32Array, gbase: number, len: number, s0: Float32Array, s1: Float32Array, scale: number, l2: number): void;
+  /** Row-sparse form (row r of grad updates row rows[r] of value and state), when the rule has a faster one than
+   * calling update() per row. Rows are already checked to lie inside the table. */
+  updateRows?(value: Float32Array, rows: Int32Array, grad: Float32Array, dim: number, s0: Float32Array, s1: Float32Array, scale: number, l2: number): void;
 }
 
 /** Live hyper-parameters a schedule may change between steps. */
@@ -162,6 +166,14 @@ export const adadelta: RuleFactory = (spec, live) => {
   };
 };
 
+/** Below this many values a native call costs more than the JS loop it replaces. */
+const NATIVE_MIN_VALUES = 64;
+
+/**
+ * Adam runs in the backend's native host kernel when there is one (the default optimizer: its sqrt and divide per
+ * value made it the largest non-matMul cost of a training step in JS), else in the loop below; both compute the
+ * same update (float vs double rounding: a few float32 ulps apart, tested).
+ */
 export const adam: RuleFactory = (spec, live) => {
   const b1 = opt(spec, 'beta1', 0.9, 0, 1);
   const b2 = opt(spec, 'beta2', 0.999, 0, 1);
@@ -169,12 +181,22 @@ export const adam: RuleFactory = (spec, live) => {
   const c1 = 1 - b1;
   const c2 = 1 - b2;
   let a = 0;
+  let native: HostKernels | null = null;
+  const whole = (x: Float32Array, base: number, len: number) => (base === 0 && len === x.length ? x : x.subarray(base, base + len));
   return {
     stateCount: 2,
     begin(t) {
       a = (live.lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+      native = hostKernels();
+    },
+    updateRows(w, rows, g, dim, m, v, scale, l2) {
+      if (native) return native.adamUpdate(w, g, m, v, rows, dim, scale, l2, b1, b2, eps, a);
+      for (let r = 0; r < rows.length; r++) this.update(w, rows[r] * dim, g, r * dim, dim, m, v, scale, l2);
     },
     update(w, base, g, gb, len, m, v, scale, l2) {
+      if (native && len >= NATIVE_MIN_VALUES) {
+        return native.adamUpdate(whole(w, base, len), whole(g, gb, len), whole(m, base, len), whole(v, base, len), null, len, scale, l2, b1, b2, eps, a);
+      }
       for (let j = 0; j < len; j++) {
         const i = base + j;
         const gj = g[gb + j] * scale + l2 * w[i];

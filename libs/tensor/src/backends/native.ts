@@ -5,7 +5,7 @@
  * WINDOW_NER_NATIVE=0 disables it (to test or compare the fall-back path).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BackendPlugin, BlasSummary } from './types';
+import type { BackendPlugin, BlasSummary, HostKernels } from './types';
 
 type TensorBlas = typeof import('@window-ner/tensor-blas');
 
@@ -39,6 +39,7 @@ export const nativePlugin: BackendPlugin = {
     return s ? `cpu backend + ${s.name} kernels, ${s.threads || '?'} threads` : '';
   },
   blas: summary,
+  hostKernels: (): HostKernels | null => blas?.nativeAddon() ?? null,
 };
 
 /**

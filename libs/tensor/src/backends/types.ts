@@ -9,6 +9,18 @@ export interface BackendPlugin {
   detail?(): string;
   /** BLAS behind the backend, when it has one (native). */
   blas?(): BlasSummary | null;
+  /** Native kernels on host arrays that come with the backend (native: optimizer updates), else absent. */
+  hostKernels?(): HostKernels | null;
+}
+
+/**
+ * Kernels on plain Float32Arrays (no tensors) that a backend may bring; callers keep a JS path for when it does
+ * not. adamUpdate: one Adam step in place — dense when rows is null, else row-sparse (row r of g updates row
+ * rows[r] of w, m, v, each dim values); g is scaled by `scale` and gets l2·w added; a = lr·√(1−β2ᵗ)/(1−β1ᵗ).
+ */
+export interface HostKernels {
+  adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, rows: Int32Array | null, dim: number,
+    scale: number, l2: number, beta1: number, beta2: number, eps: number, a: number): void;
 }
 
 export interface BlasSummary {
