@@ -24,6 +24,20 @@ beforeAll(async () => {
   await initBackend({ backend: 'cpu', log: null });
 });
 
+/** Run f on the native backend (then back to cpu), or return null where the native addon is not built. */
+async function withNativeBackend<T>(f: () => T): Promise<T | null> {
+  try {
+    await initBackend({ backend: 'native', log: null });
+  } catch {
+    return null;
+  }
+  try {
+    return f();
+  } finally {
+    await initBackend({ backend: 'cpu', log: null });
+  }
+}
+
 describe('windows', () => {
   it('pads sentence edges and lays out positions x features', () => {
     const sents = [['a', 'B'], ['c']];
@@ -120,6 +134,14 @@ describe('training, save/load, tagging', () => {
     // A cache far smaller than the vocabulary (emptied and refilled between batches) gives the same scores.
     const noSimd = new FastScorer(loaded.model, 20_000, { simd: false }).scoreSentences(sents).scores;
     for (let i = 0; i < noSimd.length; i++) expect(Math.abs(noSimd[i] - ps[i])).toBeLessThan(1e-4);
+    // The native backend's scorer (AVX2 where available) gives the same scores; CI requires it to be there.
+    const nativeScores = await withNativeBackend(() => {
+      const scorer = new FastScorer(loaded.model);
+      expect(scorer.native).toBe(true);
+      return scorer.scoreSentences(sents).scores;
+    });
+    if (nativeScores) for (let i = 0; i < nativeScores.length; i++) expect(Math.abs(nativeScores[i] - ps[i])).toBeLessThan(1e-4);
+    else expect(process.env.WINDOW_NER_REQUIRE_NATIVE).not.toBe('1');
     const tiny = new FastScorer(loaded.model, 50);
     for (const part of [sents.slice(0, 40), sents.slice(40, 200), sents.slice(0, 40)]) {
       const a = tiny.scoreSentences(part).scores;

@@ -25,14 +25,16 @@ export const greedyDecoder: Decoder = {
     const L = labels.size;
     const tags = new Array<string>(n);
     const tagScores = new Float32Array(n);
+    const indices = new Int32Array(n);
     let prevType = '';
     for (let i = 0; i < n; i++) {
       let tag = labels.label(argmaxRow(scores, i, L));
       if (labels.scheme === 'BIO' && tag.startsWith('I-') && tag.slice(2) !== prevType) tag = `B-${tag.slice(2)}`;
       tags[i] = tag;
-      tagScores[i] = scores[i * L + labels.index(tag)]!;
+      indices[i] = labels.index(tag);
+      tagScores[i] = scores[i * L + indices[i]]!;
       prevType = tag === 'O' ? '' : tag.slice(2);
     }
-    return { tags, tagScores };
+    return { tags, tagScores, indices };
   },
 };

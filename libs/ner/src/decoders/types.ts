@@ -2,6 +2,8 @@ import type { LabelSet } from '../labels/label-set';
 
 export interface DecodeResult {
   tags: string[];
+  /** The same tags as label indices, when the decoder has them at hand (saves callers a lookup per token). */
+  indices?: Int32Array;
   /** The input score of each chosen tag (same units as the scores: log-probability or raw score). */
   tagScores: Float32Array;
 }

@@ -6,16 +6,27 @@
 import type { LabelSet } from '../labels/label-set';
 import { checkShape, type DecodeResult, type Decoder } from './types';
 
-/** allowed[prev * L + next] and allowedStart[next], from the label set's transition rule. */
-export function transitionMask(labels: LabelSet): { allowed: Uint8Array; allowedStart: Uint8Array } {
+/**
+ * allowed[prev * L + next] and allowedStart[next], from the label set's transition rule; also, per next label,
+ * its allowed predecessors in increasing order (from[fromStart[j] .. fromStart[j + 1])), which is what the
+ * inner loop walks: I-X has two (B-X, I-X), so most of the L x L pairs are never looked at.
+ */
+export function transitionMask(labels: LabelSet): { allowed: Uint8Array; allowedStart: Uint8Array; from: Int32Array; fromStart: Int32Array } {
   const L = labels.size;
   const allowed = new Uint8Array(L * L);
   const allowedStart = new Uint8Array(L);
+  const from: number[] = [];
+  const fromStart = new Int32Array(L + 1);
   for (let j = 0; j < L; j++) {
     allowedStart[j] = labels.isValidTransition(null, j) ? 1 : 0;
-    for (let i = 0; i < L; i++) allowed[i * L + j] = labels.isValidTransition(i, j) ? 1 : 0;
+    fromStart[j] = from.length;
+    for (let i = 0; i < L; i++) {
+      allowed[i * L + j] = labels.isValidTransition(i, j) ? 1 : 0;
+      if (allowed[i * L + j]) from.push(i);
+    }
   }
-  return { allowed, allowedStart };
+  fromStart[L] = from.length;
+  return { allowed, allowedStart, from: Int32Array.from(from), fromStart };
 }
 
 const masks = new WeakMap<LabelSet, ReturnType<typeof transitionMask>>();
@@ -27,7 +38,7 @@ export const viterbiDecoder: Decoder = {
     const L = labels.size;
     let mask = masks.get(labels);
     if (!mask) masks.set(labels, (mask = transitionMask(labels)));
-    const { allowed, allowedStart } = mask;
+    const { allowedStart, from, fromStart } = mask;
     // Path scores in float64: sums of many float32 log-probabilities lose ties/precision otherwise.
     let prev = new Float64Array(L);
     let cur = new Float64Array(L);
@@ -37,8 +48,8 @@ export const viterbiDecoder: Decoder = {
       for (let j = 0; j < L; j++) {
         let best = -Infinity;
         let arg = -1;
-        for (let k = 0; k < L; k++) {
-          if (!allowed[k * L + j]) continue;
+        for (let q = fromStart[j]; q < fromStart[j + 1]; q++) {
+          const k = from[q]!;
           const s = prev[k]!;
           if (s > best || arg < 0) {
             best = s;
@@ -52,14 +63,16 @@ export const viterbiDecoder: Decoder = {
     }
     const tags = new Array<string>(n);
     const tagScores = new Float32Array(n);
-    if (n === 0) return { tags, tagScores };
+    const indices = new Int32Array(n);
+    if (n === 0) return { tags, tagScores, indices };
     let j = 0;
     for (let k = 1; k < L; k++) if (prev[k]! > prev[j]!) j = k;
     for (let i = n - 1; i >= 0; i--) {
       tags[i] = labels.label(j);
+      indices[i] = j;
       tagScores[i] = scores[i * L + j]!;
       if (i > 0) j = back[i * L + j]!;
     }
-    return { tags, tagScores };
+    return { tags, tagScores, indices };
   },
 };

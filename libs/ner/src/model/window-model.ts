@@ -76,8 +76,8 @@ export class WindowModel {
       const a = set.sentenceStarts[s];
       const n = set.sentenceStarts[s + 1] - a;
       const e = emissions.subarray(a * C, (a + n) * C);
-      const { tags } = this.decoder.decode(e, n, this.labels);
-      const idx = Int32Array.from(tags, (t) => this.labels.index(t));
+      const { tags, indices } = this.decoder.decode(e, n, this.labels);
+      const idx = indices ?? Int32Array.from(tags, (t) => this.labels.index(t));
       const confidence = new Float32Array(n);
       this.head.confidence(e, n, C, idx, confidence);
       out.push({ tags: idx, confidence });

@@ -10,7 +10,7 @@
  * A word's block never goes stale: it depends on the word's vectors, not on row ids (which the embedding side
  * table may reassign), and the weights are fixed once a model is loaded.
  */
-import { tf } from '@window-ner/tensor';
+import { hostKernels, tf } from '@window-ner/tensor';
 import type { WindowModel } from '../model/window-model';
 import { activate } from '../model/mlp';
 import { EmbeddingFeature } from '../features/embedding';
@@ -43,7 +43,11 @@ export class FastScorer {
   private readonly slotOf = new Map<string, number>();
   /** The blocks and the summation kernel (wasm SIMD when available). */
   private readonly summer: BlockSum;
+  /** Output layer as the native scorer takes it: hidden bias, Uᵀ (C x H), output bias. */
+  private readonly nativeLayer: { bias: Float32Array; ut: Float32Array; outBias: Float32Array };
   private used = 2;
+  /** Whether to score with the backend's native kernel when it has one (else the wasm/JS path). */
+  private readonly useNative: boolean;
 
   static supports(model: WindowModel): boolean {
     return model.config.model.hidden.length === 1;
@@ -52,7 +56,7 @@ export class FastScorer {
   constructor(
     private readonly model: WindowModel,
     private readonly capacity = DEFAULT_CACHE_WORDS,
-    opts: { simd?: boolean } = {},
+    opts: { simd?: boolean; native?: boolean } = {},
   ) {
     const layer = model.mlp.layers[0];
     const W = layer.W.value.dataSync() as Float32Array; // [inputDim, H]
@@ -75,6 +79,11 @@ export class FastScorer {
     const outLayer = model.mlp.layers[model.mlp.layers.length - 1];
     const output = { U: outLayer.W.value.dataSync() as Float32Array, bias: outLayer.b.value.dataSync() as Float32Array, C: model.numClasses };
     this.summer = new BlockSum(H, width, layer.b.value.dataSync() as Float32Array, opts.simd !== false, output);
+    const C = output.C;
+    const ut = new Float32Array(C * H);
+    for (let h = 0; h < H; h++) for (let c = 0; c < C; c++) ut[c * H + h] = output.U[h * C + c];
+    this.nativeLayer = { bias: (layer.b.value.dataSync() as Float32Array).slice(), ut, outBias: output.bias.slice() };
+    this.useNative = opts.native !== false;
     this.summer.ensureBlocks(Math.min(capacity + 2, 1024) * this.cols);
     this.project(model.features.map((f) => [f.padStart, f.padEnd]), PAD_START_SLOT);
     const emb = model.features.find((f) => f instanceof EmbeddingFeature) as EmbeddingFeature | undefined;
@@ -116,29 +125,49 @@ export class FastScorer {
     let n = 0;
     for (const s of sentences) n += s.length;
     const sentenceStarts = new Int32Array(sentences.length + 1);
+    // One map lookup per token; tokens whose word is not cached yet (slot -1) are filled in after add().
+    const slots = new Int32Array(n);
     let missing = new Set<string>();
-    for (const s of sentences) for (const w of s) if (!this.slotOf.has(w)) missing.add(w);
+    let t = 0;
+    for (let si = 0; si < sentences.length; si++) {
+      sentenceStarts[si] = t;
+      for (const w of sentences[si]) {
+        const slot = this.slotOf.get(w);
+        if (slot === undefined) missing.add(w);
+        slots[t++] = slot ?? -1;
+      }
+    }
+    sentenceStarts[sentences.length] = n;
     if (this.used + missing.size > this.capacity + 2) {
       // Full: start over with this batch's words (a batch with more distinct words than the capacity simply
       // grows the table for this call; it is emptied again by the next batch that does not fit).
       this.slotOf.clear();
       this.used = 2;
       missing = new Set(sentences.flat());
+      slots.fill(-1);
     }
-    this.add([...missing]);
-    const slots = new Int32Array(n);
-    let t = 0;
-    sentences.forEach((s, si) => {
-      sentenceStarts[si] = t;
-      for (const w of s) slots[t++] = this.slotOf.get(w)!;
-    });
-    sentenceStarts[sentences.length] = n;
+    if (missing.size > 0) {
+      this.add([...missing]);
+      t = 0;
+      for (const s of sentences) for (const w of s) {
+        if (slots[t] < 0) slots[t] = this.slotOf.get(w)!;
+        t++;
+      }
+    }
     const relu = this.model.mlp.config.activation === 'relu';
     const offsets = this.offsets(slots, sentenceStarts, n);
     const mlp = this.model.mlp;
     const out = mlp.layers[mlp.layers.length - 1];
     const H = this.H;
     const C = this.model.numClasses;
+    const native = this.useNative && relu ? hostKernels() : null;
+    if (native) {
+      // Native backend: the whole scorer in one AVX2 (where available) loop over the blocks.
+      const scores = new Float32Array(n * C);
+      const { bias, ut, outBias } = this.nativeLayer;
+      native.windowScores(this.summer.blocks, offsets, n, this.width, H, bias, ut, outBias, C, scores);
+      return { scores, n, sentenceStarts };
+    }
     if (relu && this.summer.fullScoring) {
       // Default models (relu): the whole scorer runs in the wasm SIMD module, no tensors at all.
       const scores = new Float32Array(n * C);
@@ -182,6 +211,11 @@ export class FastScorer {
       }
     }
     return off;
+  }
+
+  /** Whether the backend's native scorer is in use (relu models on the native backend). */
+  get native(): boolean {
+    return this.useNative && this.model.mlp.config.activation === 'relu' && hostKernels() !== null;
   }
 
   /** Whether the wasm SIMD summation kernel is in use. */

@@ -21,6 +21,12 @@ export interface BackendPlugin {
 export interface HostKernels {
   adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, rows: Int32Array | null, dim: number,
     scale: number, l2: number, beta1: number, beta2: number, eps: number, a: number): void;
+  /**
+   * Window scoring of a one-hidden-layer relu MLP from cached first-layer projections (libs/ner's fast tagging
+   * path): scores[t, c] = Σ_h relu(bias + Σ_p blocks[offsets[t·width + p] + h])_h · ut[c·H + h] + outBias[c].
+   */
+  windowScores(blocks: Float32Array, offsets: Int32Array, n: number, width: number, H: number, bias: Float32Array,
+    ut: Float32Array, outBias: Float32Array, C: number, scores: Float32Array): void;
 }
 
 export interface BlasSummary {
