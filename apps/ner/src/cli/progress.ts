@@ -44,7 +44,8 @@ export class ProgressBar {
     const frac = total > 0 ? Math.min(1, this.done / total) : 1;
     const secs = (Date.now() - this.started) / 1000;
     const rate = secs > 0 ? this.done / secs : 0;
-    const eta = rate > 0 ? (total - this.done) / rate : 0;
+    // Clamped: done may pass the estimated total (a file read faster than its size said), never a negative ETA.
+    const eta = rate > 0 ? Math.max(0, total - this.done) / rate : 0;
     const width = 24;
     const filled = Math.round(frac * width);
     const bar = '█'.repeat(filled) + '░'.repeat(width - filled);

@@ -12,6 +12,7 @@ import { backendInfo, initBackend } from '@window-ner/tensor';
 import { parseFlags } from '../args';
 import { CliError, type Command } from '../command';
 import { REPO_ROOT, resolveEmbeddings } from './train';
+import { preferOneBlasThreadForTraining, userBlasEnv } from '../blas-threads';
 
 const usage = `Usage: window-ner bench [--data DIR] [--heads softmax,max-margin] [--out FILE] [--config JSON] [--embeddings PATH]
 
@@ -39,7 +40,7 @@ function gemmRows(): unknown {
   const gemmFile = join(REPO_ROOT, 'bench/gemm.ts');
   if (!existsSync(gemmFile)) return null;
   const script = `import(${JSON.stringify(pathToFileURL(gemmFile).href)}).then((m) => (m.runGemmBench ?? m.default.runGemmBench)()).then((r) => process.stdout.write('\\nGEMM_JSON ' + JSON.stringify(r) + '\\n'))`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' } });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...userBlasEnv(process.env), DOTENV_CONFIG_QUIET: 'true' } });
   const line = r.stdout?.split('\n').find((l) => l.startsWith('GEMM_JSON '));
   if (!line) return { error: `bench/gemm.ts failed (exit ${r.status}): ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' ')}` };
   return JSON.parse(line.slice('GEMM_JSON '.length));
@@ -50,6 +51,7 @@ export const command: Command = {
   summary: 'train/evaluate both heads on CoNLL-2003 and measure speed (writes bench/results.json)',
   usage,
   async run(argv) {
+    preferOneBlasThreadForTraining();
     const { values } = parseFlags(argv, {
       data: { type: 'string' },
       heads: { type: 'string', default: 'softmax,max-margin' },

@@ -10,6 +10,7 @@ import { trainModel, CorpusFormatError, type TrainProgress } from '@window-ner/n
 import { parseFlags } from '../args';
 import { CliError, type Command } from '../command';
 import { ProgressBar } from '../progress';
+import { preferOneBlasThreadForTraining } from '../blas-threads';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../..');
 export const DEFAULT_EMBEDDINGS = resolve(REPO_ROOT, 'data/embeddings.sqlite');
@@ -82,6 +83,7 @@ export const command: Command = {
   summary: 'train a model on a CoNLL/JSONL corpus (early stopping on dev)',
   usage,
   async run(argv) {
+    preferOneBlasThreadForTraining();
     const { values } = parseFlags(argv, {
       train: { type: 'string' },
       dev: { type: 'string' },
