@@ -10,7 +10,7 @@
  * A word's block never goes stale: it depends on the word's vectors, not on row ids (which the embedding side
  * table may reassign), and the weights are fixed once a model is loaded.
  */
-import { hostKernels, tf } from '@window-ner/tensor';
+import { hostKernels, tf, type HostKernels } from '@window-ner/tensor';
 import type { WindowModel } from '../model/window-model';
 import { activate } from '../model/mlp';
 import { EmbeddingFeature } from '../features/embedding';
@@ -43,8 +43,6 @@ export class FastScorer {
   private readonly slotOf = new Map<string, number>();
   /** The blocks and the summation kernel (wasm SIMD when available). */
   private readonly summer: BlockSum;
-  /** Output layer as the native scorer takes it: hidden bias, Uᵀ (C x H), output bias. */
-  private readonly nativeLayer: { bias: Float32Array; ut: Float32Array; outBias: Float32Array };
   private used = 2;
   /** Whether to score with the backend's native kernel when it has one (else the wasm/JS path). */
   private readonly useNative: boolean;
@@ -79,10 +77,6 @@ export class FastScorer {
     const outLayer = model.mlp.layers[model.mlp.layers.length - 1];
     const output = { U: outLayer.W.value.dataSync() as Float32Array, bias: outLayer.b.value.dataSync() as Float32Array, C: model.numClasses };
     this.summer = new BlockSum(H, width, layer.b.value.dataSync() as Float32Array, opts.simd !== false, output);
-    const C = output.C;
-    const ut = new Float32Array(C * H);
-    for (let h = 0; h < H; h++) for (let c = 0; c < C; c++) ut[c * H + h] = output.U[h * C + c];
-    this.nativeLayer = { bias: (layer.b.value.dataSync() as Float32Array).slice(), ut, outBias: output.bias.slice() };
     this.useNative = opts.native !== false;
     this.summer.ensureBlocks(Math.min(capacity + 2, 1024) * this.cols);
     this.project(model.features.map((f) => [f.padStart, f.padEnd]), PAD_START_SLOT);
@@ -160,11 +154,11 @@ export class FastScorer {
     const out = mlp.layers[mlp.layers.length - 1];
     const H = this.H;
     const C = this.model.numClasses;
-    const native = this.useNative && relu ? hostKernels() : null;
+    const native = this.nativeKernels();
     if (native) {
       // Native backend: the whole scorer in one AVX2 (where available) loop over the blocks.
       const scores = new Float32Array(n * C);
-      const { bias, ut, outBias } = this.nativeLayer;
+      const { bias, ut, outBias } = this.summer.layer();
       native.windowScores(this.summer.blocks, offsets, n, this.width, H, bias, ut, outBias, C, scores);
       return { scores, n, sentenceStarts };
     }
@@ -213,9 +207,14 @@ export class FastScorer {
     return off;
   }
 
+  /** The backend's native kernels when they score this model (relu, not disabled), else null. */
+  private nativeKernels(): HostKernels | null {
+    return this.useNative && this.model.mlp.config.activation === 'relu' ? hostKernels() : null;
+  }
+
   /** Whether the backend's native scorer is in use (relu models on the native backend). */
   get native(): boolean {
-    return this.useNative && this.model.mlp.config.activation === 'relu' && hostKernels() !== null;
+    return this.nativeKernels() !== null;
   }
 
   /** Whether the wasm SIMD summation kernel is in use. */

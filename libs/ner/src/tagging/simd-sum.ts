@@ -228,6 +228,19 @@ export class BlockSum {
     this.blocks = new Float32Array(this.buffer, this.blocksByte, this.blocksFloats);
   }
 
+  /**
+   * Views of the layer values kept in front of the blocks — hidden bias (H), Uᵀ (C x H), output bias (C) — for a
+   * scorer outside the module (the native backend's). Fresh views: growing the memory detaches older ones.
+   */
+  layer(): { bias: Float32Array; ut: Float32Array; outBias: Float32Array } {
+    const C = this.output?.C ?? 0;
+    return {
+      bias: new Float32Array(this.buffer, 0, this.H),
+      ut: new Float32Array(this.buffer, this.utByte, C * this.H),
+      outBias: new Float32Array(this.buffer, this.outBiasByte, C),
+    };
+  }
+
   /** Whether scores() can run the whole relu + output layer in the module. */
   get fullScoring(): boolean {
     return this.gout !== null && this.output !== null;

@@ -9,7 +9,7 @@ export interface BackendPlugin {
   detail?(): string;
   /** BLAS behind the backend, when it has one (native). */
   blas?(): BlasSummary | null;
-  /** Native kernels on host arrays that come with the backend (native: optimizer updates), else absent. */
+  /** Native kernels on host arrays that come with the backend (native: the Adam update, the fast tagging scorer), else absent. */
   hostKernels?(): HostKernels | null;
 }
 
