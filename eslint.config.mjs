@@ -25,6 +25,7 @@ export default [
             allow('ner', 'nn', 'tensor', 'text', 'embeddings'),
             allow('ner-app', 'ner', 'nn', 'tensor', 'text', 'embeddings'),
             allow('curve-fit', 'nn', 'tensor'),
+            allow('bench', 'tensor'),
             allow('e2e', 'ner-app', 'ner', 'nn', 'tensor', 'text', 'embeddings', 'curve-fit'),
           ],
         },

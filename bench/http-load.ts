@@ -1,13 +1,13 @@
 /**
  * `npm run bench:http`: load test of the real server (a child process running `window-ner serve`, default model,
- * full embedding store) with autocannon on 127.0.0.1: 60 s at saturation with ~200-token texts, then 60 s at half
- * the saturated request rate. Reports errors, requests/s, tokens/s, p50/p99 latency, RSS and live tfjs tensors
- * per worker before/after (scraped from /metrics), checks the targets, writes bench/http-results.json.
+ * full embedding store) on 127.0.0.1 (load generator: bench/http-client.ts): 60 s at saturation (closed loop)
+ * with ~200-token texts, then 60 s at half the saturated request rate (open loop). Reports errors, requests/s,
+ * tokens/s, p50/p99 latency, the load split between workers, RSS and live tfjs tensors per worker before/after
+ * (scraped from /metrics), checks the targets, writes bench/http-results.json.
  *
  * Flags (or env): --model FILE  --embeddings FILE  --workers N (2)  --duration S (60)  --connections N (16)
  *                 --serve-args "..." (extra serve flags)  --out FILE
  */
-import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -15,7 +15,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { pacedLoad } from './http-paced';
+import { LoadClient, type LoadResult } from './http-client';
 import { makeTexts, roughTokens } from './http-texts';
 
 // The repo root, from this script's path (root package.json is CommonJS, so no import.meta here).
@@ -59,7 +59,7 @@ async function startServer(stateDir: string): Promise<{ url: string; stop(): Pro
     const timer = setTimeout(() => reject(new Error('server did not become ready within 300 s')), 300_000);
     createInterface({ input: proc.stdout! }).on('line', (line) => {
       if (!line.startsWith('{')) return;
-      const log = JSON.parse(line) as { msg: string; url?: string; error?: string };
+      const log = JSON.parse(line) as { level?: string; msg: string; url?: string; error?: string };
       if (log.msg === 'listening' && log.url) url = log.url;
       if (log.level === 'error') console.error(line);
       if (log.msg === 'ready' && ++ready === WORKERS) {
@@ -111,68 +111,33 @@ async function scrapeAll(url: string): Promise<Map<number, WorkerMetrics>> {
 
 const sum = (m: Map<number, WorkerMetrics>, k: keyof WorkerMetrics) => [...m.values()].reduce((s, w) => s + (Number.isFinite(w[k]) ? w[k] : 0), 0);
 
-async function run(url: string, texts: string[], seconds: number): Promise<autocannon.Result> {
-  let i = 0;
-  const bodies = texts.map((text) => JSON.stringify({ text }));
-  return autocannon({
-    url,
-    connections: CONNECTIONS,
-    duration: seconds,
-    requests: [
-      {
-        method: 'POST',
-        path: '/v1/entities',
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }),
-      },
-    ],
-  });
+/** Requests answered 200 by each worker during a phase, from /metrics before and after. */
+function split(before: Map<number, WorkerMetrics>, after: Map<number, WorkerMetrics>): number[] {
+  return [...after.entries()].map(([pid, w]) => w.requests200 - (before.get(pid)?.requests200 ?? 0)).sort((a, b) => b - a);
 }
 
-/** Saturation: closed loop (autocannon, every connection sends its next request as soon as the last returns). */
-async function saturationPhase(url: string, texts: string[], seconds: number) {
+async function phase(name: string, url: string, targetRate: number | null, load: () => Promise<LoadResult>): Promise<PhaseSummary> {
   const before = await scrapeAll(url);
   const started = Date.now();
-  const result = await run(url, texts, seconds);
+  const result = await load();
   const elapsed = (Date.now() - started) / 1000;
   const after = await scrapeAll(url);
-  const tokens = sum(after, 'tokens') - sum(before, 'tokens');
   return report({
-    name: 'saturation (autocannon, closed loop)',
+    name,
     gcPauseSecondsPerWorker: (sum(after, 'gcSeconds') - sum(before, 'gcSeconds')) / WORKERS,
     seconds: elapsed,
-    targetRate: null,
-    requests: result.requests.total,
-    requestsPerSecond: result.requests.average,
-    tokensPerSecond: Math.round(tokens / elapsed),
-    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
-    errors: result.errors,
-    timeouts: result.timeouts,
-    non2xx: result.non2xx,
-  });
-}
-
-/** Half saturation: open loop at a steady rate (see http-paced.ts for why not autocannon's rate limit). */
-async function pacedPhase(url: string, texts: string[], seconds: number, rate: number) {
-  const before = await scrapeAll(url);
-  const started = Date.now();
-  const result = await pacedLoad(url, texts.map((text) => JSON.stringify({ text })), rate, seconds);
-  const elapsed = (Date.now() - started) / 1000;
-  const after = await scrapeAll(url);
-  const tokens = sum(after, 'tokens') - sum(before, 'tokens');
-  return report({
-    name: 'half saturation (paced, open loop)',
-    gcPauseSecondsPerWorker: (sum(after, 'gcSeconds') - sum(before, 'gcSeconds')) / WORKERS,
-    seconds: elapsed,
-    targetRate: rate,
+    targetRate,
     requests: result.requests,
     requestsPerSecond: result.requestsPerSecond,
-    tokensPerSecond: Math.round(tokens / elapsed),
+    tokensPerSecond: Math.round((sum(after, 'tokens') - sum(before, 'tokens')) / elapsed),
     latencyMs: result.latencyMs,
     errors: result.errors,
     timeouts: result.timeouts,
     errorSamples: result.errorSamples,
     non2xx: result.non2xx,
+    connections: result.connections,
+    requestsPerWorker: split(before, after),
+    clientCpuCores: result.clientCpuCores,
   });
 }
 
@@ -188,12 +153,21 @@ interface PhaseSummary {
   latencyMs: { p50: number; p90: number; p99: number; max: number };
   errors: number;
   timeouts: number;
-  errorSamples?: string[];
+  errorSamples: string[];
   non2xx: number;
+  connections: number;
+  /** 200 answers per worker, largest first: an uneven split overloads one worker long before saturation. */
+  requestsPerWorker: number[];
+  /** The load generator's own CPU use (it shares the cores with the server). */
+  clientCpuCores: number;
 }
 
 function report(s: PhaseSummary): PhaseSummary {
-  console.log(`${s.name}: ${s.requestsPerSecond.toFixed(0)} req/s, ${s.tokensPerSecond} tokens/s, p50 ${s.latencyMs.p50} ms, p90 ${s.latencyMs.p90} ms, p99 ${s.latencyMs.p99} ms, errors ${s.errors}, non-2xx ${s.non2xx}, timeouts ${s.timeouts}${s.errorSamples?.length ? ` (${s.errorSamples.join('; ')})` : ''}, GC pauses ${s.gcPauseSecondsPerWorker.toFixed(2)} s/worker`);
+  console.log(
+    `${s.name}: ${s.requestsPerSecond.toFixed(0)} req/s, ${s.tokensPerSecond} tokens/s, p50 ${s.latencyMs.p50} ms, p90 ${s.latencyMs.p90} ms, p99 ${s.latencyMs.p99} ms, ` +
+      `errors ${s.errors}, non-2xx ${s.non2xx}, timeouts ${s.timeouts}${s.errorSamples.length ? ` (${s.errorSamples.join('; ')})` : ''}, ` +
+      `${s.connections} connections, requests per worker ${s.requestsPerWorker.join('/')}, GC pauses ${s.gcPauseSecondsPerWorker.toFixed(2)} s/worker, client ${s.clientCpuCores} cores`,
+  );
   return s;
 }
 
@@ -214,12 +188,16 @@ async function main(): Promise<void> {
   const stateDir = mkdtempSync(join(tmpdir(), 'window-ner-bench-'));
   const server = await startServer(stateDir);
   try {
-    await run(server.url, texts, 5); // warm-up: JIT, caches, the store's page cache
+    const client = new LoadClient(server.url);
+    const requests = client.entityRequests(texts.map((text) => JSON.stringify({ text })));
+    await client.closedLoop(requests, 5, CONNECTIONS); // warm-up: JIT, caches, the store's page cache
     const before = await scrapeAll(server.url);
     // Other processes on the machine skew every figure; record how busy it was.
     const loadBefore = loadavg()[0];
-    const saturation = await saturationPhase(server.url, texts, DURATION);
-    const half = await pacedPhase(server.url, texts, DURATION, Math.max(1, Math.round(saturation.requestsPerSecond / 2)));
+    const saturation = await phase('saturation (closed loop)', server.url, null, () => client.closedLoop(requests, DURATION, CONNECTIONS));
+    const rate = Math.max(1, Math.round(saturation.requestsPerSecond / 2));
+    const half = await phase('half saturation (paced, open loop)', server.url, rate, () => client.paced(requests, rate, DURATION));
+    client.close();
     const after = await scrapeAll(server.url);
     const workersBefore = perWorker(before);
     const workersAfter = perWorker(after);
