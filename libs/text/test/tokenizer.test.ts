@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultTokenizer, getTokenizer, whitespaceTokenizer, type Token } from '../src/index';
+import { isWhiteSpace } from '../src/tokenizer/default';
 
 const words = (text: string) => defaultTokenizer.tokenize(text).map((t) => t.text);
 
@@ -49,6 +50,13 @@ describe('default tokenizer', () => {
     expect(defaultTokenizer.tokenize(text)).toEqual(alone);
     expect(alone.map((t) => t.text)).toEqual(['U.S.', 'firm', ',', 'U.S.', 'firm', ',', 'Müller', "'s", '(', 'quietly', '.', ')', 'https://example.org/a/very/long/path/that/is/not/memoised?x=1', ',', 'U.S.']);
     expectOffsets(text, alone);
+  });
+
+  it('splits chunks on exactly the code units /\\s/u matches', () => {
+    const differ: number[] = [];
+    for (let c = 0; c <= 0xffff; c++) if (isWhiteSpace(c) !== /\s/u.test(String.fromCharCode(c))) differ.push(c);
+    expect(differ).toEqual([]);
+    expect(words('a\u00a0b\u2003c\u3000d\ufeffe')).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
 
   it('returns nothing for empty or blank text', () => {

@@ -14,10 +14,20 @@ const TAG_RE = /^([BIES])-(.+)$/;
 
 /** Parse a tag, or return null when it is neither 'O' nor B-/I-/E-/S-TYPE. */
 export function tryParseTag(tag: string): ParsedTag | null {
-  if (tag === 'O') return { prefix: 'O', type: '' };
-  const m = TAG_RE.exec(tag);
-  return m ? { prefix: m[1] as TagPrefix, type: m[2]! } : null;
+  // A label set has a handful of tags and every token of every tagged text parses one: remember them (frozen,
+  // as they are shared) instead of a regex match per token. Bounded, as corpus readers parse arbitrary input.
+  let parsed = parsedTags.get(tag);
+  if (parsed === undefined) {
+    const m = tag === 'O' ? null : TAG_RE.exec(tag);
+    parsed = tag === 'O' ? Object.freeze({ prefix: 'O', type: '' }) : m ? Object.freeze({ prefix: m[1] as TagPrefix, type: m[2]! }) : null;
+    if (parsedTags.size >= PARSED_TAGS_MAX) parsedTags.clear();
+    parsedTags.set(tag, parsed);
+  }
+  return parsed;
 }
+
+const PARSED_TAGS_MAX = 4096;
+const parsedTags = new Map<string, Readonly<ParsedTag> | null>();
 
 export function parseTag(tag: string): ParsedTag {
   const parsed = tryParseTag(tag);
