@@ -9,7 +9,7 @@
  *                 --serve-args "..." (extra serve flags)  --out FILE
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -116,14 +116,27 @@ function split(before: Map<number, WorkerMetrics>, after: Map<number, WorkerMetr
   return [...after.entries()].map(([pid, w]) => w.requests200 - (before.get(pid)?.requests200 ?? 0)).sort((a, b) => b - a);
 }
 
+/** Linux: CPU time counters of the whole machine (/proc/stat), to tell how much a hypervisor took (steal). */
+function cpuTimes(): { total: number; steal: number } | null {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+    return { total: f.reduce((a, b) => a + b, 0), steal: f[7] ?? 0 };
+  } catch {
+    return null;
+  }
+}
+
 async function phase(name: string, url: string, targetRate: number | null, load: () => Promise<LoadResult>): Promise<PhaseSummary> {
   const before = await scrapeAll(url);
+  const cpu0 = cpuTimes();
   const started = Date.now();
   const result = await load();
   const elapsed = (Date.now() - started) / 1000;
+  const cpu1 = cpuTimes();
   const after = await scrapeAll(url);
   return report({
     name,
+    stealPercent: cpu0 && cpu1 && cpu1.total > cpu0.total ? Math.round(((cpu1.steal - cpu0.steal) / (cpu1.total - cpu0.total)) * 1000) / 10 : null,
     gcPauseSecondsPerWorker: (sum(after, 'gcSeconds') - sum(before, 'gcSeconds')) / WORKERS,
     seconds: elapsed,
     targetRate,
@@ -143,6 +156,8 @@ async function phase(name: string, url: string, targetRate: number | null, load:
 
 interface PhaseSummary {
   name: string;
+  /** Share of the machine's CPU time the hypervisor gave to others during the phase (null off Linux). */
+  stealPercent: number | null;
   /** GC pause time during the phase, mean per worker. */
   gcPauseSecondsPerWorker: number;
   seconds: number;
@@ -166,7 +181,8 @@ function report(s: PhaseSummary): PhaseSummary {
   console.log(
     `${s.name}: ${s.requestsPerSecond.toFixed(0)} req/s, ${s.tokensPerSecond} tokens/s, p50 ${s.latencyMs.p50} ms, p90 ${s.latencyMs.p90} ms, p99 ${s.latencyMs.p99} ms, ` +
       `errors ${s.errors}, non-2xx ${s.non2xx}, timeouts ${s.timeouts}${s.errorSamples.length ? ` (${s.errorSamples.join('; ')})` : ''}, ` +
-      `${s.connections} connections, requests per worker ${s.requestsPerWorker.join('/')}, GC pauses ${s.gcPauseSecondsPerWorker.toFixed(2)} s/worker, client ${s.clientCpuCores} cores`,
+      `${s.connections} connections, requests per worker ${s.requestsPerWorker.join('/')}, GC pauses ${s.gcPauseSecondsPerWorker.toFixed(2)} s/worker, client ${s.clientCpuCores} cores` +
+      (s.stealPercent === null ? '' : `, CPU steal ${s.stealPercent}%`),
   );
   return s;
 }

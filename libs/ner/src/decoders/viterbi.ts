@@ -9,9 +9,16 @@ import { checkShape, type DecodeResult, type Decoder } from './types';
 /**
  * allowed[prev * L + next] and allowedStart[next], from the label set's transition rule; also, per next label,
  * its allowed predecessors in increasing order (from[fromStart[j] .. fromStart[j + 1])), which is what the
- * inner loop walks: I-X has two (B-X, I-X), so most of the L x L pairs are never looked at.
+ * inner loop walks: I-X has two (B-X, I-X), so most of the L x L pairs are never looked at. fromAll[j] = 1 when
+ * every label may precede j (O and B-X under BIO): those share one max over the previous column.
  */
-export function transitionMask(labels: LabelSet): { allowed: Uint8Array; allowedStart: Uint8Array; from: Int32Array; fromStart: Int32Array } {
+export function transitionMask(labels: LabelSet): {
+  allowed: Uint8Array;
+  allowedStart: Uint8Array;
+  from: Int32Array;
+  fromStart: Int32Array;
+  fromAll: Uint8Array;
+} {
   const L = labels.size;
   const allowed = new Uint8Array(L * L);
   const allowedStart = new Uint8Array(L);
@@ -26,7 +33,9 @@ export function transitionMask(labels: LabelSet): { allowed: Uint8Array; allowed
     }
   }
   fromStart[L] = from.length;
-  return { allowed, allowedStart, from: Int32Array.from(from), fromStart };
+  const fromAll = new Uint8Array(L);
+  for (let j = 0; j < L; j++) fromAll[j] = fromStart[j + 1] - fromStart[j] === L ? 1 : 0;
+  return { allowed, allowedStart, from: Int32Array.from(from), fromStart, fromAll };
 }
 
 const masks = new WeakMap<LabelSet, ReturnType<typeof transitionMask>>();
@@ -38,28 +47,43 @@ export const viterbiDecoder: Decoder = {
     const L = labels.size;
     let mask = masks.get(labels);
     if (!mask) masks.set(labels, (mask = transitionMask(labels)));
-    const { allowedStart, from, fromStart } = mask;
+    const { allowedStart, from, fromStart, fromAll } = mask;
     // Path scores in float64: sums of many float32 log-probabilities lose ties/precision otherwise.
     let prev = new Float64Array(L);
     let cur = new Float64Array(L);
     const back = new Int32Array(n * L);
     for (let j = 0; j < L; j++) prev[j] = allowedStart[j] ? scores[j]! : -Infinity;
     for (let i = 1; i < n; i++) {
+      // The best of the whole previous column, for every label any label may precede (ties: lowest index).
+      let bestAll = prev[0]!;
+      let argAll = 0;
+      for (let k = 1; k < L; k++) {
+        if (prev[k]! > bestAll) {
+          bestAll = prev[k]!;
+          argAll = k;
+        }
+      }
       for (let j = 0; j < L; j++) {
-        let best = -Infinity;
-        let arg = -1;
-        for (let q = fromStart[j]; q < fromStart[j + 1]; q++) {
-          const k = from[q]!;
-          const s = prev[k]!;
-          if (s > best || arg < 0) {
-            best = s;
-            arg = k;
+        let best = bestAll;
+        let arg = argAll;
+        if (!fromAll[j]) {
+          best = -Infinity;
+          arg = -1;
+          for (let q = fromStart[j]; q < fromStart[j + 1]; q++) {
+            const k = from[q]!;
+            const s = prev[k]!;
+            if (s > best || arg < 0) {
+              best = s;
+              arg = k;
+            }
           }
         }
         cur[j] = arg < 0 ? -Infinity : best + scores[i * L + j]!;
         back[i * L + j] = arg;
       }
-      [prev, cur] = [cur, prev];
+      const swap = prev;
+      prev = cur;
+      cur = swap;
     }
     const tags = new Array<string>(n);
     const tagScores = new Float32Array(n);
