@@ -149,7 +149,14 @@ describe('routing errors', () => {
   it('sets helmet security headers', async () => {
     const res = await request(srv.url, { path: '/healthz', agent });
     expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
     expect(res.headers['x-powered-by']).toBeUndefined();
+    // The page gets its own policy: scripts and styles only with this response's nonce.
+    const page = await request(srv.url, { path: '/', agent });
+    const csp = String(page.headers['content-security-policy']);
+    const nonce = /script-src 'self' 'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1];
+    expect(nonce).toBeDefined();
+    expect(page.text).toContain(`nonce="${nonce}"`);
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
   });
 });

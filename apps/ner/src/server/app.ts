@@ -60,24 +60,17 @@ export function createApp(opts: AppOptions): CreatedApp {
   app.set('query parser', false);
 
   app.use(requestLifecycle({ metrics, logger, timeoutMs: limits.requestTimeoutMs, isShuttingDown: () => state.shuttingDown }));
-  app.use((_req, res, next) => {
-    res.locals.cspNonce = randomBytes(16).toString('base64');
-    next();
-  });
-  const nonce: (req: unknown, res: unknown) => string = (_req, res) => `'nonce-${(res as { locals: { cspNonce: string } }).locals.cspNonce}'`;
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'", nonce],
-          styleSrc: ["'self'", nonce],
-          connectSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-        },
-      },
-    }),
-  );
+  // Every response gets helmet's headers with a CSP that allows nothing (JSON needs no scripts); the page
+  // replaces it with its own policy and a fresh nonce, so only GET / pays for the random bytes.
+  app.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }));
+  const pagePolicy = (nonce: string) =>
+    `default-src 'self'; script-src 'self' 'nonce-${nonce}'; style-src 'self' 'nonce-${nonce}'; connect-src 'self'; img-src 'self' data:; ` +
+    "base-uri 'self'; font-src 'self' https: data:; form-action 'self'; frame-ancestors 'self'; object-src 'none'; script-src-attr 'none'; upgrade-insecure-requests";
+  const page: RequestHandler = (_req, res) => {
+    const nonce = randomBytes(16).toString('base64');
+    res.setHeader('Content-Security-Policy', pagePolicy(nonce));
+    res.type('html').send(renderPage(nonce));
+  };
 
   const body = jsonBody(limits.maxBodyBytes);
   const admin = requireAdmin(opts.adminToken);
@@ -95,7 +88,7 @@ export function createApp(opts: AppOptions): CreatedApp {
   };
 
   const routes: Record<string, Methods> = {
-    '/': { get: [(_req, res) => void res.type('html').send(renderPage(res.locals.cspNonce as string))] },
+    '/': { get: [page] },
     '/v1/entities': { post: [body, entitiesHandler({ models: opts.models, limits, metrics })] },
     '/v1/models': { get: [modelsHandler(opts.models, opts.db)] },
     '/v1/train': { post: [admin, body, startTrainHandler(jobs)] },
