@@ -40,6 +40,25 @@ export function transitionMask(labels: LabelSet): {
 
 const masks = new WeakMap<LabelSet, ReturnType<typeof transitionMask>>();
 
+/**
+ * Working arrays reused across calls (decode is synchronous and returns none of them): a tagged text has one
+ * sentence per ~25 tokens, and fresh typed arrays per sentence were a share of a serving worker's garbage.
+ * Sentences over 64k tokens x labels get arrays of their own, so a huge one does not stay allocated.
+ */
+const scratch = {
+  pair: [new Float64Array(16), new Float64Array(16)],
+  back: new Int32Array(1 << 12),
+  f64(which: 0 | 1, size: number): Float64Array {
+    if (this.pair[which].length < size) this.pair[which] = new Float64Array(size);
+    return this.pair[which]; // callers index below `size` only
+  },
+  i32(size: number): Int32Array {
+    if (size > 1 << 16) return new Int32Array(size);
+    if (this.back.length < size) this.back = new Int32Array(1 << 16);
+    return this.back;
+  },
+};
+
 export const viterbiDecoder: Decoder = {
   name: 'viterbi',
   decode(scores: Float32Array, n: number, labels: LabelSet): DecodeResult {
@@ -49,9 +68,9 @@ export const viterbiDecoder: Decoder = {
     if (!mask) masks.set(labels, (mask = transitionMask(labels)));
     const { allowedStart, from, fromStart, fromAll } = mask;
     // Path scores in float64: sums of many float32 log-probabilities lose ties/precision otherwise.
-    let prev = new Float64Array(L);
-    let cur = new Float64Array(L);
-    const back = new Int32Array(n * L);
+    let prev = scratch.f64(0, L);
+    let cur = scratch.f64(1, L);
+    const back = scratch.i32(n * L);
     for (let j = 0; j < L; j++) prev[j] = allowedStart[j] ? scores[j]! : -Infinity;
     for (let i = 1; i < n; i++) {
       // The best of the whole previous column, for every label any label may precede (ties: lowest index).
