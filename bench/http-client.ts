@@ -25,7 +25,7 @@ export interface LoadResult {
   errorSamples: string[];
   non2xx: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number };
-  /** Connections used (paced: the pool grows while every open one is busy). */
+  /** Connections used. */
   connections: number;
   /** CPU the client itself used, in cores (it competes with the server for the same cores). */
   clientCpuCores: number;
@@ -218,8 +218,10 @@ export class LoadClient {
 
   /** Open loop at `rate` requests/s for `seconds`; latency from the scheduled start to the answer. */
   async paced(requests: Buffer[], rate: number, seconds: number): Promise<LoadResult> {
-    // Enough connections for the expected concurrency (rate x a generous 16 ms); more open only if all are busy.
-    await this.open(Math.max(4, Math.ceil(rate * 0.016)));
+    // A fixed pool, opened (and spread over the workers) before the clock starts: enough for 100 ms of requests
+    // in flight. Connecting during the run would hand the new connections to whichever worker is not stalled at
+    // that moment and skew the split for the rest of the run (seen: 62:38); beyond the pool, requests wait.
+    await this.open(Math.min(MAX_CONNECTIONS, Math.max(16, Math.ceil(rate * 0.1))));
     const total = Math.round(rate * seconds);
     const tally = new Tally(total);
     const backlog: { request: Buffer; scheduled: number }[] = [];
@@ -229,18 +231,17 @@ export class LoadClient {
     const dispatch = (c: Connection, request: Buffer, scheduled: number) =>
       c.send(request, (status) => {
         tally.record(status, performance.now() - scheduled);
-        if (c.alive) {
-          const waiting = backlog.shift();
-          if (waiting) dispatch(c, waiting.request, waiting.scheduled);
-          else this.idle.push(c);
-        }
+        // A connection the server closed is replaced, so the pool keeps its size and the backlog drains.
+        const next = c.alive ? c : this.connect();
+        const waiting = backlog.shift();
+        if (waiting) dispatch(next, waiting.request, waiting.scheduled);
+        else this.idle.push(next);
         if (++settled === total) allSettled();
       });
     const start = (request: Buffer, scheduled: number) => {
       // Oldest idle connection first: requests rotate over every connection, and so over the workers.
       let c = this.idle.shift();
       while (c && !c.alive) c = this.idle.shift();
-      if (!c && this.all.size < MAX_CONNECTIONS) c = this.connect();
       if (c) dispatch(c, request, scheduled);
       else backlog.push({ request, scheduled }); // every connection busy: wait for one (the wait counts)
     };
