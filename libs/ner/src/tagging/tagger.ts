@@ -66,7 +66,9 @@ export class WindowTagger implements Tagger {
     const out: Entity[][] = texts.map(() => []);
     decoded.forEach((d, si) => {
       const s = sentences[si];
-      const tags = Array.from(d.tags, (i) => this.model.labels.label(i));
+      // A plain loop: Array.from over a typed array allocated an iterator result per token.
+      const tags = new Array<string>(d.tags.length);
+      for (let i = 0; i < tags.length; i++) tags[i] = this.model.labels.label(d.tags[i]);
       out[s.text].push(...spansToEntities(tagsToSpans(tags), s.tokens, texts[s.text], d.confidence));
     });
     return out;

@@ -52,7 +52,9 @@ export const defaultTokenizer: Tokenizer = {
         if (chunkMemo.size >= CHUNK_MEMO_ENTRIES) chunkMemo.clear();
         chunkMemo.set(chunk, offsets);
       }
-      for (let i = 0; i < offsets.length; i += 2) tokens.push(makeToken(text, start + offsets[i], start + offsets[i + 1]));
+      // Most chunks are one token: its text is the chunk string already in hand, not a second slice.
+      if (offsets.length === 2 && offsets[0] === 0 && offsets[1] === chunk.length) tokens.push({ text: chunk, start, end });
+      else for (let i = 0; i < offsets.length; i += 2) tokens.push(makeToken(text, start + offsets[i], start + offsets[i + 1]));
     }
     return tokens;
   },
