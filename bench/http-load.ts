@@ -47,6 +47,8 @@ interface WorkerMetrics {
   /** Event-loop delay since start, p99 and max, in ms. */
   loopP99Ms: number;
   loopMaxMs: number;
+  /** Server-side latency histogram of POST /v1/entities: cumulative count per upper bound (seconds). */
+  latencyBuckets: Map<number, number>;
 }
 
 async function startServer(stateDir: string): Promise<{ url: string; stop(): Promise<number | null> }> {
@@ -103,17 +105,40 @@ async function scrapeAll(url: string): Promise<Map<number, WorkerMetrics>> {
       gcSeconds: [...text.matchAll(/^nodejs_gc_pause_seconds_total\{kind="[a-z]+"\} (\S+)$/gm)].reduce((t, m) => t + Number(m[1]), 0),
       loopP99Ms: metric(text, 'nodejs_eventloop_delay_seconds\\{quantile="0.99"\\}') * 1000,
       loopMaxMs: metric(text, 'nodejs_eventloop_delay_seconds\\{quantile="max"\\}') * 1000,
+      latencyBuckets: new Map(
+        [...text.matchAll(/^window_ner_http_request_duration_seconds_bucket\{route="\/v1\/entities",le="([^"]+)"\} (\S+)$/gm)].map((m) => [m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2])]),
+      ),
     });
   }
   if (byPid.size < WORKERS) throw new Error(`reached ${byPid.size} of ${WORKERS} workers through /metrics`);
   return byPid;
 }
 
-const sum = (m: Map<number, WorkerMetrics>, k: keyof WorkerMetrics) => [...m.values()].reduce((s, w) => s + (Number.isFinite(w[k]) ? w[k] : 0), 0);
+const sum = (m: Map<number, WorkerMetrics>, k: Exclude<keyof WorkerMetrics, 'latencyBuckets'>) => [...m.values()].reduce((s, w) => s + (Number.isFinite(w[k]) ? w[k] : 0), 0);
 
 /** Requests answered 200 by each worker during a phase, from /metrics before and after. */
 function split(before: Map<number, WorkerMetrics>, after: Map<number, WorkerMetrics>): number[] {
   return [...after.entries()].map(([pid, w]) => w.requests200 - (before.get(pid)?.requests200 ?? 0)).sort((a, b) => b - a);
+}
+
+/**
+ * The server's own view of a phase (arrival of the request to the end of the response, all workers): the share
+ * answered within 20 ms and the histogram bucket holding the 99th percentile. The gap to the client's figures is
+ * time spent before the server read the request (its loop busy or descheduled) or in the client.
+ */
+function serverLatency(before: Map<number, WorkerMetrics>, after: Map<number, WorkerMetrics>): { within20msPercent: number; p99BucketMs: string } {
+  const counts = new Map<number, number>();
+  for (const [pid, w] of after) {
+    for (const [le, n] of w.latencyBuckets) counts.set(le, (counts.get(le) ?? 0) + n - (before.get(pid)?.latencyBuckets.get(le) ?? 0));
+  }
+  const bounds = [...counts.keys()].sort((a, b) => a - b);
+  const total = counts.get(Infinity) ?? 0;
+  const at99 = bounds.findIndex((le) => counts.get(le)! >= 0.99 * total);
+  const ms = (le: number | undefined) => (le === undefined ? '0' : le === Infinity ? '+Inf' : String(Math.round(le * 1e4) / 10));
+  return {
+    within20msPercent: total ? Math.round(((counts.get(0.02) ?? 0) / total) * 1e4) / 100 : NaN,
+    p99BucketMs: at99 < 0 ? '?' : `${ms(bounds[at99 - 1])}-${ms(bounds[at99])}`,
+  };
 }
 
 /** Linux: CPU time counters of the whole machine (/proc/stat), to tell how much a hypervisor took (steal). */
@@ -136,6 +161,7 @@ async function phase(name: string, url: string, targetRate: number | null, load:
   const after = await scrapeAll(url);
   return report({
     name,
+    server: serverLatency(before, after),
     stealPercent: cpu0 && cpu1 && cpu1.total > cpu0.total ? Math.round(((cpu1.steal - cpu0.steal) / (cpu1.total - cpu0.total)) * 1000) / 10 : null,
     gcPauseSecondsPerWorker: (sum(after, 'gcSeconds') - sum(before, 'gcSeconds')) / WORKERS,
     seconds: elapsed,
@@ -156,6 +182,8 @@ async function phase(name: string, url: string, targetRate: number | null, load:
 
 interface PhaseSummary {
   name: string;
+  /** Latency as the server measured it (see serverLatency). */
+  server: { within20msPercent: number; p99BucketMs: string };
   /** Share of the machine's CPU time the hypervisor gave to others during the phase (null off Linux). */
   stealPercent: number | null;
   /** GC pause time during the phase, mean per worker. */
@@ -179,7 +207,7 @@ interface PhaseSummary {
 
 function report(s: PhaseSummary): PhaseSummary {
   console.log(
-    `${s.name}: ${s.requestsPerSecond.toFixed(0)} req/s, ${s.tokensPerSecond} tokens/s, p50 ${s.latencyMs.p50} ms, p90 ${s.latencyMs.p90} ms, p99 ${s.latencyMs.p99} ms, ` +
+    `${s.name}: ${s.requestsPerSecond.toFixed(0)} req/s, ${s.tokensPerSecond} tokens/s, p50 ${s.latencyMs.p50} ms, p90 ${s.latencyMs.p90} ms, p99 ${s.latencyMs.p99} ms (server: ${s.server.within20msPercent}% within 20 ms, p99 in ${s.server.p99BucketMs} ms), ` +
       `errors ${s.errors}, non-2xx ${s.non2xx}, timeouts ${s.timeouts}${s.errorSamples.length ? ` (${s.errorSamples.join('; ')})` : ''}, ` +
       `${s.connections} connections, requests per worker ${s.requestsPerWorker.join('/')}, GC pauses ${s.gcPauseSecondsPerWorker.toFixed(2)} s/worker, client ${s.clientCpuCores} cores` +
       (s.stealPercent === null ? '' : `, CPU steal ${s.stealPercent}%`),
