@@ -118,6 +118,22 @@ describe('decoder registry and checks', () => {
     expect([...decoders.keys()]).toEqual(['greedy', 'viterbi']);
     expect(() => getDecoder('beam')).toThrow('unknown decoder "beam" (known: greedy, viterbi)');
   });
+  it('writes into caller views when given: same results, only the viewed range touched; wrong lengths rejected', () => {
+    const rnd = lcg(11);
+    const n = 6;
+    const scores = new Float32Array(n * TWO.size).map(() => Math.log(rnd() + 1e-6));
+    for (const decoder of [viterbiDecoder, greedyDecoder]) {
+      const fresh = decoder.decode(scores, n, TWO);
+      const indices = new Int32Array(n + 2).fill(-7);
+      const tagScores = new Float32Array(n + 2).fill(-7);
+      const r = decoder.decode(scores, n, TWO, { indices: indices.subarray(1, n + 1), tagScores: tagScores.subarray(1, n + 1) });
+      expect(r.tags).toEqual(fresh.tags);
+      expect(Array.from(indices)).toEqual([-7, ...fresh.indices!, -7]);
+      expect(Array.from(tagScores)).toEqual([-7, ...fresh.tagScores, -7]);
+      expect(() => decoder.decode(scores, n, TWO, { indices: new Int32Array(n - 1), tagScores: new Float32Array(n) })).toThrow('output arrays hold 5 and 6 entries, need 6');
+    }
+  });
+
   it('rejects a score matrix of the wrong size', () => {
     expect(() => viterbiDecoder.decode(new Float32Array(5), 2, PER)).toThrow('expected 2 x 3 = 6 scores, got 5');
     expect(() => greedyDecoder.decode(new Float32Array(5), 2, PER)).toThrow('greedy decoder');

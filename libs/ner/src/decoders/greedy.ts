@@ -3,7 +3,7 @@
  * (the reading conlleval gives such a tag anyway, made explicit so spans and token accuracy agree).
  */
 import type { LabelSet } from '../labels/label-set';
-import { checkShape, type DecodeResult, type Decoder } from './types';
+import { checkShape, outputArrays, type DecodeInto, type DecodeResult, type Decoder } from './types';
 
 export function argmaxRow(scores: Float32Array, row: number, L: number): number {
   let best = 0;
@@ -20,12 +20,11 @@ export function argmaxRow(scores: Float32Array, row: number, L: number): number 
 
 export const greedyDecoder: Decoder = {
   name: 'greedy',
-  decode(scores: Float32Array, n: number, labels: LabelSet): DecodeResult {
+  decode(scores: Float32Array, n: number, labels: LabelSet, into?: DecodeInto): DecodeResult {
     checkShape(scores, n, labels, 'greedy');
     const L = labels.size;
     const tags = new Array<string>(n);
-    const tagScores = new Float32Array(n);
-    const indices = new Int32Array(n);
+    const { tagScores, indices } = outputArrays(n, 'greedy', into);
     let prevType = '';
     for (let i = 0; i < n; i++) {
       let tag = labels.label(argmaxRow(scores, i, L));

@@ -1,4 +1,4 @@
-export type { Decoder, DecodeResult } from './types';
+export type { DecodeInto, Decoder, DecodeResult } from './types';
 export { greedyDecoder } from './greedy';
 export { viterbiDecoder, transitionMask } from './viterbi';
 export { decoders, getDecoder } from './registry';

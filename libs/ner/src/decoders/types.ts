@@ -9,12 +9,31 @@ export interface DecodeResult {
 }
 
 /**
+ * Arrays of length n a decoder writes indices and tagScores into instead of allocating its own: views of one
+ * batch-wide array, so tagging a text costs two typed arrays rather than two per sentence (each ArrayBuffer is
+ * swept by every young-generation GC; they were most of a serving worker's scavenge time).
+ */
+export interface DecodeInto {
+  indices: Int32Array;
+  tagScores: Float32Array;
+}
+
+/**
  * Turns a row-major [n x L] score matrix (L = labels.size; log-probabilities or unnormalised scores, higher is
  * better, summed along a path) into one tag per token.
  */
 export interface Decoder {
   name: string;
-  decode(scores: Float32Array, n: number, labels: LabelSet): DecodeResult;
+  decode(scores: Float32Array, n: number, labels: LabelSet, into?: DecodeInto): DecodeResult;
+}
+
+/** The output arrays of one decode: the caller's views when given (checked), else fresh ones. */
+export function outputArrays(n: number, decoder: string, into?: DecodeInto): DecodeInto {
+  if (!into) return { indices: new Int32Array(n), tagScores: new Float32Array(n) };
+  if (into.indices.length !== n || into.tagScores.length !== n) {
+    throw new Error(`${decoder} decoder: output arrays hold ${into.indices.length} and ${into.tagScores.length} entries, need ${n}`);
+  }
+  return into;
 }
 
 export function checkShape(scores: Float32Array, n: number, labels: LabelSet, decoder: string): void {

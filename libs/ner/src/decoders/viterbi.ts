@@ -4,7 +4,7 @@
  * Ties go to the lower label index, so results are deterministic.
  */
 import type { LabelSet } from '../labels/label-set';
-import { checkShape, type DecodeResult, type Decoder } from './types';
+import { checkShape, outputArrays, type DecodeInto, type DecodeResult, type Decoder } from './types';
 
 /**
  * allowed[prev * L + next] and allowedStart[next], from the label set's transition rule; also, per next label,
@@ -61,7 +61,7 @@ const scratch = {
 
 export const viterbiDecoder: Decoder = {
   name: 'viterbi',
-  decode(scores: Float32Array, n: number, labels: LabelSet): DecodeResult {
+  decode(scores: Float32Array, n: number, labels: LabelSet, into?: DecodeInto): DecodeResult {
     checkShape(scores, n, labels, 'viterbi');
     const L = labels.size;
     let mask = masks.get(labels);
@@ -105,8 +105,7 @@ export const viterbiDecoder: Decoder = {
       cur = swap;
     }
     const tags = new Array<string>(n);
-    const tagScores = new Float32Array(n);
-    const indices = new Int32Array(n);
+    const { tagScores, indices } = outputArrays(n, 'viterbi', into);
     if (n === 0) return { tags, tagScores, indices };
     let j = 0;
     for (let k = 1; k < L; k++) if (prev[k]! > prev[j]!) j = k;

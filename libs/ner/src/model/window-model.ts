@@ -72,13 +72,18 @@ export class WindowModel {
     const emissions = new Float32Array(scores.length);
     this.head.emissions(scores, set.n, C, emissions);
     const out: DecodedSentence[] = [];
+    // One array per output for the whole batch, each sentence gets views (see DecodeInto).
+    const allIndices = new Int32Array(set.n);
+    const allTagScores = new Float32Array(set.n);
+    const allConfidence = new Float32Array(set.n);
     for (let s = 0; s + 1 < set.sentenceStarts.length; s++) {
       const a = set.sentenceStarts[s];
       const n = set.sentenceStarts[s + 1] - a;
       const e = emissions.subarray(a * C, (a + n) * C);
-      const { tags, indices } = this.decoder.decode(e, n, this.labels);
+      const into = { indices: allIndices.subarray(a, a + n), tagScores: allTagScores.subarray(a, a + n) };
+      const { tags, indices } = this.decoder.decode(e, n, this.labels, into);
       const idx = indices ?? Int32Array.from(tags, (t) => this.labels.index(t));
-      const confidence = new Float32Array(n);
+      const confidence = allConfidence.subarray(a, a + n);
       this.head.confidence(e, n, C, idx, confidence);
       out.push({ tags: idx, confidence });
     }
