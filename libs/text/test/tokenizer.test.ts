@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultTokenizer, getTokenizer, whitespaceTokenizer, type Token } from '../src/index';
-import { isWhiteSpace } from '../src/tokenizer/default';
+import { isWhiteSpace } from '../src/tokenizer/whitespace';
 
 const words = (text: string) => defaultTokenizer.tokenize(text).map((t) => t.text);
 

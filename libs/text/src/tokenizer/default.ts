@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import type { TreebankWordTokenizer } from 'natural';
 import { CONTINUATION, FALLBACK_PIECE, PROTECTED } from './patterns';
 import { makeToken, type Token, type Tokenizer } from './token';
+import { whitespaceTokenizer } from './whitespace';
 
 // Only natural's Treebank tokenizer, not its index: the index loads all of natural (classifiers, WordNet, lexicons,
 // its Redis/Mongo/Postgres adapters, dotenv), ~660k heap objects that every full GC of a serving worker marks
@@ -31,41 +32,27 @@ export const defaultTokenizer: Tokenizer = {
   name: 'default',
   tokenize(text: string): Token[] {
     const tokens: Token[] = [];
-    // Whitespace-delimited chunks by a scan rather than matchAll(/\S+/gu), whose match arrays were a third of a
-    // request's garbage.
-    let end = 0;
-    while (end < text.length) {
-      while (end < text.length && isWhiteSpace(text.charCodeAt(end))) end++;
-      if (end === text.length) break;
-      const start = end;
-      while (end < text.length && !isWhiteSpace(text.charCodeAt(end))) end++;
+    for (const chunk of whitespaceTokenizer.tokenize(text)) {
+      const { start, end } = chunk;
       if (end - start > CHUNK_MEMO_MAX_LENGTH) {
         tokenizeChunk(text, start, end, tokens);
         continue;
       }
-      const chunk = text.slice(start, end);
-      let offsets = chunkMemo.get(chunk);
+      let offsets = chunkMemo.get(chunk.text);
       if (!offsets) {
         const fresh: Token[] = [];
-        tokenizeChunk(chunk, 0, chunk.length, fresh);
+        tokenizeChunk(chunk.text, 0, chunk.text.length, fresh);
         offsets = Int32Array.from(fresh.flatMap((t) => [t.start, t.end]));
         if (chunkMemo.size >= CHUNK_MEMO_ENTRIES) chunkMemo.clear();
-        chunkMemo.set(chunk, offsets);
+        chunkMemo.set(chunk.text, offsets);
       }
-      // Most chunks are one token: its text is the chunk string already in hand, not a second slice.
-      if (offsets.length === 2 && offsets[0] === 0 && offsets[1] === chunk.length) tokens.push({ text: chunk, start, end });
+      // Most chunks are one token: the chunk itself.
+      if (offsets.length === 2 && offsets[0] === 0 && offsets[1] === chunk.text.length) tokens.push(chunk);
       else for (let i = 0; i < offsets.length; i += 2) tokens.push(makeToken(text, start + offsets[i], start + offsets[i + 1]));
     }
     return tokens;
   },
 };
-
-/** Exactly the code units /\s/u matches (ECMAScript WhiteSpace and LineTerminator; all in the BMP). */
-export function isWhiteSpace(c: number): boolean {
-  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-  if (c < 0xa0) return false;
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
-}
 
 function tokenizeChunk(source: string, start: number, end: number, out: Token[]): void {
   const chunk = source.slice(start, end);
