@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CreatedApp } from '../app';
+import { createExpressServer } from '../http/express-server';
 
 const KEEP_ALIVE_MS = 65_000;
 
@@ -24,7 +25,7 @@ export interface RunningServer {
 }
 
 export async function listen(created: CreatedApp, opts: ListenOptions): Promise<RunningServer> {
-  const server = created.app.listen(opts.port, opts.host);
+  const server = createExpressServer(created.app).listen(opts.port, opts.host);
   await once(server, 'listening');
   // Slow uploads must not outlive the per-request limit (the app answers 503 at the limit; this is the backstop).
   server.requestTimeout = created.limits.requestTimeoutMs + 5_000;
