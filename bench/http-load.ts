@@ -2,7 +2,7 @@
  * `npm run bench:http`: load test of the real server (a child process running `window-ner serve`, default model,
  * full embedding store) on 127.0.0.1 (load generator: bench/http-client.ts): 60 s at saturation (closed loop)
  * with ~200-token texts, then 60 s at half the saturated request rate (open loop). Reports errors, requests/s,
- * tokens/s, p50/p99 latency, the load split between workers, RSS and live tfjs tensors per worker before/after
+ * tokens/s, p50/p99 latency, the load split between workers, worker CPU per request, RSS and live tfjs tensors per worker before/after
  * (scraped from /metrics), checks the targets, writes bench/http-results.json.
  *
  * Flags (or env): --model FILE  --embeddings FILE  --workers N (2)  --duration S (60)  --connections N (16)
@@ -44,6 +44,8 @@ interface WorkerMetrics {
   requests200: number;
   /** Seconds of GC pauses since start (all kinds). */
   gcSeconds: number;
+  /** CPU seconds (user + system) since start. */
+  cpuSeconds: number;
   /** Event-loop delay since start, p99 and max, in ms. */
   loopP99Ms: number;
   loopMaxMs: number;
@@ -102,6 +104,7 @@ async function scrapeAll(url: string): Promise<Map<number, WorkerMetrics>> {
       tensors: metric(text, 'window_ner_tf_tensors'),
       tokens: metric(text, 'window_ner_tokens_tagged_total'),
       requests200: metric(text, 'window_ner_http_requests_total\\{method="POST",route="/v1/entities",status="200"\\}'),
+      cpuSeconds: metric(text, 'process_cpu_seconds_total'),
       gcSeconds: [...text.matchAll(/^nodejs_gc_pause_seconds_total\{kind="[a-z]+"\} (\S+)$/gm)].reduce((t, m) => t + Number(m[1]), 0),
       loopP99Ms: metric(text, 'nodejs_eventloop_delay_seconds\\{quantile="0.99"\\}') * 1000,
       loopMaxMs: metric(text, 'nodejs_eventloop_delay_seconds\\{quantile="max"\\}') * 1000,
@@ -164,6 +167,7 @@ async function phase(name: string, url: string, targetRate: number | null, load:
     server: serverLatency(before, after),
     stealPercent: cpu0 && cpu1 && cpu1.total > cpu0.total ? Math.round(((cpu1.steal - cpu0.steal) / (cpu1.total - cpu0.total)) * 1000) / 10 : null,
     gcPauseSecondsPerWorker: (sum(after, 'gcSeconds') - sum(before, 'gcSeconds')) / WORKERS,
+    serverCpuMsPerRequest: Math.round(((sum(after, 'cpuSeconds') - sum(before, 'cpuSeconds')) / Math.max(1, result.requests)) * 1e6) / 1e3,
     seconds: elapsed,
     targetRate,
     requests: result.requests,
@@ -188,6 +192,8 @@ interface PhaseSummary {
   stealPercent: number | null;
   /** GC pause time during the phase, mean per worker. */
   gcPauseSecondsPerWorker: number;
+  /** Worker CPU per request answered: compares phases (an open loop wakes a worker per request) and runs (host speed). */
+  serverCpuMsPerRequest: number;
   seconds: number;
   targetRate: number | null;
   requests: number;
@@ -209,7 +215,7 @@ function report(s: PhaseSummary): PhaseSummary {
   console.log(
     `${s.name}: ${s.requestsPerSecond.toFixed(0)} req/s, ${s.tokensPerSecond} tokens/s, p50 ${s.latencyMs.p50} ms, p90 ${s.latencyMs.p90} ms, p99 ${s.latencyMs.p99} ms (server: ${s.server.within20msPercent}% within 20 ms, p99 in ${s.server.p99BucketMs} ms), ` +
       `errors ${s.errors}, non-2xx ${s.non2xx}, timeouts ${s.timeouts}${s.errorSamples.length ? ` (${s.errorSamples.join('; ')})` : ''}, ` +
-      `${s.connections} connections, requests per worker ${s.requestsPerWorker.join('/')}, GC pauses ${s.gcPauseSecondsPerWorker.toFixed(2)} s/worker, client ${s.clientCpuCores} cores` +
+      `${s.connections} connections, requests per worker ${s.requestsPerWorker.join('/')}, GC pauses ${s.gcPauseSecondsPerWorker.toFixed(2)} s/worker, server CPU ${s.serverCpuMsPerRequest} ms/request, client ${s.clientCpuCores} cores` +
       (s.stealPercent === null ? '' : `, CPU steal ${s.stealPercent}%`),
   );
   return s;

@@ -54,6 +54,8 @@ describe('health, readiness, models, metrics', () => {
     expect(text).toMatch(/^window_ner_model_info\{head="rules",labels="PER,LOC,ORG",version="rule-v1"\} 1$/m);
     expect(text).toMatch(/^window_ner_tf_tensors \d+$/m);
     expect(text).toMatch(/^process_resident_memory_bytes \d+$/m);
+    expect(text).toMatch(/^# TYPE process_cpu_seconds_total counter$/m);
+    expect(Number(/^process_cpu_seconds_total (\S+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
     expect(text).toMatch(/^nodejs_eventloop_delay_seconds\{quantile="0.99"\} [\d.e-]+$/m);
     expect(text).toContain('# TYPE nodejs_gc_pause_seconds_total counter');
   });

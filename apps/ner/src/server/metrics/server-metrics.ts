@@ -45,6 +45,17 @@ export function createServerMetrics(models: ModelHolder, extra: { jobsRunning?: 
   registry.add(
     new Gauge('process_resident_memory_bytes', 'Resident set size of this process.', () => [{ value: process.memoryUsage.rss() }]),
   );
+  registry.add(
+    new Gauge(
+      'process_cpu_seconds_total',
+      'CPU time (user + system) this process has used since start.',
+      () => {
+        const { user, system } = process.cpuUsage();
+        return [{ value: (user + system) / 1e6 }];
+      },
+      'counter',
+    ),
+  );
   registry.add(new Gauge('nodejs_heap_used_bytes', 'V8 heap in use.', () => [{ value: process.memoryUsage().heapUsed }]));
   registry.add(new Gauge('window_ner_process_id', 'PID of the process that answered this scrape (one per cluster worker).', () => [{ value: process.pid }]));
   addRuntimeMetrics(registry);
