@@ -2,8 +2,8 @@
  * `npm run bench:http`: load test of the real server (a child process running `window-ner serve`, default model,
  * full embedding store) on 127.0.0.1 (load generator: bench/http-client.ts): 60 s at saturation (closed loop)
  * with ~200-token texts, then 60 s at half the saturated request rate (open loop). Reports errors, requests/s,
- * tokens/s, p50/p99 latency, the load split between workers, worker CPU per request, RSS and live tfjs tensors per worker before/after
- * (scraped from /metrics), checks the targets, writes bench/http-results.json.
+ * tokens/s, p50/p99 latency, the load split between workers, worker CPU per request, RSS and live tfjs tensors
+ * per worker before/after (scraped from /metrics), checks the targets, writes bench/http-results.json.
  *
  * Flags (or env): --model FILE  --embeddings FILE  --workers N (2)  --duration S (60)  --connections N (16)
  *                 --serve-args "..." (extra serve flags)  --out FILE
