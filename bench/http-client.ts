@@ -29,6 +29,11 @@ export interface LoadResult {
   connections: number;
   /** CPU the client itself used, in cores (it competes with the server for the same cores). */
   clientCpuCores: number;
+  /**
+   * Paced runs: from a request's scheduled start to its bytes reaching the socket (the client's own delay, and
+   * waiting for a free connection). Latency minus this is the round trip through the server and the kernel.
+   */
+  sendLagMs?: { p90: number; p99: number };
 }
 
 const TIMEOUT_MS = 10_000;
@@ -106,6 +111,8 @@ class Connection {
 /** Counts answers and latencies of one run. */
 class Tally {
   private readonly latencies: Float64Array;
+  private readonly lags: Float64Array;
+  private sent = 0;
   answered = 0;
   errors = 0;
   timeouts = 0;
@@ -114,6 +121,12 @@ class Tally {
 
   constructor(capacity: number) {
     this.latencies = new Float64Array(capacity);
+    this.lags = new Float64Array(capacity);
+  }
+
+  /** A paced request handed to its connection `lagMs` after its scheduled start. */
+  recordSend(lagMs: number): void {
+    if (this.sent < this.lags.length) this.lags[this.sent++] = lagMs;
   }
 
   record(status: number | Error, latencyMs: number): void {
@@ -129,9 +142,13 @@ class Tally {
   }
 
   result(seconds: number, connections: number, cpu: NodeJS.CpuUsage): LoadResult {
-    const n = Math.min(this.answered, this.latencies.length);
-    const sorted = this.latencies.subarray(0, n).sort();
-    const q = (p: number) => (n === 0 ? NaN : Math.round(sorted[Math.min(n - 1, Math.floor(p * n))] * 100) / 100);
+    const quantiles = (values: Float64Array) => {
+      const sorted = values.sort();
+      const n = sorted.length;
+      return (p: number) => (n === 0 ? NaN : Math.round(sorted[Math.min(n - 1, Math.floor(p * n))] * 100) / 100);
+    };
+    const q = quantiles(this.latencies.subarray(0, Math.min(this.answered, this.latencies.length)));
+    const lag = quantiles(this.lags.subarray(0, this.sent));
     return {
       requests: this.answered + this.errors,
       requestsPerSecond: this.answered / seconds,
@@ -142,6 +159,7 @@ class Tally {
       latencyMs: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1 - 1e-9) },
       connections,
       clientCpuCores: Math.round(((cpu.user + cpu.system) / 1e6 / seconds) * 100) / 100,
+      ...(this.sent > 0 ? { sendLagMs: { p90: lag(0.9), p99: lag(0.99) } } : {}),
     };
   }
 }
@@ -228,7 +246,8 @@ export class LoadClient {
     let settled = 0;
     let allSettled: () => void = () => undefined;
     const finished = new Promise<void>((r) => (allSettled = r));
-    const dispatch = (c: Connection, request: Buffer, scheduled: number) =>
+    const dispatch = (c: Connection, request: Buffer, scheduled: number) => {
+      tally.recordSend(performance.now() - scheduled);
       c.send(request, (status) => {
         tally.record(status, performance.now() - scheduled);
         // A connection the server closed is replaced, so the pool keeps its size and the backlog drains.
@@ -238,6 +257,7 @@ export class LoadClient {
         else this.idle.push(next);
         if (++settled === total) allSettled();
       });
+    };
     const start = (request: Buffer, scheduled: number) => {
       // Oldest idle connection first: requests rotate over every connection, and so over the workers.
       let c = this.idle.shift();

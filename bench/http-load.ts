@@ -181,6 +181,7 @@ async function phase(name: string, url: string, targetRate: number | null, load:
     connections: result.connections,
     requestsPerWorker: split(before, after),
     clientCpuCores: result.clientCpuCores,
+    clientSendLagMs: result.sendLagMs ?? null,
   });
 }
 
@@ -194,6 +195,8 @@ interface PhaseSummary {
   gcPauseSecondsPerWorker: number;
   /** Worker CPU per request answered: compares phases (an open loop wakes a worker per request) and runs (host speed). */
   serverCpuMsPerRequest: number;
+  /** Paced phase: the client's own share of the latency (scheduled start to bytes on the socket). */
+  clientSendLagMs: { p90: number; p99: number } | null;
   seconds: number;
   targetRate: number | null;
   requests: number;
@@ -216,6 +219,7 @@ function report(s: PhaseSummary): PhaseSummary {
     `${s.name}: ${s.requestsPerSecond.toFixed(0)} req/s, ${s.tokensPerSecond} tokens/s, p50 ${s.latencyMs.p50} ms, p90 ${s.latencyMs.p90} ms, p99 ${s.latencyMs.p99} ms (server: ${s.server.within20msPercent}% within 20 ms, p99 in ${s.server.p99BucketMs} ms), ` +
       `errors ${s.errors}, non-2xx ${s.non2xx}, timeouts ${s.timeouts}${s.errorSamples.length ? ` (${s.errorSamples.join('; ')})` : ''}, ` +
       `${s.connections} connections, requests per worker ${s.requestsPerWorker.join('/')}, GC pauses ${s.gcPauseSecondsPerWorker.toFixed(2)} s/worker, server CPU ${s.serverCpuMsPerRequest} ms/request, client ${s.clientCpuCores} cores` +
+      (s.clientSendLagMs ? ` (send lag p99 ${s.clientSendLagMs.p99} ms)` : '') +
       (s.stealPercent === null ? '' : `, CPU steal ${s.stealPercent}%`),
   );
   return s;
