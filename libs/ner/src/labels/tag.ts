@@ -18,8 +18,11 @@ export function tryParseTag(tag: string): ParsedTag | null {
   // as they are shared) instead of a regex match per token. Bounded, as corpus readers parse arbitrary input.
   let parsed = parsedTags.get(tag);
   if (parsed === undefined) {
-    const m = tag === 'O' ? null : TAG_RE.exec(tag);
-    parsed = tag === 'O' ? Object.freeze({ prefix: 'O', type: '' }) : m ? Object.freeze({ prefix: m[1] as TagPrefix, type: m[2]! }) : null;
+    if (tag === 'O') parsed = Object.freeze({ prefix: 'O', type: '' });
+    else {
+      const m = TAG_RE.exec(tag);
+      parsed = m ? Object.freeze({ prefix: m[1] as TagPrefix, type: m[2]! }) : null;
+    }
     if (parsedTags.size >= PARSED_TAGS_MAX) parsedTags.clear();
     parsedTags.set(tag, parsed);
   }
