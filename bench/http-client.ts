@@ -247,9 +247,14 @@ export class LoadClient {
     let allSettled: () => void = () => undefined;
     const finished = new Promise<void>((r) => (allSettled = r));
     const dispatch = (c: Connection, request: Buffer, scheduled: number) => {
-      tally.recordSend(performance.now() - scheduled);
+      // The loop below sends up to 1 ms early rather than sleep for less than a timer tick; such a request's
+      // latency runs from when it was sent (from its scheduled time it could come out negative), a late one's
+      // from its scheduled time.
+      const now = performance.now();
+      const from = Math.min(now, scheduled);
+      tally.recordSend(now - from);
       c.send(request, (status) => {
-        tally.record(status, performance.now() - scheduled);
+        tally.record(status, performance.now() - from);
         // A connection the server closed is replaced, so the pool keeps its size and the backlog drains.
         const next = c.alive ? c : this.connect();
         const waiting = backlog.shift();

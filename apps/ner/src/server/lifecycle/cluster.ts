@@ -32,11 +32,19 @@ export function runClusterPrimary(workers: number, logger: Logger, opts: { maxHe
   let stopping = false;
   const env = workerEnv(workers);
   cluster.setupPrimary({ execArgv: workerExecArgv(opts.maxHeapMb) });
-  const fork = () => cluster.fork(env);
+  // Our own count of live workers. cluster.workers keeps a worker until its IPC channel has disconnected, and
+  // 'disconnect' may come after 'exit': counting that map on the last 'exit' saw one left, the promise never
+  // settled, and Node ended the primary with code 13 (unsettled top-level await) instead of 0.
+  const live = new Set<number>();
+  const fork = () => {
+    if (stopping) return; // a restart scheduled just before the signal
+    live.add(cluster.fork(env).id);
+  };
   return new Promise((resolve) => {
     cluster.on('exit', (worker, code, signal) => {
+      live.delete(worker.id);
       if (stopping) {
-        if (Object.keys(cluster.workers ?? {}).length === 0) {
+        if (live.size === 0) {
           logger.log('info', 'all workers stopped', {});
           resolve(0);
         }
@@ -49,9 +57,8 @@ export function runClusterPrimary(workers: number, logger: Logger, opts: { maxHe
       if (stopping) return; // a repeated signal must not kill the primary before its workers finished
       stopping = true;
       logger.log('info', 'stopping workers', { signal: sig });
-      const alive = Object.values(cluster.workers ?? {});
-      if (alive.length === 0) resolve(0);
-      for (const w of alive) w?.process.kill('SIGTERM');
+      if (live.size === 0) resolve(0);
+      for (const id of live) cluster.workers?.[id]?.process.kill('SIGTERM');
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
