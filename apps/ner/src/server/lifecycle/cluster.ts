@@ -3,7 +3,7 @@
  * a worker that dies unexpectedly, and on SIGTERM/SIGINT forwards the signal and exits 0 once every worker has
  * finished its in-flight requests and exited.
  */
-import cluster from 'node:cluster';
+import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { Logger } from '../http/logger';
 
@@ -35,14 +35,14 @@ export function runClusterPrimary(workers: number, logger: Logger, opts: { maxHe
   // Our own count of live workers. cluster.workers keeps a worker until its IPC channel has disconnected, and
   // 'disconnect' may come after 'exit': counting that map on the last 'exit' saw one left, the promise never
   // settled, and Node ended the primary with code 13 (unsettled top-level await) instead of 0.
-  const live = new Set<number>();
+  const live = new Set<Worker>();
   const fork = () => {
     if (stopping) return; // a restart scheduled just before the signal
-    live.add(cluster.fork(env).id);
+    live.add(cluster.fork(env));
   };
   return new Promise((resolve) => {
     cluster.on('exit', (worker, code, signal) => {
-      live.delete(worker.id);
+      live.delete(worker);
       if (stopping) {
         if (live.size === 0) {
           logger.log('info', 'all workers stopped', {});
@@ -58,7 +58,7 @@ export function runClusterPrimary(workers: number, logger: Logger, opts: { maxHe
       stopping = true;
       logger.log('info', 'stopping workers', { signal: sig });
       if (live.size === 0) resolve(0);
-      for (const id of live) cluster.workers?.[id]?.process.kill('SIGTERM');
+      for (const w of live) w.process.kill('SIGTERM');
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
