@@ -58,6 +58,8 @@ export interface TrainRequest {
   devPath?: string;
   outPath: string;
   embeddingsPath?: string;
+  /** Largest corpus file read, in bytes (default: no limit). */
+  maxCorpusBytes?: number;
   /** Partial model/training config (see DEFAULT_CONFIG); merged over the defaults. */
   config?: Record<string, unknown>;
 }

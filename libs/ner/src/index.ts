@@ -20,3 +20,5 @@ export type { FitOptions, FitResult, EpochRecord } from './train/fit';
 export { trainModel, readCorpus, fitMetrics } from './train/train-model';
 export { loadTagger, WindowTagger } from './tagging/tagger';
 export { FastScorer } from './tagging/fast-path';
+export { checkConfigLimits, DEFAULT_CONFIG_LIMITS, estimateTrainingBytes, findUnsafeKey } from './config/limits';
+export type { ConfigLimits } from './config/limits';

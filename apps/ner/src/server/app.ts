@@ -17,8 +17,12 @@ import type { ModelHolder } from './models/model-holder';
 import { openApiSpec } from './openapi/spec';
 import { entitiesHandler } from './routes/entities';
 import { healthHandler, metricsHandler, modelsHandler, type ReadyChecks, readyHandler } from './routes/meta';
+import { uploadCorpusHandler } from './routes/corpora';
+import { activateModelHandler } from './routes/models';
 import { cancelJobHandler, getJobHandler, startTrainHandler, type TrainingJobs } from './routes/train';
-import type { ServerDb } from './store/server-db';
+import type { ModelPublisher } from './models/publisher';
+import type { CorpusUploads } from './store/corpus-uploads';
+import type { ServerStore } from './store/server-store';
 import { renderPage } from '../web/page';
 
 export interface AppOptions {
@@ -30,7 +34,11 @@ export interface AppOptions {
   /** Training job runner; without one, POST /v1/train answers 403. */
   jobs?: TrainingJobs & { running(): number };
   /** Published-model history for GET /v1/models. */
-  db?: ServerDb;
+  db?: ServerStore;
+  /** Serves another published version (POST /v1/models/:version/activate); without one, that route answers 403. */
+  publisher?: ModelPublisher;
+  /** Where POST /v1/corpora stores uploads; without one, that route answers 403. */
+  uploads?: CorpusUploads;
   logger?: Logger;
   /** Extra readiness checks besides "a model is loaded and warmed up" and "not shutting down". */
   readyChecks?: ReadyChecks;
@@ -81,6 +89,11 @@ export function createApp(opts: AppOptions): CreatedApp {
     get: () => undefined,
     cancel: () => undefined,
   };
+  const uploads: RequestHandler = opts.uploads
+    ? uploadCorpusHandler(opts.uploads)
+    : () => {
+        throw new HttpError(403, 'training_disabled', 'corpus uploads are off: this server has no data directory for them');
+      };
   const ready: ReadyChecks = {
     model: () => opts.models.ready,
     accepting: () => !state.shuttingDown,
@@ -91,6 +104,8 @@ export function createApp(opts: AppOptions): CreatedApp {
     '/': { get: [page] },
     '/v1/entities': { post: [body, entitiesHandler({ models: opts.models, limits, metrics })] },
     '/v1/models': { get: [modelsHandler(opts.models, opts.db)] },
+    '/v1/models/:version/activate': { post: [admin, activateModelHandler(opts.publisher)] },
+    '/v1/corpora': { post: [admin, uploads] },
     '/v1/train': { post: [admin, body, startTrainHandler(jobs)] },
     '/v1/jobs/:id': { get: [admin, getJobHandler(jobs)], delete: [admin, cancelJobHandler(jobs)] },
     '/healthz': { get: [healthHandler] },

@@ -9,11 +9,14 @@ import { createApp } from './app';
 import type { Limits } from './http/limits';
 import { errorFields, type Logger } from './http/logger';
 import { JobService } from './jobs/job-service';
+import type { PublishGate } from './jobs/publish-gate';
 import { listen } from './lifecycle/listen';
 import { loadWarmTagger, type TaggerLoader } from './models/load-model';
 import { ModelHolder } from './models/model-holder';
 import { ModelPublisher } from './models/publisher';
+import { CorpusUploads } from './store/corpus-uploads';
 import { ServerDb } from './store/server-db';
+import type { ConfigLimits } from '@window-ner/ner';
 
 export interface ServiceOptions {
   host: string;
@@ -34,7 +37,21 @@ export interface ServiceOptions {
   syncIntervalMs?: number;
   /** Grace period for in-flight requests at shutdown. */
   graceMs?: number;
+  training?: TrainingLimits;
 }
+
+/** What the operator bounds about training (serve flags); defaults in JobService, the publisher and here. */
+export interface TrainingLimits {
+  maxCorpusBytes?: number;
+  /** All uploaded corpora together (default 1 GiB). */
+  maxUploadsBytes?: number;
+  config?: Partial<ConfigLimits>;
+  gate?: Partial<PublishGate>;
+  /** Published versions kept, the served one included; also rejected models kept. */
+  keepModels?: number;
+}
+
+export const DEFAULT_MAX_UPLOADS_BYTES = 1024 * 1024 * 1024;
 
 export interface Service {
   url: string;
@@ -52,19 +69,27 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   mkdirSync(modelsDir, { recursive: true });
   const db = new ServerDb(join(stateDir, 'server.sqlite'));
   const models = new ModelHolder((err) => logger.log('error', 'disposing a model failed', errorFields(err)));
-  const publisher = new ModelPublisher({ db, modelsDir, models, load: opts.load, logger });
+  const training = opts.training ?? {};
+  const publisher = new ModelPublisher({ db, modelsDir, models, load: opts.load, logger, keepModels: training.keepModels });
   const jobs = new JobService({
     db,
     publisher,
     dataDir: opts.dataDir,
     stagingDir: join(stateDir, 'staging'),
+    rejectedDir: join(stateDir, 'rejected'),
+    servingModel: () => (models.info ? { path: models.info.path, version: models.info.version } : null),
+    maxCorpusBytes: training.maxCorpusBytes,
+    configLimits: training.config,
+    gate: training.gate,
+    keepModels: training.keepModels,
     embeddingsPath: opts.embeddingsPath,
     logger,
   });
+  const uploads = new CorpusUploads(opts.dataDir, { maxBytes: jobs.maxCorpusBytes, maxTotalBytes: training.maxUploadsBytes ?? DEFAULT_MAX_UPLOADS_BYTES });
   jobs.recover();
   publisher.removeOrphans();
 
-  const created = createApp({ models, limits: opts.limits, adminToken: opts.adminToken, jobs, db, logger });
+  const created = createApp({ models, limits: opts.limits, adminToken: opts.adminToken, jobs, db, publisher, uploads, logger });
   const running = await listen(created, { host: opts.host, port: opts.port });
   logger.log('info', 'listening', { url: running.url, training: opts.adminToken ? 'on' : 'off' });
 
@@ -87,8 +112,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     stopping ??= (async () => {
       logger.log('info', 'shutting down', {});
       if (sync) clearInterval(sync);
-      const result = await running.shutdown(opts.graceMs ?? 10_000);
-      await jobs.close();
+      // Jobs stop while requests drain, so a job never adds to the grace period (terminate() takes milliseconds).
+      const [result] = await Promise.all([running.shutdown(opts.graceMs ?? 10_000), jobs.close()]);
       await ready.catch(() => undefined);
       models.close();
       db.close();

@@ -43,40 +43,42 @@ function splitColumns(line: string): string[] {
   return trimmed.trim().split(/\s+/);
 }
 
-export function parseConllCorpus(content: string, file: string, options: ConllReadOptions = {}): ConllCorpus {
-  const emptyToken = options.emptyToken ?? 'skip';
-  const lines = content.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const sentences: Sentence[] = [];
-  const skippedLines: number[] = [];
-  let columns = 0;
-  let columnsLine = 0;
-  let current: Sentence | null = null;
-  const flush = () => {
-    if (current && current.tokens.length > 0) sentences.push(current);
-    current = null;
-  };
+/**
+ * Line-at-a-time CoNLL parser, so a file can be parsed as it streams in (readCorpusStream) or from a string
+ * (parseConllCorpus) with the same rules. Feed lines with their 1-based numbers, then call end().
+ */
+export class ConllLineParser {
+  private readonly sentences: Sentence[] = [];
+  private readonly skippedLines: number[] = [];
+  private readonly emptyToken: 'skip' | 'error';
+  private columns = 0;
+  private columnsLine = 0;
+  private current: Sentence | null = null;
 
-  for (let i = 0; i < lines.length; i++) {
-    const lineNo = i + 1;
-    const line = lines[i]!;
-    if (line.trim() === '') {
-      flush();
-      continue;
-    }
+  constructor(private readonly file: string, private readonly options: ConllReadOptions = {}) {
+    this.emptyToken = options.emptyToken ?? 'skip';
+  }
+
+  private flush(): void {
+    if (this.current && this.current.tokens.length > 0) this.sentences.push(this.current);
+    this.current = null;
+  }
+
+  line(line: string, lineNo: number): void {
+    const { file } = this;
+    if (lineNo === 1) line = line.replace(/^\uFEFF/, '');
+    if (line.trim() === '') return this.flush();
     const cols = splitColumns(line);
-    if (cols[0] === DOCSTART) {
-      flush();
-      continue;
-    }
+    if (cols[0] === DOCSTART) return this.flush();
     if (cols.length !== 2 && cols.length !== 4) {
       throw new CorpusFormatError(file, lineNo, `expected 2 or 4 columns, got ${cols.length}`);
     }
-    if (columns === 0) {
-      columns = cols.length;
-      columnsLine = lineNo;
-    } else if (cols.length !== columns) {
+    if (this.columns === 0) {
+      this.columns = cols.length;
+      this.columnsLine = lineNo;
+    } else if (cols.length !== this.columns) {
       throw new CorpusFormatError(file, lineNo,
-        `expected ${columns} columns (as on line ${columnsLine}), got ${cols.length}`);
+        `expected ${this.columns} columns (as on line ${this.columnsLine}), got ${cols.length}`);
     }
     const token = cols[0]!;
     const tag = cols[cols.length - 1]!;
@@ -85,21 +87,30 @@ export function parseConllCorpus(content: string, file: string, options: ConllRe
         `column ${cols.length}: invalid tag "${tag}" (expected O or B-/I-/E-/S-TYPE)`);
     }
     if (token === '') {
-      if (emptyToken === 'error' || tag !== 'O') {
+      if (this.emptyToken === 'error' || tag !== 'O') {
         throw new CorpusFormatError(file, lineNo, `column 1: empty token (tag ${tag})`);
       }
-      skippedLines.push(lineNo);
-      continue;
+      this.skippedLines.push(lineNo);
+      return;
     }
-    current ??= { tokens: [], tags: [], source: { file, line: lineNo } };
-    current.tokens.push(token);
-    current.tags.push(tag);
+    this.current ??= { tokens: [], tags: [], source: { file, line: lineNo } };
+    this.current.tokens.push(token);
+    this.current.tags.push(tag);
   }
-  flush();
 
-  const scheme = !options.scheme || options.scheme === 'auto' ? detectScheme(sentences.map((s) => s.tags)) : options.scheme;
-  if (!options.keepScheme) for (const s of sentences) s.tags = toBio(s.tags);
-  return { file, sentences, scheme, columns, skippedLines };
+  end(): ConllCorpus {
+    this.flush();
+    const { sentences, options } = this;
+    const scheme = !options.scheme || options.scheme === 'auto' ? detectScheme(sentences.map((s) => s.tags)) : options.scheme;
+    if (!options.keepScheme) for (const s of sentences) s.tags = toBio(s.tags);
+    return { file: this.file, sentences, scheme, columns: this.columns, skippedLines: this.skippedLines };
+  }
+}
+
+export function parseConllCorpus(content: string, file: string, options: ConllReadOptions = {}): ConllCorpus {
+  const parser = new ConllLineParser(file, options);
+  content.split(/\r?\n/).forEach((line, i) => parser.line(line, i + 1));
+  return parser.end();
 }
 
 export function parseConll(content: string, file: string, options?: ConllReadOptions): Sentence[] {

@@ -8,3 +8,6 @@ export type { ConllWriteOptions } from './conll-write';
 export { parseJsonl, parseJsonlRecord, readJsonl } from './jsonl-read';
 export type { JsonlReadOptions } from './jsonl-read';
 export { formatJsonl, sentenceToJsonl, writeJsonl } from './jsonl-write';
+export { ConllLineParser } from './conll-read';
+export { CorpusFileError, corpusLines, isJsonlPath, readCorpusStream } from './read-stream';
+export type { StreamReadOptions } from './read-stream';

@@ -11,6 +11,7 @@ import type { TrainProgress, TrainRequest, TrainResult } from '../api';
 import { resolveConfig, type NerConfig } from '../config/config';
 import { readConll } from '../corpus/conll-read';
 import { readJsonl } from '../corpus/jsonl-read';
+import { isJsonlPath, readCorpusStream } from '../corpus/read-stream';
 import type { Sentence } from '../corpus/types';
 import { reportToJson } from '../metrics/report';
 import { saveModel } from '../model/file';
@@ -20,7 +21,7 @@ import { fitModel, type FitResult } from './fit';
 
 /** Read a corpus by extension: .jsonl/.json -> JSONL spans (tokenised with the config's tokenizer), else CoNLL. */
 export function readCorpus(path: string, config: NerConfig): Sentence[] {
-  if (/\.jsonl?$/i.test(path)) {
+  if (isJsonlPath(path)) {
     const tok = tokenizerPlugins.get(config.model.tokenizer);
     return readJsonl(path, (text) => tok.tokenize(text));
   }
@@ -59,8 +60,11 @@ export async function trainModel(req: TrainRequest, onProgress?: (p: TrainProgre
   config.model.plugins = absolutePluginPaths(config.model.plugins);
   await loadPluginModules(config.model.plugins);
   onProgress?.({ phase: 'load', epoch: 0, epochs: config.train.epochs, step: 0, stepsPerEpoch: 0 });
-  const train = readCorpus(req.trainPath, config);
-  const dev = req.devPath ? readCorpus(req.devPath, config) : undefined;
+  // Streamed and cancellable, and bounded when the caller sets a size limit (a server's training job).
+  const tokenize = (text: string) => tokenizerPlugins.get(config.model.tokenizer).tokenize(text);
+  const read = (path: string) => readCorpusStream(path, tokenize, { signal, maxBytes: req.maxCorpusBytes });
+  const train = await read(req.trainPath);
+  const dev = req.devPath ? await read(req.devPath) : undefined;
   await initBackend({ log: null });
   const vectors = req.embeddingsPath ? openVectorStore(req.embeddingsPath) : null;
   try {

@@ -4,12 +4,15 @@
  */
 import cluster from 'node:cluster';
 import { join, resolve } from 'node:path';
-import { loadTagger } from '@window-ner/ner';
+import { DEFAULT_CONFIG_LIMITS, loadTagger } from '@window-ner/ner';
 import { initBackend } from '@window-ner/tensor';
 import { createLogger } from '../../server/http/logger';
 import { DEFAULT_LIMITS, type Limits } from '../../server/http/limits';
 import { runClusterPrimary } from '../../server/lifecycle/cluster';
-import { startService } from '../../server/service';
+import { DEFAULT_MAX_CORPUS_BYTES } from '../../server/jobs/job-service';
+import { DEFAULT_PUBLISH_GATE } from '../../server/jobs/publish-gate';
+import { DEFAULT_KEEP_MODELS } from '../../server/models/publisher';
+import { DEFAULT_MAX_UPLOADS_BYTES, startService, type TrainingLimits } from '../../server/service';
 import { ServerDb } from '../../server/store/server-db';
 import { numberFlag, parseFlags } from '../args';
 import { CliError, type Command } from '../command';
@@ -35,6 +38,19 @@ Serve named-entity tagging over HTTP (POST /v1/entities, GET /v1/models, /health
   --max-heap-mb N       V8 old-space cap of each --workers process (default 1024: RSS stays near 250 MB, full
                         GCs every ~3 s under load; 0 = Node's default). With one process, use NODE_OPTIONS.
   --quiet               no request log lines (start-up and errors are still logged)
+
+Training over HTTP (limits on what a job may ask for; out-of-range values are a 400 naming the key):
+  --max-corpus-bytes N  largest train/dev corpus file or upload (default ${DEFAULT_MAX_CORPUS_BYTES})
+  --max-uploads-bytes N all uploaded corpora together (default ${DEFAULT_MAX_UPLOADS_BYTES})
+  --max-hidden N        units per hidden layer (default ${DEFAULT_CONFIG_LIMITS.maxHidden}); --max-layers N (default ${DEFAULT_CONFIG_LIMITS.maxLayers})
+  --max-window N        window half-width m (default ${DEFAULT_CONFIG_LIMITS.maxWindow})
+  --max-epochs N        (default ${DEFAULT_CONFIG_LIMITS.maxEpochs}); --max-batch-size N (default ${DEFAULT_CONFIG_LIMITS.maxBatchSize})
+  --max-feature-dim N   dim of any feature, e.g. the embedding (default ${DEFAULT_CONFIG_LIMITS.maxFeatureDim})
+  --max-job-memory-mb N a job's estimated memory (default ${DEFAULT_CONFIG_LIMITS.maxJobMemoryMb})
+  --min-dev-f1 F        publish gate: lowest dev F1 a model may be published with (default ${DEFAULT_PUBLISH_GATE.minDevF1})
+  --compare-serving     publish gate: the new model must score at least the served model's F1 on the same dev set
+  --publish-without-dev publish models trained without a dev set (by default a job needs "dev")
+  --keep-models N       published versions kept, the served one included, and rejected models kept (default ${DEFAULT_KEEP_MODELS})
 
 Environment: NER_ADMIN_TOKEN enables POST /v1/train and GET/DELETE /v1/jobs/:id (Authorization: Bearer <token>);
 without it, training over HTTP is off. Logs are JSON lines on stdout.`;
@@ -63,6 +79,19 @@ export const command: Command = {
       'grace-ms': { type: 'string' },
       'max-heap-mb': { type: 'string' },
       quiet: { type: 'boolean' },
+      'max-corpus-bytes': { type: 'string' },
+      'max-uploads-bytes': { type: 'string' },
+      'max-hidden': { type: 'string' },
+      'max-layers': { type: 'string' },
+      'max-window': { type: 'string' },
+      'max-epochs': { type: 'string' },
+      'max-batch-size': { type: 'string' },
+      'max-feature-dim': { type: 'string' },
+      'max-job-memory-mb': { type: 'string' },
+      'min-dev-f1': { type: 'string' },
+      'compare-serving': { type: 'boolean' },
+      'publish-without-dev': { type: 'boolean' },
+      'keep-models': { type: 'string' },
     }, usage);
     const port = numberFlag(values.port ?? process.env.PORT, 'port', 3000);
     const workers = numberFlag(values.workers, 'workers', 1);
@@ -72,6 +101,28 @@ export const command: Command = {
       maxTextChars: numberFlag(values['max-text-chars'], 'max-text-chars', DEFAULT_LIMITS.maxTextChars),
       maxTexts: numberFlag(values['max-texts'], 'max-texts', DEFAULT_LIMITS.maxTexts),
       requestTimeoutMs: numberFlag(values['timeout-ms'], 'timeout-ms', DEFAULT_LIMITS.requestTimeoutMs),
+    };
+    const count = (flag: keyof typeof values, fallback: number) => {
+      const n = numberFlag(values[flag] as string | undefined, flag, fallback);
+      if (!Number.isInteger(n) || n < 1) throw new CliError(`--${flag}: expected a positive integer, got ${values[flag]}`);
+      return n;
+    };
+    const minDevF1 = numberFlag(values['min-dev-f1'], 'min-dev-f1', DEFAULT_PUBLISH_GATE.minDevF1);
+    if (minDevF1 < 0 || minDevF1 > 1) throw new CliError(`--min-dev-f1: expected a number in [0, 1], got ${values['min-dev-f1']}`);
+    const training: TrainingLimits = {
+      maxCorpusBytes: count('max-corpus-bytes', DEFAULT_MAX_CORPUS_BYTES),
+      maxUploadsBytes: count('max-uploads-bytes', DEFAULT_MAX_UPLOADS_BYTES),
+      config: {
+        maxHidden: count('max-hidden', DEFAULT_CONFIG_LIMITS.maxHidden),
+        maxLayers: count('max-layers', DEFAULT_CONFIG_LIMITS.maxLayers),
+        maxWindow: count('max-window', DEFAULT_CONFIG_LIMITS.maxWindow),
+        maxEpochs: count('max-epochs', DEFAULT_CONFIG_LIMITS.maxEpochs),
+        maxBatchSize: count('max-batch-size', DEFAULT_CONFIG_LIMITS.maxBatchSize),
+        maxFeatureDim: count('max-feature-dim', DEFAULT_CONFIG_LIMITS.maxFeatureDim),
+        maxJobMemoryMb: count('max-job-memory-mb', DEFAULT_CONFIG_LIMITS.maxJobMemoryMb),
+      },
+      gate: { minDevF1, compareWithServing: Boolean(values['compare-serving']), requireDev: !values['publish-without-dev'] },
+      keepModels: count('keep-models', DEFAULT_KEEP_MODELS),
     };
     const quiet = Boolean(values.quiet);
     const stdoutLogger = createLogger();
@@ -116,6 +167,7 @@ export const command: Command = {
       logger,
       syncIntervalMs: cluster.isWorker ? 1000 : 0,
       graceMs: numberFlag(values['grace-ms'], 'grace-ms', 10_000),
+      training,
     });
     const failed = await service.ready.then(() => false, () => true);
     if (failed) {

@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'conflict'
+  | 'storage_full'
   | 'timeout'
   | 'not_ready'
   | 'shutting_down'

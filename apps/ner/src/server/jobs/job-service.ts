@@ -1,25 +1,43 @@
 /**
  * Training jobs: one at a time per server (they share the machine's cores with serving), each in a worker
  * thread running the TypeScript trainer. Progress goes to SQLite (throttled) so any cluster worker can answer
- * GET /v1/jobs/:id; a finished model goes through the publisher (atomic file move + DB transaction + swap).
- * Corpus paths are resolved inside the configured data directory and never outside it.
+ * GET /v1/jobs/:id; a finished model passes the publish gate and then goes through the publisher (atomic file
+ * move + DB transaction + swap), or is kept in rejected/ with the reason in the job.
+ *
+ * Before a job exists, its input is checked: corpus paths resolve (realpath) inside the data directory to regular
+ * files under the size limit, and the config is inside the operator's bounds, its estimated memory included.
+ * Every phase can be stopped: a cancel aborts the trainer (corpus reads and batches check the signal), and the
+ * thread is terminated if it has not ended CANCEL_GRACE_MS later; shutdown terminates at once. Error messages
+ * that reach the job record name corpora relative to the data directory, never by absolute path.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { resolveConfig } from '@window-ner/ner';
+import { checkConfigLimits, type ConfigLimits, DEFAULT_CONFIG_LIMITS, resolveConfig } from '@window-ner/ner';
 import type { TrainRequest } from '@window-ner/ner/api';
 import { HttpError } from '../http/http-error';
 import { errorFields, type Logger } from '../http/logger';
-import type { ModelPublisher } from '../models/publisher';
+import { DEFAULT_KEEP_MODELS, type ModelPublisher } from '../models/publisher';
 import type { TrainingJobs, TrainJobInput } from '../routes/train';
-import type { JobRecord, ServerDb } from '../store/server-db';
+import type { JobRecord, ServerStore } from '../store/server-store';
+import { DEFAULT_PUBLISH_GATE, gateVerdict, type PublishGate } from './publish-gate';
 import type { FromWorker, TrainWorkerData } from './worker-protocol';
 
+/** Largest corpus file a job reads (train and dev each), unless the operator sets another. */
+export const DEFAULT_MAX_CORPUS_BYTES = 20 * 1024 * 1024;
+
 export interface JobServiceOptions {
-  db: ServerDb;
+  db: ServerStore;
   publisher: ModelPublisher;
+  /** Kept models of rejected jobs go here (the newest `keepModels` are kept). */
+  rejectedDir: string;
+  /** The model served now, for the publish gate's comparison; null when none is loaded. */
+  servingModel?: () => { path: string; version: string } | null;
+  maxCorpusBytes?: number;
+  configLimits?: Partial<ConfigLimits>;
+  gate?: Partial<PublishGate>;
+  keepModels?: number;
   /** Corpus paths in requests are relative to this directory. */
   dataDir: string;
   /** Trainers write here; the publisher moves finished files out. */
@@ -40,13 +58,28 @@ interface Running {
 
 const WORKER_ENTRY = new URL('./train-worker.mjs', import.meta.url);
 const TRAINER_HEAP_MB = 4096;
+/** A cancelled trainer gets this long to stop at its next check before its thread is terminated. */
+const CANCEL_GRACE_MS = 2_000;
+
+const badInput = (message: string) => new HttpError(400, 'invalid_request', message);
 
 export class JobService implements TrainingJobs {
   private readonly runningJobs = new Map<string, Running>();
   private readonly settled = new Set<Promise<void>>();
+  /** The data directory with symlinks resolved: corpora must resolve inside it. */
+  private readonly dataRoot: string;
+  readonly limits: ConfigLimits;
+  readonly gate: PublishGate;
+  readonly maxCorpusBytes: number;
 
   constructor(private readonly opts: JobServiceOptions) {
     mkdirSync(opts.stagingDir, { recursive: true });
+    mkdirSync(opts.rejectedDir, { recursive: true });
+    mkdirSync(opts.dataDir, { recursive: true });
+    this.dataRoot = realpathSync(opts.dataDir);
+    this.limits = { ...DEFAULT_CONFIG_LIMITS, ...opts.configLimits };
+    this.gate = { ...DEFAULT_PUBLISH_GATE, ...opts.gate };
+    this.maxCorpusBytes = opts.maxCorpusBytes ?? DEFAULT_MAX_CORPUS_BYTES;
   }
 
   running(): number {
@@ -75,22 +108,26 @@ export class JobService implements TrainingJobs {
   }
 
   start(input: TrainJobInput): JobRecord {
-    const { db, dataDir, stagingDir, embeddingsPath } = this.opts;
+    const { db, stagingDir, embeddingsPath } = this.opts;
+    const train = this.corpusFile(input.train, 'train');
+    const dev = input.dev === undefined ? undefined : this.corpusFile(input.dev, 'dev');
+    if (dev === undefined && this.gate.requireDev) {
+      throw badInput('dev: required: this server publishes only models scored on a dev set (serve --publish-without-dev turns that off)');
+    }
+    try {
+      checkConfigLimits(resolveConfig(input.config ?? {}), this.limits, train.bytes + (dev?.bytes ?? 0));
+    } catch (err) {
+      throw badInput(`config: ${(err as Error).message.replace(/^config: /, '')}`);
+    }
     if (this.runningJobs.size > 0 || db.runningJobs().length > 0) {
       throw new HttpError(409, 'conflict', 'a training job is already running; wait for it or cancel it (DELETE /v1/jobs/:id)');
     }
-    const trainPath = this.corpusPath(input.train, 'train');
-    const devPath = input.dev === undefined ? undefined : this.corpusPath(input.dev, 'dev');
-    try {
-      resolveConfig(input.config ?? {});
-    } catch (err) {
-      throw new HttpError(400, 'invalid_request', `config: ${(err as Error).message.replace(/^config: /, '')}`);
-    }
     const id = randomUUID();
     const outPath = join(stagingDir, `${id}.sqlite`);
-    const request: TrainRequest = { trainPath, devPath, outPath, embeddingsPath, config: input.config };
+    const request: TrainRequest = { trainPath: train.path, devPath: dev?.path, outPath, embeddingsPath, maxCorpusBytes: this.maxCorpusBytes, config: input.config };
     const job = db.insertJob(id, { train: input.train, dev: input.dev ?? null, config: input.config ?? {} });
-    const workerData: TrainWorkerData = { request };
+    const serving = this.gate.compareWithServing && dev ? this.opts.servingModel?.() : null;
+    const workerData: TrainWorkerData = { request, baseline: serving ?? undefined };
     // Its own heap limit: a server process may run with a small --max-old-space-size for serving, which the
     // trainer (corpus, windows, gradients) must not inherit.
     const worker = new Worker(WORKER_ENTRY, { workerData, stdout: true, stderr: true, resourceLimits: { maxOldGenerationSizeMb: TRAINER_HEAP_MB } });
@@ -117,8 +154,22 @@ export class JobService implements TrainingJobs {
     if (run.stopped) return;
     run.stopped = 'cancel';
     run.worker.postMessage({ type: 'cancel' });
-    // If the trainer does not stop at its next batch boundary, stop the thread.
-    setTimeout(() => void run.worker.terminate(), 5_000).unref();
+    // If the trainer does not stop at its next check (a long synchronous step), stop the thread.
+    setTimeout(() => void run.worker.terminate(), CANCEL_GRACE_MS).unref();
+  }
+
+  /** Keep a model the gate refused in rejected/ (the newest keepModels of them), and say why in the job. */
+  private reject(run: Running, reason: string, result: Record<string, unknown>): void {
+    const { db, rejectedDir, logger } = this.opts;
+    const file = basename(run.outPath);
+    renameSync(run.outPath, join(rejectedDir, file));
+    db.rejectJob(run.id, `not published: ${reason}`, { ...result, rejectedModel: file });
+    logger.log('warn', 'training job rejected by the publish gate', { jobId: run.id, reason });
+    const keep = this.opts.keepModels ?? DEFAULT_KEEP_MODELS;
+    const files = readdirSync(rejectedDir)
+      .map((name) => ({ name, mtime: statSync(join(rejectedDir, name)).mtimeMs }))
+      .sort((a, b) => b.mtime - a.mtime);
+    for (const old of files.slice(keep)) rmSync(join(rejectedDir, old.name), { force: true });
   }
 
   /** Remove a job's staging files: its output and the trainer's temp file (".<id>.sqlite.tmp-…"). */
@@ -130,22 +181,44 @@ export class JobService implements TrainingJobs {
 
   /** Stop every job (server shutdown): the jobs are recorded as failed, their staging files removed. */
   async close(): Promise<void> {
-    for (const run of this.runningJobs.values()) {
-      run.stopped = 'shutdown';
-      await run.worker.terminate();
-    }
+    for (const run of this.runningJobs.values()) run.stopped = 'shutdown';
+    // terminate() interrupts JavaScript wherever it is; corpus reads never block the thread (see read-stream).
+    await Promise.all([...this.runningJobs.values()].map((run) => run.worker.terminate()));
     await Promise.all([...this.settled]);
   }
 
-  private corpusPath(given: string, field: string): string {
-    const root = resolve(this.opts.dataDir);
-    const path = resolve(root, given);
-    const rel = relative(root, path);
-    if (isAbsolute(given) || rel.startsWith('..') || isAbsolute(rel)) {
-      throw new HttpError(400, 'invalid_request', `${field}: must be a path inside the server data directory, relative to it`);
+  /**
+   * A corpus named in a request: relative, resolving (symlinks followed) inside the data directory, a regular
+   * file no larger than the limit. Messages quote only what the client sent.
+   */
+  private corpusFile(given: string, field: string): { path: string; bytes: number } {
+    const root = this.dataRoot;
+    const inside = (path: string) => {
+      const rel = relative(root, path);
+      return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
+    };
+    const outside = badInput(`${field}: must be a path inside the server data directory, relative to it`);
+    if (isAbsolute(given) || given.includes('\0') || !inside(resolve(root, given))) throw outside;
+    let path: string;
+    try {
+      path = realpathSync(resolve(root, given));
+    } catch {
+      throw badInput(`${field}: no such corpus "${given.slice(0, 200)}" in the data directory`);
     }
-    if (!existsSync(path)) throw new HttpError(400, 'invalid_request', `${field}: no such corpus "${given.slice(0, 200)}" in the data directory`);
-    return path;
+    if (!inside(path)) throw outside;
+    const stat = statSync(path);
+    if (!stat.isFile()) throw badInput(`${field}: "${given.slice(0, 200)}" is not a regular file`);
+    if (stat.size > this.maxCorpusBytes) {
+      throw badInput(`${field}: "${given.slice(0, 200)}" is ${stat.size} bytes, above the server's limit of ${this.maxCorpusBytes} (serve --max-corpus-bytes)`);
+    }
+    return { path, bytes: stat.size };
+  }
+
+  /** A trainer's message for the job record: paths inside the data directory relative to it, others by file name. */
+  private scrub(message: string): string {
+    return message
+      .split(`${this.dataRoot}${sep}`).join('')
+      .replace(/(^|[\s"'(`])\/(?:[^\s/"'`:()]+\/)*([^\s/"'`:()]+)/g, '$1$2');
   }
 
   private supervise(run: Running): Promise<void> {
@@ -178,10 +251,10 @@ export class JobService implements TrainingJobs {
         final ??= { type: 'failed', message: `training worker crashed: ${err.message}`, cancelled: false };
       });
       run.worker.on('exit', () => {
-        clearInterval(cancelPoll);
         this.finish(run, final)
           .catch((err: unknown) => logger.log('error', 'training job bookkeeping failed', { jobId: run.id, ...errorFields(err) }))
           .finally(() => {
+            clearInterval(cancelPoll);
             this.runningJobs.delete(run.id);
             resolveDone();
           });
@@ -192,20 +265,27 @@ export class JobService implements TrainingJobs {
   private async finish(run: Running, final: FromWorker | null): Promise<void> {
     const { db, publisher, logger } = this.opts;
     if (final?.type === 'done' && run.stopped === null) {
+      const { result, baseline } = final;
+      const reason = gateVerdict(result.metrics, this.gate, baseline);
+      if (reason) return this.reject(run, reason, { ...result, outPath: undefined, baseline });
+      db.updateProgress(run.id, { phase: 'publish', epoch: result.epochs, epochs: result.epochs, step: 0, stepsPerEpoch: 0 });
       try {
-        await publisher.publish(run.outPath, run.id, final.result);
-        logger.log('info', 'training job succeeded', { jobId: run.id, seconds: final.result.seconds });
+        const published = await publisher.publish(run.outPath, run.id, { ...result, baseline } as typeof result, () => run.stopped !== null);
+        if (published) {
+          logger.log('info', 'training job succeeded', { jobId: run.id, seconds: result.seconds });
+          return;
+        }
       } catch (err) {
         this.removeStaging(run.id);
-        db.finishJob(run.id, 'failed', { error: `the trained model could not be published: ${(err as Error).message}` });
+        db.finishJob(run.id, 'failed', { error: this.scrub(`the trained model could not be published: ${(err as Error).message}`) });
         logger.log('error', 'training job failed at publishing', { jobId: run.id, ...errorFields(err) });
+        return;
       }
-      return;
     }
     this.removeStaging(run.id);
     if (run.stopped === 'cancel') db.finishJob(run.id, 'cancelled', { error: 'cancelled by an admin request' });
     else if (run.stopped === 'shutdown') db.finishJob(run.id, 'failed', { error: 'the server shut down before the job finished' });
-    else db.finishJob(run.id, 'failed', { error: final?.type === 'failed' ? final.message : 'the training worker stopped without a result' });
+    else db.finishJob(run.id, 'failed', { error: this.scrub(final?.type === 'failed' ? final.message : 'the training worker stopped without a result') });
     logger.log('warn', 'training job did not succeed', { jobId: run.id, stopped: run.stopped, error: db.getJob(run.id)?.error });
   }
 }

@@ -2,7 +2,9 @@
  * Publishing a trained model: move the finished file from staging into the models directory with one rename
  * (atomic on one filesystem, so the models directory never holds a half file), load it and warm it up, then in
  * one SQLite transaction record it, make it the served model and mark its job succeeded, and only then swap it
- * in. A model that fails to load is deleted and never becomes the served one.
+ * in. A model that fails to load is deleted and never becomes the served one. After a publish, versions beyond
+ * the retention count are forgotten and their files deleted (never the served one). activate() serves an older
+ * or newer published version the same way (load, warm up, record, swap), so a rollback fails no request.
  *
  * syncServing() makes this process serve whatever the database says is served: at start-up, and periodically
  * in cluster mode, where another worker process may have published.
@@ -11,24 +13,32 @@ import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { TrainResult } from '@window-ner/ner/api';
 import { errorFields, type Logger } from '../http/logger';
-import type { PublishedModel, ServerDb } from '../store/server-db';
+import type { PublishedModel, ServerStore } from '../store/server-store';
 import { loadWarmTagger, type TaggerLoader } from './load-model';
 import type { ModelHolder } from './model-holder';
 
 export interface PublisherOptions {
-  db: ServerDb;
+  db: ServerStore;
   modelsDir: string;
   models: ModelHolder;
   load: TaggerLoader;
   logger: Logger;
+  /** Published versions kept, the served one included (default 5). */
+  keepModels?: number;
 }
+
+export const DEFAULT_KEEP_MODELS = 5;
 
 export class ModelPublisher {
   private syncing: Promise<void> | null = null;
 
   constructor(private readonly opts: PublisherOptions) {}
 
-  async publish(stagedPath: string, jobId: string, result: TrainResult): Promise<PublishedModel> {
+  /**
+   * `cancelled` is asked once more after the slow step (loading): a job cancelled while publishing ends without
+   * touching the served model, and publish() then returns null.
+   */
+  async publish(stagedPath: string, jobId: string, result: TrainResult, cancelled: () => boolean = () => false): Promise<PublishedModel | null> {
     const { db, modelsDir, models, load, logger } = this.opts;
     const finalPath = join(modelsDir, `${jobId}.sqlite`);
     renameSync(stagedPath, finalPath);
@@ -39,11 +49,44 @@ export class ModelPublisher {
       rmSync(finalPath, { force: true });
       throw err;
     }
+    if (cancelled()) {
+      tagger.dispose();
+      rmSync(finalPath, { force: true });
+      return null;
+    }
     const version = tagger.info.version;
-    db.publishModel({ version, path: finalPath, jobId, metrics: result.metrics }, { ...result, outPath: finalPath });
+    db.publishModel({ version, path: finalPath, jobId, metrics: result.metrics }, { ...result, outPath: basename(finalPath) });
     models.install(tagger);
-    logger.log('info', 'model published', { jobId, version, path: finalPath });
+    logger.log('info', 'model published', { jobId, version, file: basename(finalPath) });
+    this.prune();
     return db.servingModel() as PublishedModel;
+  }
+
+  /** Serve a published version (admin rollback / roll forward). Throws if it is unknown or will not load. */
+  async activate(version: string): Promise<PublishedModel> {
+    const { db, models, load, logger } = this.opts;
+    const model = db.getModel(version);
+    if (!model) throw new Error(`no published model with version "${version.slice(0, 100)}"`);
+    if (models.info?.version !== version) {
+      const tagger = await loadWarmTagger(load, model.path);
+      if (!db.activate(version)) {
+        tagger.dispose();
+        throw new Error(`model ${version.slice(0, 100)} was removed while it was being loaded`);
+      }
+      models.install(tagger);
+    } else {
+      db.activate(version);
+    }
+    logger.log('info', 'model activated', { version, file: basename(model.path) });
+    return db.getModel(version) as PublishedModel;
+  }
+
+  /** Forget published versions beyond the retention count, then delete their files. */
+  prune(): string[] {
+    const removed = this.opts.db.pruneModels(this.opts.keepModels ?? DEFAULT_KEEP_MODELS);
+    for (const m of removed) rmSync(m.path, { force: true });
+    if (removed.length) this.opts.logger.log('info', 'old models removed', { versions: removed.map((m) => m.version) });
+    return removed.map((m) => m.version);
   }
 
   /**

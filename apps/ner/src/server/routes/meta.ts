@@ -4,7 +4,7 @@ import type { RequestHandler } from 'express';
 import { basename, isAbsolute } from 'node:path';
 import type { ServerMetrics } from '../metrics/server-metrics';
 import type { ModelHolder } from '../models/model-holder';
-import type { PublishedModel, ServerDb } from '../store/server-db';
+import type { PublishedModel, ServerStore } from '../store/server-store';
 import { HttpError } from '../http/http-error';
 
 /** Absolute paths (training corpora, stores) reduced to file names, at any depth of a JSON value. */
@@ -29,11 +29,11 @@ export function publicModelInfo(info: ModelInfo) {
   };
 }
 
-function publicPublished(m: PublishedModel) {
+export function publicPublished(m: PublishedModel) {
   return { version: m.version, file: basename(m.path), jobId: m.jobId, createdAt: m.createdAt, serving: m.serving, metrics: m.metrics };
 }
 
-export function modelsHandler(models: ModelHolder, db?: ServerDb): RequestHandler {
+export function modelsHandler(models: ModelHolder, db?: ServerStore): RequestHandler {
   return (_req, res) => {
     const info = models.info;
     if (!info) throw new HttpError(503, 'not_ready', 'no model loaded yet; retry shortly', { 'Retry-After': '1' });

@@ -1,12 +1,16 @@
 /** POST /v1/train starts a training job; GET /v1/jobs/:id reports it; DELETE /v1/jobs/:id cancels it. */
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
+import { findUnsafeKey } from '@window-ner/ner';
 import { HttpError } from '../http/http-error';
-import type { JobRecord } from '../store/server-db';
+import type { JobRecord } from '../store/server-store';
 import { describeIssue } from './entities-schema';
 
 export const TrainJobInput = z.strictObject({
-  /** Training corpus (CoNLL or JSONL), a path relative to the server's data directory. */
+  /**
+   * Training corpus (CoNLL, or JSONL when the name ends .jsonl/.json): a path relative to the server's data
+   * directory, or the `id` POST /v1/corpora returned for an uploaded corpus ("uploads/<sha256>.conll").
+   */
   train: z.string().min(1).max(500),
   dev: z.string().min(1).max(500).optional(),
   /** Partial model/training config merged over the library defaults. */
@@ -41,6 +45,9 @@ export function startTrainHandler(jobs: TrainingJobs): RequestHandler {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new HttpError(400, 'invalid_request', 'body: expected a JSON object {"train": "<corpus path>", "dev"?: "...", "config"?: {...}}');
     }
+    // Refused, not dropped: a merge would skip "__proto__" or write through it, so the user would get another config.
+    const unsafe = findUnsafeKey(body);
+    if (unsafe) throw new HttpError(400, 'invalid_request', `${unsafe}: key not allowed`);
     const parsed = TrainJobInput.safeParse(body);
     if (!parsed.success) throw new HttpError(400, 'invalid_request', describeIssue(parsed.error));
     const job = jobs.start(parsed.data);

@@ -6,8 +6,10 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { ServerStore } from './server-store';
 
-export type JobStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+/** 'rejected': trained, but the publish gate kept the model out of service (the job's error says why). */
+export type JobStatus = 'running' | 'succeeded' | 'rejected' | 'failed' | 'cancelled';
 
 export interface JobRecord {
   id: string;
@@ -31,10 +33,10 @@ export interface PublishedModel {
   serving: boolean;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS jobs (
+const JOBS_TABLE = (name: string) => `
+CREATE TABLE ${name} (
   id TEXT PRIMARY KEY,
-  status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'cancelled')),
+  status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'rejected', 'failed', 'cancelled')),
   request TEXT NOT NULL,
   progress TEXT,
   result TEXT,
@@ -44,7 +46,9 @@ CREATE TABLE IF NOT EXISTS jobs (
   model_version TEXT,
   created_at TEXT NOT NULL,
   finished_at TEXT
-);
+);`;
+
+const SCHEMA = `
 CREATE TABLE IF NOT EXISTS models (
   version TEXT PRIMARY KEY,
   path TEXT NOT NULL,
@@ -113,7 +117,8 @@ function alive(pid: number): boolean {
   }
 }
 
-export class ServerDb {
+/** The registry on one SQLite file (WAL), shared by the processes of one machine. */
+export class ServerDb implements ServerStore {
   private readonly db: Database.Database;
 
   constructor(readonly path: string) {
@@ -127,8 +132,18 @@ export class ServerDb {
     this.migrate();
   }
 
-  /** Columns added after the first release of the schema, for databases created before them. */
+  /** Changes since the first release of the schema, for databases created before them. */
   private migrate(): void {
+    const jobsSql = (this.db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'jobs'").get() as { sql: string } | undefined)?.sql;
+    if (!jobsSql) this.db.exec(JOBS_TABLE('jobs'));
+    else if (!jobsSql.includes("'rejected'")) {
+      // SQLite cannot change a CHECK constraint in place: copy into a table with the new one, in one transaction.
+      this.db.transaction(() => {
+        const old = (this.db.prepare('PRAGMA table_info(jobs)').all() as { name: string }[]).map((c) => c.name).join(', ');
+        this.db.exec(JOBS_TABLE('jobs_new'));
+        this.db.exec(`INSERT INTO jobs_new (${old}) SELECT ${old} FROM jobs; DROP TABLE jobs; ALTER TABLE jobs_new RENAME TO jobs`);
+      })();
+    }
     const columns = (this.db.prepare('PRAGMA table_info(jobs)').all() as { name: string }[]).map((c) => c.name);
     if (!columns.includes('cancel_requested')) this.db.exec('ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0');
   }
@@ -200,6 +215,45 @@ export class ServerDb {
           .prepare("UPDATE jobs SET status = 'succeeded', model_version = ?, result = ?, finished_at = ? WHERE id = ?")
           .run(model.version, JSON.stringify(jobResult ?? {}), now(), model.jobId);
       }
+    })();
+  }
+
+  /** The job ran to the end but the publish gate refused its model; `result` names the kept file. */
+  rejectJob(id: string, reason: string, result: Record<string, unknown>): void {
+    this.db
+      .prepare("UPDATE jobs SET status = 'rejected', error = ?, result = ?, finished_at = ? WHERE id = ? AND status = 'running'")
+      .run(reason, JSON.stringify(result), now(), id);
+  }
+
+  /** Serve a model already published (rollback or roll forward). Returns false if no such version. */
+  activate(version: string): boolean {
+    return this.db.transaction(() => {
+      if (!this.getModel(version)) return false;
+      this.db
+        .prepare('INSERT INTO serving (id, version, updated_at) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at')
+        .run(version, now());
+      return true;
+    })();
+  }
+
+  getModel(version: string): PublishedModel | undefined {
+    const row = this.db
+      .prepare('SELECT m.*, (s.version IS NOT NULL) AS serving FROM models m LEFT JOIN serving s ON s.version = m.version WHERE m.version = ?')
+      .get(version) as ModelRow | undefined;
+    return row && toModel(row);
+  }
+
+  /**
+   * Forget the oldest published models beyond `keep` (never the served one) and return them, so the caller can
+   * delete their files after the rows are gone (a crash in between leaves files that removeOrphans deletes).
+   */
+  pruneModels(keep: number): PublishedModel[] {
+    return this.db.transaction(() => {
+      const all = this.listModels();
+      const others = keep - (all.some((m) => m.serving) ? 1 : 0);
+      const old = all.filter((m) => !m.serving).slice(Math.max(0, others));
+      for (const m of old) this.db.prepare('DELETE FROM models WHERE version = ?').run(m.version);
+      return old;
     })();
   }
 

@@ -1,0 +1,113 @@
+/**
+ * Upper bounds on a training config and an estimate of a training job's memory, for callers that take configs
+ * from untrusted users (the server's POST /v1/train). resolveConfig checks types and lower bounds; these checks
+ * stop configs that are valid but would take the machine's memory or hours of CPU (hidden [100000], window 1000,
+ * epochs 1e9). Errors name the key, like resolveConfig's.
+ */
+import type { NerConfig } from './config';
+
+export interface ConfigLimits {
+  /** Units in one hidden layer. */
+  maxHidden: number;
+  /** Hidden layers. */
+  maxLayers: number;
+  /** m: the window is tokens i-m .. i+m. */
+  maxWindow: number;
+  maxEpochs: number;
+  maxBatchSize: number;
+  /** `dim` of any feature (embedding size). */
+  maxFeatureDim: number;
+  /** Feature plugins in model.features. */
+  maxFeatures: number;
+  /** max-margin head: corrupt windows per true window. */
+  maxCorruptWindows: number;
+  /** Estimated memory of one training job (see estimateTrainingBytes), in MiB. */
+  maxJobMemoryMb: number;
+}
+
+export const DEFAULT_CONFIG_LIMITS: Readonly<ConfigLimits> = Object.freeze({
+  maxHidden: 2048,
+  maxLayers: 4,
+  maxWindow: 10,
+  maxEpochs: 200,
+  maxBatchSize: 4096,
+  maxFeatureDim: 512,
+  maxFeatures: 8,
+  maxCorruptWindows: 50,
+  maxJobMemoryMb: 2048,
+});
+
+/** Keys that would reach an object's prototype when a config is merged; rejected wherever they appear. */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * The path of the first `__proto__` / `constructor` / `prototype` key in a parsed JSON value, or null.
+ * JSON.parse makes "__proto__" an own property; a later spread or assignment would drop it or set the prototype,
+ * so such keys are refused, not silently removed.
+ */
+export function findUnsafeKey(value: unknown, where = ''): string | null {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findUnsafeKey(value[i], `${where}[${i}]`);
+      if (found) return found;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const key of Object.keys(value)) {
+      const path = where ? `${where}.${key}` : key;
+      if (UNSAFE_KEYS.has(key)) return path;
+      const found = findUnsafeKey((value as Record<string, unknown>)[key], path);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+const MIB = 1024 * 1024;
+
+/**
+ * Rough estimate, in bytes, of a training job's memory for a corpus of `corpusBytes` bytes (train + dev):
+ * tokens (one per 8 bytes; CoNLL-2003 has one per 16, BTC one per 9), their window indices, feature tables for a
+ * vocabulary from Heaps' law (50·N^0.6, more than CoNLL-2003's 24k words at 200k tokens) with a gradient and
+ * Adam's two moments, the dense layers the same way, the batch activations, and the parsed sentences (~100 bytes
+ * a token as JS strings and arrays).
+ */
+export function estimateTrainingBytes(config: NerConfig, corpusBytes: number): number {
+  const m = config.model;
+  const tokens = corpusBytes / 8;
+  const width = 2 * m.window + 1;
+  const featureDims = m.features.map((f) => (typeof f.dim === 'number' ? f.dim : 16));
+  const inputDim = width * featureDims.reduce((a, b) => a + b, 0);
+  const vocab = Math.min(tokens, 50 * tokens ** 0.6);
+  const tables = featureDims.reduce((sum, d) => sum + vocab * d, 0);
+  let dense = 0;
+  let prev = inputDim;
+  for (const h of m.hidden) {
+    dense += prev * h + h;
+    prev = h;
+  }
+  dense += prev * 64;
+  const rows = config.train.batchSize * (m.head.type === 'max-margin' ? 1 + Number(m.head.k ?? 5) : 1);
+  const activations = rows * (inputDim + m.hidden.reduce((a, b) => a + b, 0)) * 3;
+  const floats = (tables + dense) * 4 + activations;
+  return floats * 4 + tokens * width * m.features.length * 4 + tokens * 100 + 64 * MIB;
+}
+
+/** Throws an Error naming the key when a value is above its limit or the job's estimated memory is. */
+export function checkConfigLimits(config: NerConfig, limits: ConfigLimits, corpusBytes: number): void {
+  const over = (key: string, value: unknown, max: number, flag: string) => {
+    if (typeof value === 'number' && value > max) throw new Error(`config: ${key} is ${value}, above the server's limit of ${max} (serve --${flag})`);
+  };
+  const m = config.model;
+  if (m.hidden.length > limits.maxLayers) throw new Error(`config: model.hidden has ${m.hidden.length} layers, above the server's limit of ${limits.maxLayers} (serve --max-layers)`);
+  m.hidden.forEach((h, i) => over(`model.hidden[${i}]`, h, limits.maxHidden, 'max-hidden'));
+  over('model.window', m.window, limits.maxWindow, 'max-window');
+  if (m.features.length > limits.maxFeatures) throw new Error(`config: model.features has ${m.features.length} entries, above the server's limit of ${limits.maxFeatures}`);
+  m.features.forEach((f, i) => over(`model.features[${i}].dim`, f.dim, limits.maxFeatureDim, 'max-feature-dim'));
+  if (m.head.type === 'max-margin') over('model.head.k', m.head.k, limits.maxCorruptWindows, 'max-corrupt-windows');
+  over('train.epochs', config.train.epochs, limits.maxEpochs, 'max-epochs');
+  over('train.batchSize', config.train.batchSize, limits.maxBatchSize, 'max-batch-size');
+  const mb = Math.ceil(estimateTrainingBytes(config, corpusBytes) / MIB);
+  if (mb > limits.maxJobMemoryMb) {
+    throw new Error(`config: this job would need about ${mb} MiB (model sizes and a ${Math.ceil(corpusBytes / MIB)} MiB corpus), above the server's limit of ${limits.maxJobMemoryMb} MiB (serve --max-job-memory-mb); use smaller hidden/window/feature sizes or a smaller corpus`);
+  }
+}
