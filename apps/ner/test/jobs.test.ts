@@ -33,14 +33,18 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'window-ner-jobs-'));
   const data = join(dir, 'data');
   mkdirSync(data);
-  writeFileSync(join(data, 'small.conll'), readFileSync(join(BTC, 'btc.dev'), 'utf8').split('\n').slice(0, 3000).join('\n'));
+  const lines = readFileSync(join(BTC, 'btc.dev'), 'utf8').split('\n');
+  writeFileSync(join(data, 'small.conll'), lines.slice(0, 3000).join('\n'));
+  writeFileSync(join(data, 'dev.conll'), lines.slice(3000, 4000).join('\n'));
   writeFileSync(join(data, 'broken.conll'), 'Berlin B-LOC\nis O\nnice\n');
   db = new ServerDb(join(dir, 'state/server.sqlite'));
   const models = new ModelHolder();
   models.install(new RuleTagger());
   const publisher = new ModelPublisher({ db, modelsDir: join(dir, 'state/models'), models, load: (p) => loadTagger(p), logger: silentLogger });
   mkdirSync(join(dir, 'state/models'), { recursive: true });
-  jobs = new JobService({ db, publisher, dataDir: data, stagingDir: join(dir, 'state/staging'), logger: silentLogger });
+  jobs = new JobService({
+    db, publisher, dataDir: data, stagingDir: join(dir, 'state/staging'), rejectedDir: join(dir, 'state/rejected'), gate: { minDevF1: 0 }, logger: silentLogger,
+  });
   srv = await startTestServer({ models, tagger: null, jobs, db, adminToken: TOKEN });
 });
 afterAll(async () => {
@@ -64,9 +68,9 @@ describe('POST /v1/train validation', () => {
   it.each([
     [{ train: '../../etc/passwd' }, /inside the server data directory/],
     [{ train: '/etc/passwd' }, /inside the server data directory/],
-    [{ train: 'missing.conll' }, /no such corpus "missing.conll"/],
+    [{ train: 'missing.conll', dev: 'dev.conll' }, /no such corpus "missing.conll"/],
     [{ train: 'small.conll', dev: 'nope.conll' }, /^dev: no such corpus/],
-    [{ train: 'small.conll', config: { hiddn: [4] } }, /config: unknown field "hiddn"/],
+    [{ train: 'small.conll', dev: 'dev.conll', config: { hiddn: [4] } }, /config: unknown field "hiddn"/],
     [{ train: 'small.conll', extra: 1 }, /Unrecognized key/i],
     [{ train: 7 }, /^train: /],
   ])('400 for %j', async (body, message) => {
@@ -82,7 +86,7 @@ describe('POST /v1/train validation', () => {
 
 describe('training jobs in a worker thread', () => {
   it('a malformed corpus fails the job with file:line, and publishes nothing', async () => {
-    const started = await post({ train: 'broken.conll', config: SMALL });
+    const started = await post({ train: 'broken.conll', dev: 'dev.conll', config: SMALL });
     expect(started.status).toBe(202);
     const done = await settle((started.json as Job).id);
     expect(done.status).toBe('failed');
@@ -92,7 +96,7 @@ describe('training jobs in a worker thread', () => {
   });
 
   it('DELETE cancels a running job: status cancelled, staging cleaned, serving model unchanged', async () => {
-    const started = await post({ train: 'small.conll', config: { ...SMALL, epochs: 500, patience: 500 } });
+    const started = await post({ train: 'small.conll', dev: 'dev.conll', config: { ...SMALL, epochs: 200, patience: 200 } });
     const id = (started.json as Job).id;
     await new Promise((r) => setTimeout(r, 1500));
     const cancel = await request(srv.url, { method: 'DELETE', path: `/v1/jobs/${id}`, headers: auth });
@@ -104,7 +108,7 @@ describe('training jobs in a worker thread', () => {
   });
 
   it('a cancel requested by another process (cluster worker) through the database stops the job', async () => {
-    const started = await post({ train: 'small.conll', config: { ...SMALL, epochs: 500, patience: 500 } });
+    const started = await post({ train: 'small.conll', dev: 'dev.conll', config: { ...SMALL, epochs: 200, patience: 200 } });
     const id = (started.json as Job).id;
     await new Promise((r) => setTimeout(r, 1000));
     db.requestCancel(id);
@@ -113,7 +117,7 @@ describe('training jobs in a worker thread', () => {
   });
 
   it('a finished job publishes its model and the server swaps to it', async () => {
-    const started = await post({ train: 'small.conll', config: SMALL });
+    const started = await post({ train: 'small.conll', dev: 'dev.conll', config: SMALL });
     const done = await settle((started.json as Job).id);
     expect(done.status).toBe('succeeded');
     expect(srv.models.info?.version).toBe(done.modelVersion);

@@ -97,7 +97,10 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     await publisher.syncServing();
     if (!models.ready) {
       if (!existsSync(opts.modelPath)) throw new Error(`no model file at ${opts.modelPath} (train one with \`window-ner train\` or pass --model)`);
-      models.install(await loadWarmTagger(opts.load, opts.modelPath));
+      const tagger = await loadWarmTagger(opts.load, opts.modelPath);
+      // Recorded like a published version, so POST /v1/models/:version/activate can roll back to it later.
+      db.publishModel({ version: tagger.info.version, path: tagger.info.path, jobId: null, metrics: tagger.info.metrics ?? {} });
+      models.install(tagger);
     }
     const info = models.info!;
     logger.log('info', 'ready', { model: info.version, file: info.path, types: info.types });

@@ -10,7 +10,7 @@
  * in cluster mode, where another worker process may have published.
  */
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { TrainResult } from '@window-ner/ner/api';
 import { errorFields, type Logger } from '../http/logger';
 import type { PublishedModel, ServerStore } from '../store/server-store';
@@ -84,7 +84,8 @@ export class ModelPublisher {
   /** Forget published versions beyond the retention count, then delete their files. */
   prune(): string[] {
     const removed = this.opts.db.pruneModels(this.opts.keepModels ?? DEFAULT_KEEP_MODELS);
-    for (const m of removed) rmSync(m.path, { force: true });
+    // Only files this registry wrote: the operator's --model file stays where it is.
+    for (const m of removed) if (dirname(resolve(m.path)) === resolve(this.opts.modelsDir)) rmSync(m.path, { force: true });
     if (removed.length) this.opts.logger.log('info', 'old models removed', { versions: removed.map((m) => m.version) });
     return removed.map((m) => m.version);
   }
