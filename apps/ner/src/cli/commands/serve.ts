@@ -47,7 +47,7 @@ Training over HTTP (limits on what a job may ask for; out-of-range values are a 
   --max-epochs N        (default ${DEFAULT_CONFIG_LIMITS.maxEpochs}); --max-batch-size N (default ${DEFAULT_CONFIG_LIMITS.maxBatchSize})
   --max-feature-dim N   dim of any feature, e.g. the embedding (default ${DEFAULT_CONFIG_LIMITS.maxFeatureDim})
   --max-job-memory-mb N a job's estimated memory (default ${DEFAULT_CONFIG_LIMITS.maxJobMemoryMb})
-  --min-dev-f1 F        publish gate: lowest dev F1 a model may be published with (default ${DEFAULT_PUBLISH_GATE.minDevF1})
+  --min-dev-f1 F        publish gate: lowest dev F1, in percent, a model may be published with (default ${DEFAULT_PUBLISH_GATE.minDevF1})
   --compare-serving     publish gate: the new model must score at least the served model's F1 on the same dev set
   --publish-without-dev publish models trained without a dev set (by default a job needs "dev")
   --keep-models N       published versions kept, the served one included, and rejected models kept (default ${DEFAULT_KEEP_MODELS})
@@ -108,7 +108,7 @@ export const command: Command = {
       return n;
     };
     const minDevF1 = numberFlag(values['min-dev-f1'], 'min-dev-f1', DEFAULT_PUBLISH_GATE.minDevF1);
-    if (minDevF1 < 0 || minDevF1 > 1) throw new CliError(`--min-dev-f1: expected a number in [0, 1], got ${values['min-dev-f1']}`);
+    if (minDevF1 < 0 || minDevF1 > 100) throw new CliError(`--min-dev-f1: expected a percentage in [0, 100], got ${values['min-dev-f1']}`);
     const training: TrainingLimits = {
       maxCorpusBytes: count('max-corpus-bytes', DEFAULT_MAX_CORPUS_BYTES),
       maxUploadsBytes: count('max-uploads-bytes', DEFAULT_MAX_UPLOADS_BYTES),

@@ -7,13 +7,13 @@
 export interface PublishGate {
   /** Refuse models trained without a dev set (their quality is unknown). */
   requireDev: boolean;
-  /** Lowest dev F1 (0..1) a published model may have. */
+  /** Lowest dev F1 a published model may have, in percent like conlleval's (and the model's metrics.devF1). */
   minDevF1: number;
   /** Score the served model on the job's dev set; the new model's dev F1 must be at least as high. */
   compareWithServing: boolean;
 }
 
-export const DEFAULT_PUBLISH_GATE: Readonly<PublishGate> = Object.freeze({ requireDev: true, minDevF1: 0.3, compareWithServing: false });
+export const DEFAULT_PUBLISH_GATE: Readonly<PublishGate> = Object.freeze({ requireDev: true, minDevF1: 30, compareWithServing: false });
 
 /** The served model's dev F1 on the job's dev set (compareWithServing). */
 export interface Baseline {
@@ -37,9 +37,9 @@ export function gateVerdict(metrics: Record<string, unknown>, gate: PublishGate,
   if (devF1 === null) {
     return gate.requireDev ? 'no dev set: this server publishes only models scored on a dev set (send "dev")' : null;
   }
-  if (devF1 < gate.minDevF1) return `dev F1 ${devF1.toFixed(4)} is below the server's floor of ${gate.minDevF1} (serve --min-dev-f1)`;
+  if (devF1 < gate.minDevF1) return `dev F1 ${devF1.toFixed(2)} is below the server's floor of ${gate.minDevF1} (serve --min-dev-f1)`;
   if (baseline && devF1 < baseline.devF1) {
-    return `dev F1 ${devF1.toFixed(4)} is below the served model's ${baseline.devF1.toFixed(4)} on the same dev set (version ${baseline.version})`;
+    return `dev F1 ${devF1.toFixed(2)} is below the served model's ${baseline.devF1.toFixed(2)} on the same dev set (version ${baseline.version})`;
   }
   return null;
 }
