@@ -38,7 +38,12 @@ function formatOf(contentType: string | undefined): CorpusFormat {
   return format;
 }
 
-const STATUS = { too_large: [413, 'payload_too_large'], storage_full: [507, 'storage_full'], not_utf8: [400, 'invalid_request'] } as const;
+const STATUS = {
+  too_large: [413, 'payload_too_large'],
+  storage_full: [507, 'storage_full'],
+  not_utf8: [400, 'invalid_request'],
+  cut_off: [400, 'invalid_request'],
+} as const;
 
 export function uploadCorpusHandler(uploads: CorpusUploads): RequestHandler {
   return (req, res, next) => {
@@ -50,11 +55,23 @@ export function uploadCorpusHandler(uploads: CorpusUploads): RequestHandler {
       }
       const length = req.headers['content-length'];
       if (length !== undefined) uploads.checkDeclared(Number(length));
-      // The response may end first (time limit): stop reading then, so the partial file is removed.
-      res.on('close', () => req.destroy());
+      // The response may end while the upload is still being saved (time limit): stop reading then, so the
+      // partial file is removed. Once saved or refused, the connection is left alone (keep-alive).
+      let saving = true;
+      res.on('close', () => {
+        if (saving) req.destroy();
+      });
       uploads.save(req, format).then(
-        ({ created, ...corpus }) => void res.status(created ? 201 : 200).json(UploadedCorpus.parse(corpus)),
-        (err: unknown) => next(toHttp(err)),
+        ({ created, ...corpus }) => {
+          saving = false;
+          res.status(created ? 201 : 200).json(UploadedCorpus.parse(corpus));
+        },
+        (err: unknown) => {
+          saving = false;
+          req.unpipe();
+          req.resume(); // drain what the client still sends, so it can read the answer
+          next(toHttp(err));
+        },
       );
     } catch (err) {
       req.resume();

@@ -33,7 +33,7 @@ export interface StoredCorpus {
 
 /** Why an upload was refused; `kind` maps to the HTTP status. */
 export class UploadError extends Error {
-  constructor(readonly kind: 'too_large' | 'storage_full' | 'not_utf8', message: string) {
+  constructor(readonly kind: 'too_large' | 'storage_full' | 'not_utf8' | 'cut_off', message: string) {
     super(message);
   }
 }
@@ -88,8 +88,16 @@ export class CorpusUploads {
         }
       },
     });
+    // The body is piped, not part of the pipeline: a refused upload must leave the request readable so the server
+    // can drain it and answer, rather than have the pipeline destroy the socket under the response.
+    const cutOff = (err?: Error) => check.destroy(err ?? new UploadError('cut_off', 'body: the upload ended before its last byte'));
+    body.on('error', cutOff);
+    body.on('close', () => {
+      if (!body.readableEnded) cutOff();
+    });
+    body.pipe(check);
     try {
-      await pipeline(body, check, createWriteStream(tmp, { flags: 'wx' }));
+      await pipeline(check, createWriteStream(tmp, { flags: 'wx' }));
       const sha256 = hash.digest('hex');
       const name = `${sha256}.${format}`;
       const created = !existsSync(join(this.dir, name));
