@@ -29,7 +29,7 @@ function check(route: string, method: string, res: RawResponse): void {
 
 describe('/openapi.json matches the real routes', () => {
   it('documents every route the app serves, with the limits in the description', () => {
-    expect(Object.keys(doc.paths).sort()).toEqual(['/', '/healthz', '/metrics', '/openapi.json', '/readyz', '/v1/entities', '/v1/jobs/{id}', '/v1/models', '/v1/train'].sort());
+    expect(Object.keys(doc.paths).sort()).toEqual(['/', '/healthz', '/metrics', '/openapi.json', '/readyz', '/v1/corpora', '/v1/entities', '/v1/jobs/{id}', '/v1/models', '/v1/models/{version}/activate', '/v1/train'].sort());
     expect(doc.info).toMatchObject({ description: expect.stringContaining('end` is exclusive') });
   });
 
@@ -48,6 +48,8 @@ describe('/openapi.json matches the real routes', () => {
       ['/', 'get', () => request(srv.url, { path: '/' })],
       ['/v1/train', 'post', () => postJson(srv.url, '/v1/train', { train: 'x.conll' })],
       ['/v1/jobs/{id}', 'get', () => request(srv.url, { path: '/v1/jobs/abc', headers: { authorization: 'Bearer wrong' } })],
+      ['/v1/corpora', 'post', () => request(srv.url, { method: 'POST', path: '/v1/corpora', headers: { authorization: 'Bearer secret-token', 'content-type': 'text/x-conll' }, body: 'a O\n' })],
+      ['/v1/models/{version}/activate', 'post', () => request(srv.url, { method: 'POST', path: '/v1/models/v1/activate', headers: { authorization: 'Bearer secret-token' } })],
     ];
     for (const [route, method, send] of cases) check(route, method, await send());
   });

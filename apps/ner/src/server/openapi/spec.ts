@@ -64,6 +64,30 @@ export function openApiSpec(limits: Limits) {
           },
         },
       },
+      '/v1/corpora': {
+        post: {
+          summary: 'Upload a training corpus as the raw body (admin); train on it by the returned id',
+          security: [{ adminToken: [] }],
+          requestBody: { required: true, content: { 'text/x-conll': { schema: { type: 'string' } }, 'application/x-ndjson': { schema: { type: 'string' } } } },
+          responses: {
+            '201': json(ref('UploadedCorpus'), 'Stored under its SHA-256.'),
+            '200': json(ref('UploadedCorpus'), 'The same content was already stored.'),
+            '400': error('Not UTF-8, or the upload was cut off.'),
+            '413': error('Over the corpus size limit.'),
+            '415': error('Content-Type is not a corpus type, or the body is encoded.'),
+            '507': error('The uploads directory is at its limit.'),
+            ...adminErrors,
+          },
+        },
+      },
+      '/v1/models/{version}/activate': {
+        parameters: [{ name: 'version', in: 'path', required: true, schema: { type: 'string' } }],
+        post: {
+          summary: 'Serve a published version: rollback or roll forward (admin)',
+          security: [{ adminToken: [] }],
+          responses: { '200': json(ref('PublishedModel'), 'The version now served.'), ...adminErrors, '404': error('No such published version.') },
+        },
+      },
       '/v1/jobs/{id}': {
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
         get: {
@@ -187,10 +211,16 @@ export function openApiSpec(limits: Limits) {
           required: ['train'],
           additionalProperties: false,
           properties: {
-            train: { type: 'string', description: 'Training corpus (CoNLL or JSONL), relative to the server data directory.' },
+            train: { type: 'string', description: 'Training corpus (CoNLL or JSONL), relative to the server data directory, or an id from POST /v1/corpora.' },
             dev: { type: 'string', description: 'Dev corpus for early stopping and threshold calibration.' },
             config: { type: 'object', description: 'Partial model/training config merged over the defaults.' },
           },
+        },
+        UploadedCorpus: {
+          type: 'object',
+          required: ['id', 'sha256', 'bytes', 'format'],
+          additionalProperties: false,
+          properties: { id: { type: 'string' }, sha256: { type: 'string' }, bytes: { type: 'integer' }, format: { enum: ['conll', 'jsonl'] } },
         },
         Job: {
           type: 'object',
@@ -198,7 +228,7 @@ export function openApiSpec(limits: Limits) {
           additionalProperties: false,
           properties: {
             id: { type: 'string' },
-            status: { enum: ['running', 'succeeded', 'failed', 'cancelled'] },
+            status: { enum: ['running', 'succeeded', 'rejected', 'failed', 'cancelled'], description: 'rejected: trained, but the publish gate kept the model out of service (error says why).' },
             request: { type: 'object' },
             progress: { type: ['object', 'null'], description: 'phase, epoch/epochs, step/stepsPerEpoch, loss, devF1, etaSeconds.' },
             result: { type: ['object', 'null'] },
