@@ -13,7 +13,8 @@ const auth = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/js
 let service: Awaited<ReturnType<typeof startInProcess>>;
 
 beforeAll(async () => {
-  service = await startInProcess(fx, { adminToken: TOKEN });
+  // The gate's floor is 0: this test is about the swap, not the quality of a 2-epoch model.
+  service = await startInProcess(fx, { adminToken: TOKEN, training: { gate: { minDevF1: 0 } } });
 });
 afterAll(async () => {
   await service?.shutdown();
@@ -35,13 +36,13 @@ it('publishes a model trained over HTTP while tagging load runs: zero failed req
     method: 'POST',
     path: '/v1/train',
     headers: auth,
-    body: JSON.stringify({ train: BTC_DEV, config: { ...fx.smallConfig, epochs: 2 } }),
+    body: JSON.stringify({ train: BTC_DEV, dev: BTC_DEV, config: { ...fx.smallConfig, epochs: 2 } }),
   });
   expect(started.status).toBe(202);
   const jobId = (started.json as Job).id;
   expect(started.headers.location).toBe(`/v1/jobs/${jobId}`);
   // One job at a time.
-  const second = await request(service.url, { method: 'POST', path: '/v1/train', headers: auth, body: JSON.stringify({ train: BTC_DEV }) });
+  const second = await request(service.url, { method: 'POST', path: '/v1/train', headers: auth, body: JSON.stringify({ train: BTC_DEV, dev: BTC_DEV }) });
   expect(second.status).toBe(409);
 
   const seenPhases = new Set<string>();
@@ -77,7 +78,11 @@ it('publishes a model trained over HTTP while tagging load runs: zero failed req
 
   const models = (await request(service.url, { path: '/v1/models' })).json as { serving: { version: string }; published: { version: string; jobId: string; serving: boolean }[] };
   expect(models.serving.version).toBe(newVersion);
-  expect(models.published).toEqual([expect.objectContaining({ version: newVersion, jobId, serving: true })]);
+  // The start-up model is recorded too (jobId null), so an admin can roll back to it.
+  expect(models.published).toEqual([
+    expect.objectContaining({ version: newVersion, jobId, serving: true }),
+    expect.objectContaining({ version: fx.modelVersion, jobId: null, serving: false }),
+  ]);
   // Published atomically into models/, nothing left in staging.
   expect(readdirSync(join(service.stateDir, 'models'))).toEqual([`${jobId}.sqlite`]);
   expect(readdirSync(join(service.stateDir, 'staging'))).toEqual([]);

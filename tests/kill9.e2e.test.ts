@@ -49,9 +49,9 @@ it('kill -9 mid-training: after restart the previous model serves, the job shows
   try {
     const recovered = second.logs.find((l) => l.msg === 'recovered from an unclean stop');
     expect(recovered?.failedJobs).toEqual([jobId]);
-    const models = (await request(second.url, { path: '/v1/models' })).json as { serving: { version: string }; published: unknown[] };
+    const models = (await request(second.url, { path: '/v1/models' })).json as { serving: { version: string }; published: { version: string; jobId: string | null }[] };
     expect(models.serving.version).toBe(fx.modelVersion);
-    expect(models.published).toEqual([]);
+    expect(models.published.map((m) => [m.version, m.jobId])).toEqual([[fx.modelVersion, null]]);
     const job = (await request(second.url, { path: `/v1/jobs/${jobId}`, headers: auth })).json as Job;
     expect(job.status).toBe('failed');
     expect(job.error).toMatch(/stopped before it finished/);
@@ -61,7 +61,7 @@ it('kill -9 mid-training: after restart the previous model serves, the job shows
     expect(tagged.status).toBe(200);
     expect((tagged.json as { model: { version: string } }).model.version).toBe(fx.modelVersion);
     // A new job can start: the dead one no longer blocks training.
-    const again = await request(second.url, { method: 'POST', path: '/v1/train', headers: auth, body: JSON.stringify({ train: BTC_DEV, config: { ...fx.smallConfig, epochs: 1 } }) });
+    const again = await request(second.url, { method: 'POST', path: '/v1/train', headers: auth, body: JSON.stringify({ train: BTC_DEV, dev: BTC_DEV, config: { ...fx.smallConfig, epochs: 1 } }) });
     expect(again.status).toBe(202);
   } finally {
     second.proc.kill('SIGTERM');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { loadTagger } from '@window-ner/ner';
 import { silentLogger, type Logger } from '@window-ner/ner-app/server/http/logger';
 import type { Limits } from '@window-ner/ner-app/server/http/limits';
-import { startService, type Service } from '@window-ner/ner-app/server/service';
+import { startService, type Service, type TrainingLimits } from '@window-ner/ner-app/server/service';
 import { initBackend } from '@window-ner/tensor';
 import type { Fixtures } from './fixtures';
 import { DATA_DIR } from './paths';
@@ -15,6 +15,7 @@ export interface InProcessOptions {
   limits?: Partial<Limits>;
   logger?: Logger;
   stateDir?: string;
+  training?: TrainingLimits;
 }
 
 export async function startInProcess(fx: Fixtures, opts: InProcessOptions = {}): Promise<Service & { stateDir: string }> {
@@ -32,6 +33,7 @@ export async function startInProcess(fx: Fixtures, opts: InProcessOptions = {}):
     limits: opts.limits,
     logger: opts.logger ?? silentLogger,
     graceMs: 2_000,
+    training: opts.training,
   });
   await service.ready;
   return { ...service, stateDir };
