@@ -35,8 +35,8 @@ const uploadsDir = () => readdirSync(join(srv.data, 'uploads'));
 const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
 
 /** Send a body without Content-Length (chunked), optionally stopping after `abortAfter` bytes. */
-function chunked(chunks: Buffer[], abortAfter?: number): Promise<{ status: number; text: string } | 'aborted'> {
-  const url = new URL('/v1/corpora', srv.url);
+function chunked(chunks: Buffer[], abortAfter?: number, server = srv): Promise<{ status: number; text: string } | 'aborted'> {
+  const url = new URL('/v1/corpora', server.url);
   return new Promise((resolve, reject) => {
     const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'text/x-conll' } });
     req.on('response', (res) => {
@@ -122,5 +122,19 @@ describe('POST /v1/corpora', () => {
     const res = await upload(fill('t'));
     expect((res.json as { error: { code: string; message: string } }).error).toMatchObject({ code: 'storage_full' });
     expect(uploadsDir().some((f) => f.startsWith('.upload-'))).toBe(false);
+  });
+
+  it('concurrent uploads hold their room, so together they cannot overrun the total', async () => {
+    const small = await startTrainingServer({ maxCorpusBytes: 100_000, maxUploadsBytes: 150_000 });
+    try {
+      // A streams 90 KB without a Content-Length, so it holds the full per-corpus 100 KB while it runs.
+      const a = chunked(Array.from({ length: 30 }, () => Buffer.from('a O\n'.repeat(750))), undefined, small);
+      await new Promise((r) => setTimeout(r, 50));
+      const b = await chunked(Array.from({ length: 15 }, () => Buffer.from('b O\n'.repeat(1_000))), undefined, small);
+      expect(b).toMatchObject({ status: 507 });
+      expect(await a).toMatchObject({ status: 201 });
+    } finally {
+      await small.service.shutdown();
+    }
   });
 });

@@ -104,6 +104,7 @@ describe('config bounds', () => {
     ['{"train": "small.conll", "dev": "dev.conll", "config": {"__proto__": {"hidden": [100000]}}}', 'config.__proto__: key not allowed'],
     ['{"train": "small.conll", "dev": "dev.conll", "config": {"model": {"constructor": 1}}}', 'config.model.constructor: key not allowed'],
     ['{"train": "small.conll", "dev": "dev.conll", "prototype": 1}', 'prototype: key not allowed'],
+    ['{"train": "small.conll", "dev": "dev.conll", "config": {"toString": 1}}', 'config.toString: key not allowed'],
   ])('%s is refused, not dropped', async (body, message) => {
     const res = await srv.train(body);
     expect(res.status).toBe(400);

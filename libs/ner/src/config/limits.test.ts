@@ -33,10 +33,12 @@ describe('config limits', () => {
     expect(estimateTrainingBytes(resolveConfig({ hidden: [1000] }), 1e6)).toBeGreaterThan(base);
   });
 
-  it('findUnsafeKey finds __proto__, constructor and prototype at any depth', () => {
+  it('findUnsafeKey finds __proto__, constructor, prototype and other Object.prototype names at any depth', () => {
     expect(findUnsafeKey(JSON.parse('{"config": {"__proto__": {"x": 1}}}'))).toBe('config.__proto__');
     expect(findUnsafeKey(JSON.parse('{"config": {"features": [{"type": "casing", "constructor": 1}]}}'))).toBe('config.features[0].constructor');
     expect(findUnsafeKey({ prototype: 1 })).toBe('prototype');
+    expect(findUnsafeKey({ config: { toString: 1 } })).toBe('config.toString');
+    expect(findUnsafeKey({ config: { model: { hasOwnProperty: 1 } } })).toBe('config.model.hasOwnProperty');
     expect(findUnsafeKey({ config: { hidden: [1] }, train: 'a' })).toBeNull();
   });
 });

@@ -37,13 +37,17 @@ export const DEFAULT_CONFIG_LIMITS: Readonly<ConfigLimits> = Object.freeze({
   maxJobMemoryMb: 2048,
 });
 
-/** Keys that would reach an object's prototype when a config is merged; rejected wherever they appear. */
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * Keys that would reach an object's prototype when a config is merged: `__proto__`, `constructor`, `prototype`,
+ * and every other member of Object.prototype (`toString`, `hasOwnProperty`, ...), which a `key in object` test
+ * finds on any config section and an assignment would then shadow. Rejected wherever they appear.
+ */
+const UNSAFE_KEYS = new Set(['prototype', ...Object.getOwnPropertyNames(Object.prototype)]);
 
 /**
- * The path of the first `__proto__` / `constructor` / `prototype` key in a parsed JSON value, or null.
- * JSON.parse makes "__proto__" an own property; a later spread or assignment would drop it or set the prototype,
- * so such keys are refused, not silently removed.
+ * The path of the first unsafe key (see UNSAFE_KEYS) in a parsed JSON value, or null. JSON.parse makes
+ * "__proto__" an own property; a later spread or assignment would drop it or set the prototype, so such keys
+ * are refused, not silently removed.
  */
 export function findUnsafeKey(value: unknown, where = ''): string | null {
   if (Array.isArray(value)) {

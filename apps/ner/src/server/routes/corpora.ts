@@ -54,14 +54,14 @@ export function uploadCorpusHandler(uploads: CorpusUploads): RequestHandler {
         throw new HttpError(415, 'unsupported_media_type', 'Content-Encoding is not supported; send the corpus uncompressed');
       }
       const length = req.headers['content-length'];
-      if (length !== undefined) uploads.checkDeclared(Number(length));
+      const declared = length === undefined ? undefined : Number(length);
       // The response may end while the upload is still being saved (time limit): stop reading then, so the
       // partial file is removed. Once saved or refused, the connection is left alone (keep-alive).
       let saving = true;
       res.on('close', () => {
         if (saving) req.destroy();
       });
-      uploads.save(req, format).then(
+      uploads.save(req, format, declared).then(
         ({ created, ...corpus }) => {
           saving = false;
           res.status(created ? 201 : 200).json(UploadedCorpus.parse(corpus));

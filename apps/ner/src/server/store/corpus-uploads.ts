@@ -39,31 +39,52 @@ export class UploadError extends Error {
 }
 
 export const UPLOADS_DIR = 'uploads';
+const TMP_PREFIX = '.upload-';
 
 export class CorpusUploads {
   private readonly dir: string;
+  /** Bytes held by uploads in progress (see reserve). */
+  private reserved = 0;
 
   constructor(dataDir: string, readonly limits: UploadLimits) {
     this.dir = join(dataDir, UPLOADS_DIR);
   }
 
-  /** Bytes stored now (finished uploads and ones in progress). */
+  /** Bytes of finished uploads. */
   usedBytes(): number {
     if (!existsSync(this.dir)) return 0;
-    return readdirSync(this.dir).reduce((sum, name) => sum + statSync(join(this.dir, name)).size, 0);
+    return readdirSync(this.dir)
+      .filter((name) => !name.startsWith(TMP_PREFIX))
+      .reduce((sum, name) => sum + statSync(join(this.dir, name)).size, 0);
   }
 
-  /** Check a declared size before reading anything (Content-Length). */
-  checkDeclared(bytes: number): void {
-    if (bytes > this.limits.maxBytes) throw this.tooLarge();
-    if (this.usedBytes() + bytes > this.limits.maxTotalBytes) throw this.full();
+  /**
+   * Refuse an upload before reading it when it cannot fit. `declared` is its Content-Length, if sent. Uploads in
+   * progress in this process hold their declared size (else the per-corpus limit), so concurrent ones cannot
+   * overrun the total together.
+   */
+  private reserve(declared: number | undefined): number {
+    if (declared !== undefined && declared > this.limits.maxBytes) throw this.tooLarge();
+    const room = this.limits.maxTotalBytes - this.usedBytes() - this.reserved;
+    const want = Math.min(declared ?? this.limits.maxBytes, this.limits.maxBytes);
+    if (room <= 0 || (declared !== undefined && declared > room)) throw this.full();
+    return Math.min(want, room);
   }
 
-  async save(body: Readable, format: CorpusFormat): Promise<StoredCorpus> {
+  /** Stream `body` into the store; `declared` is the request's Content-Length, if it sent one. */
+  async save(body: Readable, format: CorpusFormat, declared?: number): Promise<StoredCorpus> {
     mkdirSync(this.dir, { recursive: true });
-    const room = this.limits.maxTotalBytes - this.usedBytes();
-    const limit = Math.min(this.limits.maxBytes, room);
-    const tmp = join(this.dir, `.upload-${randomUUID()}`);
+    const limit = this.reserve(declared);
+    this.reserved += limit;
+    try {
+      return await this.write(body, format, limit);
+    } finally {
+      this.reserved -= limit;
+    }
+  }
+
+  private async write(body: Readable, format: CorpusFormat, limit: number): Promise<StoredCorpus> {
+    const tmp = join(this.dir, `${TMP_PREFIX}${randomUUID()}`);
     const hash = createHash('sha256');
     const decoder = new TextDecoder('utf-8', { fatal: true });
     let bytes = 0;
