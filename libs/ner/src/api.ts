@@ -60,6 +60,8 @@ export interface TrainRequest {
   embeddingsPath?: string;
   /** Largest corpus file read, in bytes (default: no limit). */
   maxCorpusBytes?: number;
+  /** The corpus paths came from a remote user: refuse symlinks and anything but regular files (see read-stream). */
+  untrustedPaths?: boolean;
   /** Partial model/training config (see DEFAULT_CONFIG); merged over the defaults. */
   config?: Record<string, unknown>;
 }

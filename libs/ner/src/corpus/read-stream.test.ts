@@ -38,15 +38,28 @@ describe('readCorpusStream', () => {
     await expect(readCorpusStream(path, whitespaceTokenize, { name: 'broken.conll' })).rejects.toThrow(/^broken\.conll:3:/);
   });
 
-  it('refuses a FIFO without blocking, a device, a directory and a final symlink', async () => {
+  it('an untrusted path: refuses a FIFO without blocking, a device, a directory and a final symlink', async () => {
+    const untrusted = (path: string, name: string) => readCorpusStream(path, whitespaceTokenize, { name, untrustedPath: true });
     const fifo = join(dir, 'pipe.conll');
     execFileSync('mkfifo', [fifo]);
-    await expect(readCorpusStream(fifo, whitespaceTokenize, { name: 'pipe.conll' })).rejects.toThrow('pipe.conll: not a regular file');
-    await expect(readCorpusStream('/dev/zero', whitespaceTokenize)).rejects.toThrow('/dev/zero: not a regular file');
-    await expect(readCorpusStream(dir, whitespaceTokenize, { name: 'd' })).rejects.toThrow('d: not a regular file');
+    await expect(untrusted(fifo, 'pipe.conll')).rejects.toThrow('pipe.conll: not a regular file');
+    await expect(untrusted('/dev/zero', 'zero')).rejects.toThrow('zero: not a regular file');
+    await expect(untrusted(dir, 'd')).rejects.toThrow('d: not a regular file');
     const link = join(dir, 'link.conll');
     symlinkSync(file('target.conll', 'a O\n'), link);
-    await expect(readCorpusStream(link, whitespaceTokenize, { name: 'link.conll' })).rejects.toThrow('link.conll: is a symbolic link');
+    await expect(untrusted(link, 'link.conll')).rejects.toThrow('link.conll: is a symbolic link');
+    // A trusted path (the CLI) follows the link.
+    expect(await readCorpusStream(link, whitespaceTokenize)).toHaveLength(1);
+  });
+
+  it('a trusted path may be a FIFO (e.g. process substitution); maxBytes still bounds it', async () => {
+    const fifo = join(dir, 'trusted-pipe.conll');
+    execFileSync('mkfifo', [fifo]);
+    const writer = import('node:fs/promises').then((fs) => fs.writeFile(fifo, 'Paris B-LOC\n\nRome B-LOC\n'));
+    expect(await readCorpusStream(fifo, whitespaceTokenize)).toHaveLength(2);
+    await writer;
+    const zero = readCorpusStream('/dev/zero', whitespaceTokenize, { maxBytes: 1_000_000, name: 'zero' });
+    await expect(zero).rejects.toThrow('zero: over the limit of 1000000 bytes (stopped reading there)');
   });
 
   it('enforces maxBytes and rejects bytes that are not UTF-8', async () => {

@@ -1,9 +1,9 @@
 /**
- * Streamed, cancellable corpus reading for callers that must stay in control of a read (training jobs in a
- * server): the file is opened without following a final symlink and without blocking (a FIFO cannot hang the
- * open), must be a regular file no larger than `maxBytes` (checked on the open descriptor, then again while
- * reading, so a file that grows is still cut off), and is read in chunks with an await between them, so an
- * AbortSignal stops the read at the next chunk. Lines are parsed as they arrive.
+ * Streamed, cancellable corpus reading: the file is read in chunks with an await between them, so an AbortSignal
+ * stops the read at the next chunk, and lines are parsed as they arrive. A file larger than `maxBytes` is refused
+ * (checked on the open descriptor, then again while reading, so a file that grows is still cut off). With
+ * `untrustedPath` (a server reading a path a remote user named) the file is opened without following a final
+ * symlink and without blocking, and must be a regular file: a FIFO or a device can neither hang nor flood it.
  */
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -15,6 +15,11 @@ export interface StreamReadOptions {
   signal?: AbortSignal;
   /** Largest file accepted, in bytes (default: no limit). */
   maxBytes?: number;
+  /**
+   * Refuse a final symlink and anything but a regular file. The caller checked the resolved path already; this
+   * closes the window in which the file could be swapped.
+   */
+  untrustedPath?: boolean;
   /** Name used in error messages in place of the path (e.g. the path relative to a data directory). */
   name?: string;
   conll?: ConllReadOptions;
@@ -39,13 +44,14 @@ export async function* corpusLines(path: string, opts: StreamReadOptions = {}): 
   const name = opts.name ?? path;
   const max = opts.maxBytes ?? Infinity;
   opts.signal?.throwIfAborted();
-  const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch((err: NodeJS.ErrnoException) => {
+  const flags = opts.untrustedPath ? constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK : constants.O_RDONLY;
+  const fh = await open(path, flags).catch((err: NodeJS.ErrnoException) => {
     throw new CorpusFileError(err.code === 'ELOOP' ? `${name}: is a symbolic link` : `${name}: cannot be opened (${err.code ?? err.message})`);
   });
   try {
     const stat = await fh.stat();
-    if (!stat.isFile()) throw new CorpusFileError(`${name}: not a regular file`);
-    if (stat.size > max) throw new CorpusFileError(`${name}: ${stat.size} bytes is over the limit of ${max} bytes`);
+    if (opts.untrustedPath && !stat.isFile()) throw new CorpusFileError(`${name}: not a regular file`);
+    if (stat.isFile() && stat.size > max) throw new CorpusFileError(`${name}: ${stat.size} bytes is over the limit of ${max} bytes`);
     const decoder = new TextDecoder('utf-8', { fatal: true });
     const buffer = Buffer.alloc(CHUNK_BYTES);
     let total = 0;
@@ -55,7 +61,7 @@ export async function* corpusLines(path: string, opts: StreamReadOptions = {}): 
       opts.signal?.throwIfAborted();
       const { bytesRead } = await fh.read(buffer, 0, CHUNK_BYTES, null);
       total += bytesRead;
-      if (total > max) throw new CorpusFileError(`${name}: grew past the limit of ${max} bytes while being read`);
+      if (total > max) throw new CorpusFileError(`${name}: over the limit of ${max} bytes (stopped reading there)`);
       let text: string;
       try {
         text = rest + decoder.decode(buffer.subarray(0, bytesRead), { stream: bytesRead > 0 });

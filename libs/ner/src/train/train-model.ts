@@ -62,7 +62,7 @@ export async function trainModel(req: TrainRequest, onProgress?: (p: TrainProgre
   onProgress?.({ phase: 'load', epoch: 0, epochs: config.train.epochs, step: 0, stepsPerEpoch: 0 });
   // Streamed and cancellable, and bounded when the caller sets a size limit (a server's training job).
   const tokenize = (text: string) => tokenizerPlugins.get(config.model.tokenizer).tokenize(text);
-  const read = (path: string) => readCorpusStream(path, tokenize, { signal, maxBytes: req.maxCorpusBytes });
+  const read = (path: string) => readCorpusStream(path, tokenize, { signal, maxBytes: req.maxCorpusBytes, untrustedPath: req.untrustedPaths });
   const train = await read(req.trainPath);
   const dev = req.devPath ? await read(req.devPath) : undefined;
   await initBackend({ log: null });

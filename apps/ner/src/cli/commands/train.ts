@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureStore, type ImportProgress } from '@window-ner/embeddings';
-import { trainModel, CorpusFormatError, type TrainProgress } from '@window-ner/ner';
+import { trainModel, CorpusFileError, CorpusFormatError, type TrainProgress } from '@window-ner/ner';
 import { parseFlags } from '../args';
 import { CliError, type Command } from '../command';
 import { ProgressBar } from '../progress';
@@ -125,7 +125,7 @@ export const command: Command = {
       console.log(`wrote ${values.out}: ${result.epochs} epochs (best ${m.bestEpoch}), dev F1 ${m.devF1 === null ? 'n/a' : m.devF1.toFixed(2)}${m.devF1Uncalibrated !== null ? ` (uncalibrated ${m.devF1Uncalibrated.toFixed(2)})` : ''}, ${result.seconds.toFixed(1)} s`);
       return 0;
     } catch (e) {
-      if (e instanceof CorpusFormatError) throw new CliError(`${e.message} (no model written)`);
+      if (e instanceof CorpusFormatError || e instanceof CorpusFileError) throw new CliError(`${e.message} (no model written)`);
       if (e instanceof Error && /^config: /.test(e.message)) throw new CliError(e.message);
       throw e;
     }

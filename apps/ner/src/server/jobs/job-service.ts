@@ -124,7 +124,7 @@ export class JobService implements TrainingJobs {
     }
     const id = randomUUID();
     const outPath = join(stagingDir, `${id}.sqlite`);
-    const request: TrainRequest = { trainPath: train.path, devPath: dev?.path, outPath, embeddingsPath, maxCorpusBytes: this.maxCorpusBytes, config: input.config };
+    const request: TrainRequest = { trainPath: train.path, devPath: dev?.path, outPath, embeddingsPath, maxCorpusBytes: this.maxCorpusBytes, untrustedPaths: true, config: input.config };
     const job = db.insertJob(id, { train: input.train, dev: input.dev ?? null, config: input.config ?? {} });
     const serving = this.gate.compareWithServing && dev ? this.opts.servingModel?.() : null;
     const workerData: TrainWorkerData = { request, baseline: serving ?? undefined };

@@ -24,7 +24,7 @@ async function scoreBaseline(model: { path: string; version: string }, devPath: 
   const tagger = await loadTagger(model.path, { embeddingsPath: request.embeddingsPath });
   try {
     const tokenizer = tokenizerPlugins.get(tagger.model.config.model.tokenizer);
-    const gold = await readCorpusStream(devPath, (t) => tokenizer.tokenize(t), { signal: controller.signal, maxBytes: request.maxCorpusBytes });
+    const gold = await readCorpusStream(devPath, (t) => tokenizer.tokenize(t), { signal: controller.signal, maxBytes: request.maxCorpusBytes, untrustedPath: request.untrustedPaths });
     controller.signal.throwIfAborted();
     const pred = tagger.tagTokens(gold.map((s) => s.tokens));
     return { version: model.version, devF1: conlleval(gold.map((s) => s.tags), pred).overall.f1 };
