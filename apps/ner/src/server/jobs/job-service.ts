@@ -4,15 +4,15 @@
  * GET /v1/jobs/:id; a finished model passes the publish gate and then goes through the publisher (atomic file
  * move + DB transaction + swap), or is kept in rejected/ with the reason in the job.
  *
- * Before a job exists, its input is checked: corpus paths resolve (realpath) inside the data directory to regular
- * files under the size limit, and the config is inside the operator's bounds, its estimated memory included.
+ * Before a job exists, its input is checked: corpus paths (training-input.ts) and the config, which must be inside
+ * the operator's bounds, its estimated memory included.
  * Every phase can be stopped: a cancel aborts the trainer (corpus reads and batches check the signal), and the
  * thread is terminated if it has not ended CANCEL_GRACE_MS later; shutdown terminates at once. Error messages
  * that reach the job record name corpora relative to the data directory, never by absolute path.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { checkConfigLimits, type ConfigLimits, DEFAULT_CONFIG_LIMITS, resolveConfig } from '@window-ner/ner';
 import type { TrainRequest } from '@window-ner/ner/api';
@@ -22,6 +22,7 @@ import { DEFAULT_KEEP_MODELS, type ModelPublisher } from '../models/publisher';
 import type { TrainingJobs, TrainJobInput } from '../routes/train';
 import type { JobRecord, ServerStore } from '../store/server-store';
 import { DEFAULT_PUBLISH_GATE, gateVerdict, type PublishGate } from './publish-gate';
+import { corpusFile, scrubPaths } from './training-input';
 import type { FromWorker, TrainWorkerData } from './worker-protocol';
 
 /** Largest corpus file a job reads (train and dev each), unless the operator sets another. */
@@ -60,8 +61,6 @@ const WORKER_ENTRY = new URL('./train-worker.mjs', import.meta.url);
 const TRAINER_HEAP_MB = 4096;
 /** A cancelled trainer gets this long to stop at its next check before its thread is terminated. */
 const CANCEL_GRACE_MS = 2_000;
-
-const badInput = (message: string) => new HttpError(400, 'invalid_request', message);
 
 export class JobService implements TrainingJobs {
   private readonly runningJobs = new Map<string, Running>();
@@ -109,15 +108,15 @@ export class JobService implements TrainingJobs {
 
   start(input: TrainJobInput): JobRecord {
     const { db, stagingDir, embeddingsPath } = this.opts;
-    const train = this.corpusFile(input.train, 'train');
-    const dev = input.dev === undefined ? undefined : this.corpusFile(input.dev, 'dev');
+    const train = corpusFile(this.dataRoot, input.train, 'train', this.maxCorpusBytes);
+    const dev = input.dev === undefined ? undefined : corpusFile(this.dataRoot, input.dev, 'dev', this.maxCorpusBytes);
     if (dev === undefined && this.gate.requireDev) {
-      throw badInput('dev: required: this server publishes only models scored on a dev set (serve --publish-without-dev turns that off)');
+      throw new HttpError(400, 'invalid_request', 'dev: required: this server publishes only models scored on a dev set (serve --publish-without-dev turns that off)');
     }
     try {
       checkConfigLimits(resolveConfig(input.config ?? {}), this.limits, train.bytes + (dev?.bytes ?? 0));
     } catch (err) {
-      throw badInput(`config: ${(err as Error).message.replace(/^config: /, '')}`);
+      throw new HttpError(400, 'invalid_request', `config: ${(err as Error).message.replace(/^config: /, '')}`);
     }
     if (this.runningJobs.size > 0 || db.runningJobs().length > 0) {
       throw new HttpError(409, 'conflict', 'a training job is already running; wait for it or cancel it (DELETE /v1/jobs/:id)');
@@ -187,40 +186,6 @@ export class JobService implements TrainingJobs {
     await Promise.all([...this.settled]);
   }
 
-  /**
-   * A corpus named in a request: relative, resolving (symlinks followed) inside the data directory, a regular
-   * file no larger than the limit. Messages quote only what the client sent.
-   */
-  private corpusFile(given: string, field: string): { path: string; bytes: number } {
-    const root = this.dataRoot;
-    const inside = (path: string) => {
-      const rel = relative(root, path);
-      return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
-    };
-    const outside = badInput(`${field}: must be a path inside the server data directory, relative to it`);
-    if (isAbsolute(given) || given.includes('\0') || !inside(resolve(root, given))) throw outside;
-    let path: string;
-    try {
-      path = realpathSync(resolve(root, given));
-    } catch {
-      throw badInput(`${field}: no such corpus "${given.slice(0, 200)}" in the data directory`);
-    }
-    if (!inside(path)) throw outside;
-    const stat = statSync(path);
-    if (!stat.isFile()) throw badInput(`${field}: "${given.slice(0, 200)}" is not a regular file`);
-    if (stat.size > this.maxCorpusBytes) {
-      throw badInput(`${field}: "${given.slice(0, 200)}" is ${stat.size} bytes, above the server's limit of ${this.maxCorpusBytes} (serve --max-corpus-bytes)`);
-    }
-    return { path, bytes: stat.size };
-  }
-
-  /** A trainer's message for the job record: paths inside the data directory relative to it, others by file name. */
-  private scrub(message: string): string {
-    return message
-      .split(`${this.dataRoot}${sep}`).join('')
-      .replace(/(^|[\s"'(`])\/(?:[^\s/"'`:()]+\/)*([^\s/"'`:()]+)/g, '$1$2');
-  }
-
   private supervise(run: Running): Promise<void> {
     const { db, logger } = this.opts;
     const interval = this.opts.progressIntervalMs ?? 250;
@@ -277,7 +242,7 @@ export class JobService implements TrainingJobs {
         }
       } catch (err) {
         this.removeStaging(run.id);
-        db.finishJob(run.id, 'failed', { error: this.scrub(`the trained model could not be published: ${(err as Error).message}`) });
+        db.finishJob(run.id, 'failed', { error: scrubPaths(this.dataRoot, `the trained model could not be published: ${(err as Error).message}`) });
         logger.log('error', 'training job failed at publishing', { jobId: run.id, ...errorFields(err) });
         return;
       }
@@ -285,7 +250,7 @@ export class JobService implements TrainingJobs {
     this.removeStaging(run.id);
     if (run.stopped === 'cancel') db.finishJob(run.id, 'cancelled', { error: 'cancelled by an admin request' });
     else if (run.stopped === 'shutdown') db.finishJob(run.id, 'failed', { error: 'the server shut down before the job finished' });
-    else db.finishJob(run.id, 'failed', { error: this.scrub(final?.type === 'failed' ? final.message : 'the training worker stopped without a result') });
+    else db.finishJob(run.id, 'failed', { error: scrubPaths(this.dataRoot, final?.type === 'failed' ? final.message : 'the training worker stopped without a result') });
     logger.log('warn', 'training job did not succeed', { jobId: run.id, stopped: run.stopped, error: db.getJob(run.id)?.error });
   }
 }
