@@ -5,7 +5,12 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadTagger } from '@window-ner/ner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../src/server/http/logger';
+import { ModelHolder } from '../src/server/models/model-holder';
+import { ModelPublisher } from '../src/server/models/publisher';
+import { ServerDb } from '../src/server/store/server-db';
 import { request } from './support/http-client';
 import { DEFAULT_MODEL, SMALL, startTrainingServer, type TrainingServer } from './support/training-service';
 
@@ -121,6 +126,18 @@ describe('GET /v1/models, activation, retention', () => {
     const list = await models(srv);
     expect(list.serving.version).toBe(published[0]);
     expect(list.published.find((m) => m.serving)?.version).toBe(published[0]);
+
+    // Another process on the same registry (a cluster worker) follows the activation on its next sync.
+    const db = new ServerDb(join(srv.state, 'server.sqlite'));
+    const peer = new ModelHolder();
+    try {
+      peer.install(await loadTagger(db.getModel(published[2])!.path));
+      await new ModelPublisher({ db, modelsDir: join(srv.state, 'models'), models: peer, load: (p) => loadTagger(p), logger: silentLogger }).syncServing();
+      expect(peer.info?.version).toBe(published[0]);
+    } finally {
+      peer.close();
+      db.close();
+    }
   }, 60_000);
 
   it('a new publish becomes the active version and prunes the oldest (here the one rolled back to)', async () => {
