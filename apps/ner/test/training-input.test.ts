@@ -128,6 +128,7 @@ describe('DELETE /v1/jobs/:id ends a job within 5 s in every phase', () => {
   };
 
   it('load (a 12 MiB corpus being read)', () => cancelIn('load', { train: 'big.conll', dev: 'dev.conll', config: SMALL }), 30_000);
+  it('vectors (vocabulary and windows of a 12 MiB corpus)', () => cancelIn('vectors', { train: 'big.conll', dev: 'dev.conll', config: SMALL }), 30_000);
   it('train', () => cancelIn('train', { train: 'small.conll', dev: 'dev.conll', config: { ...SMALL, epochs: 200, patience: 200 } }), 30_000);
   it('eval (scoring a 12 MiB dev set)', () => cancelIn('eval', { train: 'small.conll', dev: 'big.conll', config: { ...SMALL, epochs: 5 } }), 60_000);
   it('compare (scoring the served model on the dev set)', async () => {

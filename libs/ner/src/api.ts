@@ -41,7 +41,8 @@ export interface LoadTaggerOptions {
 }
 
 export interface TrainProgress {
-  phase: 'load' | 'train' | 'eval' | 'save' | 'done';
+  /** load: reading the corpora; vectors: vocabulary, word vectors and windows; then train/eval per epoch. */
+  phase: 'load' | 'vectors' | 'train' | 'eval' | 'save' | 'done';
   epoch: number;
   epochs: number;
   step: number;

@@ -65,6 +65,7 @@ export async function trainModel(req: TrainRequest, onProgress?: (p: TrainProgre
   const read = (path: string) => readCorpusStream(path, tokenize, { signal, maxBytes: req.maxCorpusBytes, untrustedPath: req.untrustedPaths });
   const train = await read(req.trainPath);
   const dev = req.devPath ? await read(req.devPath) : undefined;
+  onProgress?.({ phase: 'vectors', epoch: 0, epochs: config.train.epochs, step: 0, stepsPerEpoch: 0 });
   await initBackend({ log: null });
   const vectors = req.embeddingsPath ? openVectorStore(req.embeddingsPath) : null;
   try {
