@@ -19,4 +19,3 @@ export { fitModel, evaluateSet } from './train/fit';
 export type { FitOptions, FitResult, EpochRecord } from './train/fit';
 export { trainModel, readCorpus, fitMetrics } from './train/train-model';
 export { loadTagger, WindowTagger } from './tagging/tagger';
-export { FastScorer } from './tagging/fast-path';

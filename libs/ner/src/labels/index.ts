@@ -5,5 +5,5 @@ export type { TagScheme } from './scheme';
 export { isValidTransition } from './transitions';
 export type { LabelScheme } from './transitions';
 export { LabelSet } from './label-set';
-export { tagsToSpans, spansToTags } from './spans';
+export { tagsToSpans, spansToTags, indicesToSpans } from './spans';
 export type { Span } from './spans';

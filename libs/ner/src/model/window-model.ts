@@ -81,11 +81,10 @@ export class WindowModel {
       const n = set.sentenceStarts[s + 1] - a;
       const e = emissions.subarray(a * C, (a + n) * C);
       const into = { indices: allIndices.subarray(a, a + n), tagScores: allTagScores.subarray(a, a + n) };
-      const { tags, indices } = this.decoder.decode(e, n, this.labels, into);
-      const idx = indices ?? Int32Array.from(tags, (t) => this.labels.index(t));
+      const { indices } = this.decoder.decode(e, n, this.labels, into);
       const confidence = allConfidence.subarray(a, a + n);
-      this.head.confidence(e, n, C, idx, confidence);
-      out.push({ tags: idx, confidence });
+      this.head.confidence(e, n, C, indices, confidence);
+      out.push({ tags: indices, confidence });
     }
     return out;
   }
