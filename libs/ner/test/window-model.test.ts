@@ -3,7 +3,7 @@ import { mkdtempSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { initBackend, Rng } from '@window-ner/tensor';
-import { readConll } from '../src/corpus';
+import { readConll } from '../src/corpus/conll-read';
 import { resolveConfig } from '../src/config/config';
 import { fitModel } from '../src/train/fit';
 import { saveModel, loadModel } from '../src/model/file';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LabelSet } from '../labels/label-set';
 import { isValidTransition } from '../labels/transitions';
 import { greedyDecoder } from './greedy';
-import { decoders, getDecoder } from './registry';
+import { decoderPlugins } from '../plugins/registry';
 import { viterbiDecoder } from './viterbi';
 import type { DecodeResult } from './types';
 
@@ -119,10 +119,10 @@ describe('viterbi decoder', () => {
 });
 
 describe('decoder registry and checks', () => {
-  it('finds decoders by name and names the known ones for an unknown name', () => {
-    expect(getDecoder('viterbi')).toBe(viterbiDecoder);
-    expect([...decoders.keys()]).toEqual(['greedy', 'viterbi']);
-    expect(() => getDecoder('beam')).toThrow('unknown decoder "beam" (known: greedy, viterbi)');
+  it('registers both decoders under their names; an unknown name lists the known ones', () => {
+    expect(decoderPlugins.get('viterbi')).toBe(viterbiDecoder);
+    expect(decoderPlugins.get('greedy')).toBe(greedyDecoder);
+    expect(() => decoderPlugins.get('beam')).toThrow('unknown decoder "beam"; known: greedy, viterbi');
   });
   it('writes into caller views when given: same results, only the viewed range touched; wrong lengths rejected', () => {
     const rnd = lcg(11);

@@ -3,7 +3,7 @@
  * training (model/build.ts) or from a model file (model/file.ts); both paths produce this same object.
  */
 import { tf, type Rng } from '@window-ner/tensor';
-import type { Param } from '@window-ner/nn/core/types';
+import type { Param } from '@window-ner/nn';
 import type { NerConfig } from '../config/config';
 import type { Feature } from '../features/types';
 import type { Head } from '../heads/types';

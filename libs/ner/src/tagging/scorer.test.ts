@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { join, resolve } from 'node:path';
 import { initBackend, Rng } from '@window-ner/tensor';
-import { readConll } from '../corpus';
+import { readConll } from '../corpus/conll-read';
 import { resolveConfig } from '../config/config';
 import { fitModel } from '../train/fit';
 import { loadModel } from '../model/file';

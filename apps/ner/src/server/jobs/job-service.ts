@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { resolveConfig } from '@window-ner/ner';
-import type { TrainRequest } from '@window-ner/ner/api';
+import type { TrainRequest } from '@window-ner/ner';
 import { HttpError } from '../http/http-error';
 import { errorFields, type Logger } from '../http/logger';
 import type { ModelPublisher } from '../models/publisher';
@@ -75,7 +75,7 @@ export class JobService implements TrainingJobs {
   }
 
   start(input: TrainJobInput): JobRecord {
-    const { db, dataDir, stagingDir, embeddingsPath } = this.opts;
+    const { db, stagingDir, embeddingsPath } = this.opts;
     if (this.runningJobs.size > 0 || db.runningJobs().length > 0) {
       throw new HttpError(409, 'conflict', 'a training job is already running; wait for it or cancel it (DELETE /v1/jobs/:id)');
     }

@@ -9,7 +9,7 @@
  */
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { TrainResult } from '@window-ner/ner/api';
+import type { TrainResult } from '@window-ner/ner';
 import { errorFields, type Logger } from '../http/logger';
 import type { PublishedModel, ServerDb } from '../store/server-db';
 import { loadWarmTagger, type TaggerLoader } from './load-model';
