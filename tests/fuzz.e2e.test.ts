@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { DEFAULT_LIMITS } from '@window-ner/ner-app/server/http/limits';
+import { DEFAULT_LIMITS } from '@window-ner/ner-app';
 import { generate, seeded, type BadRequest } from './support/bad-requests';
 import { isErrorBody, postJson, request } from './support/http-client';
 import { startInProcess } from './support/service';

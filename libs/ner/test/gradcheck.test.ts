@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, Rng, tf } from '@window-ner/tensor';
-import type { DenseParam, SparseParam } from '@window-ner/nn/core/types';
+import type { DenseParam, SparseParam } from '@window-ner/nn';
 import { resolveConfig } from '../src/config/config';
 import { createModel } from '../src/model/build';
 import type { WindowModel } from '../src/model/window-model';

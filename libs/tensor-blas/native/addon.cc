@@ -8,7 +8,7 @@
 #include "epilogue.h"
 #include "gemm.h"
 #include "optim.h"
-#include "window-scores.h"
+#include "gather-sum-relu-linear.h"
 
 namespace tb {
 
@@ -52,7 +52,7 @@ static Napi::Object InitTensorBlas(Napi::Env env, Napi::Object exports) {
   exports.Set("binary", Napi::Function::New(env, Binary, "binary"));
   exports.Set("binaryStrided", Napi::Function::New(env, BinaryStrided, "binaryStrided"));
   exports.Set("adamUpdate", Napi::Function::New(env, AdamUpdate, "adamUpdate"));
-  exports.Set("windowScores", Napi::Function::New(env, WindowScores, "windowScores"));
+  exports.Set("gatherSumReluLinear", Napi::Function::New(env, GatherSumReluLinear, "gatherSumReluLinear"));
   exports.Set("info", Napi::Function::New(env, Info, "info"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   return exports;

@@ -50,9 +50,9 @@ export interface NativeAddon {
   /** One Adam step in place (native/optim.cc): dense when rows is null, else row-sparse over rows of dim values. */
   adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, rows: Int32Array | null, dim: number,
     scale: number, l2: number, beta1: number, beta2: number, eps: number, a: number): void;
-  /** The fast tagging path's scorer (native/window-scores.cc): relu(bias + Σ_p blocks[off]) · Utᵀ + outBias per token. */
-  windowScores(blocks: Float32Array, offsets: Int32Array, n: number, width: number, H: number, bias: Float32Array,
-    ut: Float32Array, outBias: Float32Array, C: number, scores: Float32Array): void;
+  /** Per item t (native/gather-sum-relu-linear.cc): out[t] = relu(bias + Σ_j rows[offsets[t·k + j] ..+H]) · wtᵀ + outBias. */
+  gatherSumReluLinear(rows: Float32Array, offsets: Int32Array, n: number, k: number, H: number, bias: Float32Array,
+    wt: Float32Array, outBias: Float32Array, C: number, out: Float32Array): void;
   info(): BlasInfo;
   setThreads(n: number): void;
 }

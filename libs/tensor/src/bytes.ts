@@ -1,8 +1,6 @@
 /**
- * float32 tensors <-> bytes, for SQLite BLOBs. Little-endian, no header: the shape is stored beside the BLOB.
+ * float32 arrays <-> bytes, for SQLite BLOBs. Little-endian, no header: the shape is stored beside the BLOB.
  */
-import * as tf from '@tensorflow/tfjs';
-
 /** Copy a Float32Array's bytes into a Buffer (little-endian, as the platform; checked at load). */
 export function float32ToBytes(a: Float32Array): Buffer {
   return Buffer.from(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength));
@@ -17,16 +15,6 @@ export function bytesToFloat32(b: Uint8Array, expectedLength?: number): Float32A
     throw new RangeError(`bytesToFloat32: expected ${expectedLength} values, got ${out.length}`);
   }
   return out;
-}
-
-export function tensorToBytes(t: tf.Tensor): Buffer {
-  if (t.dtype !== 'float32') throw new TypeError(`tensorToBytes: dtype must be float32, got ${t.dtype}`);
-  return float32ToBytes(t.dataSync() as Float32Array);
-}
-
-export function bytesToTensor(b: Uint8Array, shape: number[]): tf.Tensor {
-  const n = shape.reduce((a, c) => a * c, 1);
-  return tf.tensor(bytesToFloat32(b, n), shape, 'float32');
 }
 
 if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {

@@ -3,7 +3,7 @@
  * swaps, shutdown) is tested against the Tagger contract, fast and without a trained model. The end-to-end
  * suite in tests/ runs the same server with a real trained model.
  */
-import type { Entity, ModelInfo, Tagger } from '@window-ner/ner/api';
+import type { Entity, ModelInfo, Tagger } from '@window-ner/ner';
 
 const GAZETTEER: Record<string, string> = {
   barack: 'PER', obama: 'PER', angela: 'PER', merkel: 'PER', ada: 'PER', lovelace: 'PER',

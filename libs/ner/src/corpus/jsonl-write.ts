@@ -1,5 +1,4 @@
 /** JSONL writer: the inverse of the reader for sentences that carry text and offsets. */
-import { writeFileSync } from 'node:fs';
 import { tagsToSpans } from '../labels/spans';
 import type { Sentence } from './types';
 
@@ -16,8 +15,4 @@ export function sentenceToJsonl(s: Sentence): string {
 
 export function formatJsonl(sentences: readonly Sentence[]): string {
   return sentences.map(sentenceToJsonl).join('\n') + (sentences.length ? '\n' : '');
-}
-
-export function writeJsonl(path: string, sentences: readonly Sentence[]): void {
-  writeFileSync(path, formatJsonl(sentences), 'utf8');
 }

@@ -23,17 +23,17 @@ export const greedyDecoder: Decoder = {
   decode(scores: Float32Array, n: number, labels: LabelSet, into?: DecodeInto): DecodeResult {
     checkShape(scores, n, labels, 'greedy');
     const L = labels.size;
-    const tags = new Array<string>(n);
+    const repair = labels.scheme === 'BIO';
     const { tagScores, indices } = outputArrays(n, 'greedy', into);
-    let prevType = '';
+    let prevType = -1;
     for (let i = 0; i < n; i++) {
-      let tag = labels.label(argmaxRow(scores, i, L));
-      if (labels.scheme === 'BIO' && tag.startsWith('I-') && tag.slice(2) !== prevType) tag = `B-${tag.slice(2)}`;
-      tags[i] = tag;
-      indices[i] = labels.index(tag);
-      tagScores[i] = scores[i * L + indices[i]]!;
-      prevType = tag === 'O' ? '' : tag.slice(2);
+      let j = argmaxRow(scores, i, L);
+      const type = labels.typeId(j);
+      if (repair && labels.continuesChunk(j) && type !== prevType) j = labels.beginIndex(type);
+      indices[i] = j;
+      tagScores[i] = scores[i * L + j]!;
+      prevType = type;
     }
-    return { tags, tagScores, indices };
+    return { tagScores, indices };
   },
 };

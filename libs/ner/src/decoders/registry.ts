@@ -7,9 +7,3 @@ export const decoders: ReadonlyMap<string, Decoder> = new Map([
   [greedyDecoder.name, greedyDecoder],
   [viterbiDecoder.name, viterbiDecoder],
 ]);
-
-export function getDecoder(name: string): Decoder {
-  const d = decoders.get(name);
-  if (!d) throw new Error(`unknown decoder "${name}" (known: ${[...decoders.keys()].join(', ')})`);
-  return d;
-}

@@ -1,9 +1,9 @@
 import type { LabelSet } from '../labels/label-set';
 
+/** A decoded sentence as label indices; label strings are looked up only where spans are built (indicesToSpans). */
 export interface DecodeResult {
-  tags: string[];
-  /** The same tags as label indices, when the decoder has them at hand (saves callers a lookup per token). */
-  indices?: Int32Array;
+  /** The chosen label index per token. */
+  indices: Int32Array;
   /** The input score of each chosen tag (same units as the scores: log-probability or raw score). */
   tagScores: Float32Array;
 }
@@ -20,7 +20,7 @@ export interface DecodeInto {
 
 /**
  * Turns a row-major [n x L] score matrix (L = labels.size; log-probabilities or unnormalised scores, higher is
- * better, summed along a path) into one tag per token.
+ * better, summed along a path) into one label index per token.
  */
 export interface Decoder {
   name: string;

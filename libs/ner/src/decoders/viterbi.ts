@@ -104,17 +104,15 @@ export const viterbiDecoder: Decoder = {
       prev = cur;
       cur = swap;
     }
-    const tags = new Array<string>(n);
     const { tagScores, indices } = outputArrays(n, 'viterbi', into);
-    if (n === 0) return { tags, tagScores, indices };
+    if (n === 0) return { tagScores, indices };
     let j = 0;
     for (let k = 1; k < L; k++) if (prev[k]! > prev[j]!) j = k;
     for (let i = n - 1; i >= 0; i--) {
-      tags[i] = labels.label(j);
       indices[i] = j;
       tagScores[i] = scores[i * L + j]!;
       if (i > 0) j = back[i * L + j]!;
     }
-    return { tags, tagScores, indices };
+    return { tagScores, indices };
   },
 };

@@ -3,7 +3,7 @@
  * numeric, ...). Padding positions are their own class ("padding"), so the first layer learns a sentence-edge
  * bias. Not trainable: the first layer's weights learn what each class means.
  */
-import type { SparseParam } from '@window-ner/nn/core/types';
+import type { SparseParam } from '@window-ner/nn';
 import { CASING_CLASSES, PADDING_CASING_INDEX, casingIndex } from '@window-ner/text';
 import type { Feature, FeaturePlugin, FeatureState } from './types';
 

@@ -7,7 +7,7 @@
  *
  * Rows: 0 <unk>, 1 <s> (before the sentence), 2 </s> (after it), then the vocabulary, most frequent first.
  */
-import type { SparseParam } from '@window-ner/nn/core/types';
+import type { SparseParam } from '@window-ner/nn';
 import type { Rng } from '@window-ner/tensor';
 import type { FeatureSpec } from '../config/config';
 import type { VectorSource } from '../vectors/source';

@@ -3,7 +3,7 @@
  * maps a token to a row id in its own table (embedding rows, casing classes, ...), so a window is a few integer
  * ids per position and X is built by copying rows — no per-token allocation.
  */
-import type { SparseParam } from '@window-ner/nn/core/types';
+import type { SparseParam } from '@window-ner/nn';
 import type { Rng } from '@window-ner/tensor';
 import type { VectorSource } from '../vectors/source';
 import type { FeatureSpec } from '../config/config';

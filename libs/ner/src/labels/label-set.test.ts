@@ -49,3 +49,17 @@ describe('LabelSet', () => {
     expect(ls.isValidTransition(0, 3)).toBe(true);
   });
 });
+
+describe('LabelSet chunk structure by index', () => {
+  it('gives type ids, I- flags and chunk starts for BIO and IO sets', () => {
+    const bio = LabelSet.fromTypes(['PER', 'LOC']); // O B-LOC I-LOC B-PER I-PER
+    expect(bio.types()).toEqual(['LOC', 'PER']);
+    expect([0, 1, 2, 3, 4].map((i) => bio.typeId(i))).toEqual([-1, 0, 0, 1, 1]);
+    expect([0, 1, 2, 3, 4].map((i) => bio.continuesChunk(i))).toEqual([false, false, true, false, true]);
+    expect([bio.beginIndex(0), bio.beginIndex(1)]).toEqual([1, 3]);
+    expect(bio.typeName(1)).toBe('PER');
+    const io = LabelSet.fromTypes(['PER', 'LOC'], 'IO'); // O I-LOC I-PER
+    expect([0, 1, 2].map((i) => io.typeId(i))).toEqual([-1, 0, 1]);
+    expect([io.beginIndex(0), io.beginIndex(1)]).toEqual([1, 2]);
+  });
+});

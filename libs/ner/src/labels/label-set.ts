@@ -9,11 +9,24 @@ export class LabelSet {
   readonly labels: readonly string[];
   readonly scheme: LabelScheme;
   private readonly byLabel: Map<string, number>;
+  /** Entity types in index order (without 'O'). */
+  private readonly typeNames: readonly string[];
+  /** Per label index: its type's position in typeNames, -1 for 'O'. */
+  private readonly typeIds: Int32Array;
+  /** Per label index: 1 for I-X (continues a chunk of its type), else 0. */
+  private readonly inside: Uint8Array;
+  /** Per type id: the label index that starts a chunk of that type (B-X; I-X in an IO set). */
+  private readonly beginIds: Int32Array;
 
   private constructor(labels: string[], scheme: LabelScheme) {
     this.labels = Object.freeze(labels);
     this.scheme = scheme;
     this.byLabel = new Map(labels.map((l, i) => [l, i]));
+    // Tag strings are parsed here once, so decoders and span building work on indices alone.
+    this.typeNames = Object.freeze([...new Set(labels.slice(1).map(typeOf))]);
+    this.typeIds = Int32Array.from(labels, (l) => (l === 'O' ? -1 : this.typeNames.indexOf(typeOf(l))));
+    this.inside = Uint8Array.from(labels, (l) => (parseTag(l).prefix === 'I' ? 1 : 0));
+    this.beginIds = Int32Array.from(this.typeNames, (t) => this.byLabel.get(scheme === 'BIO' ? `B-${t}` : `I-${t}`)!);
   }
 
   static fromTypes(types: Iterable<string>, scheme: LabelScheme = 'BIO'): LabelSet {
@@ -77,7 +90,27 @@ export class LabelSet {
 
   /** Entity types in index order (without 'O'). */
   types(): string[] {
-    return [...new Set(this.labels.slice(1).map(typeOf))];
+    return [...this.typeNames];
+  }
+
+  /** Type id of label `index` (its position in types()), -1 for 'O'. */
+  typeId(index: number): number {
+    return this.typeIds[index];
+  }
+
+  /** Name of type id `type` (as in types()). */
+  typeName(type: number): string {
+    return this.typeNames[type];
+  }
+
+  /** Whether label `index` is I-X: it continues a chunk of type X, or starts one where none is open. */
+  continuesChunk(index: number): boolean {
+    return this.inside[index] === 1;
+  }
+
+  /** Label index that starts a chunk of type id `type` (B-X; I-X in an IO set). */
+  beginIndex(type: number): number {
+    return this.beginIds[type];
   }
 
   /** Map a tag of the corpus (already BIO) into this set's scheme, e.g. B-PER → I-PER for an IO set. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bioToIo, detectScheme, fromBio, toBio } from './scheme';
+import { detectScheme, fromBio, toBio } from './scheme';
 import { isValidTransition } from './transitions';
 
 describe('detectScheme', () => {
@@ -52,8 +52,8 @@ describe('toBio / fromBio', () => {
     expect(fromBio(bio, 'IOB2')).toEqual(bio);
   });
   it('BIO → IO drops B- (adjacent same-type entities merge)', () => {
-    expect(bioToIo(['B-PER', 'B-PER', 'O', 'B-LOC'])).toEqual(['I-PER', 'I-PER', 'O', 'I-LOC']);
-    expect(toBio(bioToIo(['B-PER', 'B-PER']))).toEqual(['B-PER', 'I-PER']);
+    expect(fromBio(['B-PER', 'B-PER', 'O', 'B-LOC'], 'IO')).toEqual(['I-PER', 'I-PER', 'O', 'I-LOC']);
+    expect(toBio(fromBio(['B-PER', 'B-PER'], 'IO'))).toEqual(['B-PER', 'I-PER']);
   });
 });
 

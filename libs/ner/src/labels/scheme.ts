@@ -89,8 +89,3 @@ export function fromBio(tags: readonly string[], scheme: TagScheme): string[] {
       });
   }
 }
-
-/** BIO → IO (B-X becomes I-X). */
-export function bioToIo(tags: readonly string[]): string[] {
-  return fromBio(tags, 'IO');
-}

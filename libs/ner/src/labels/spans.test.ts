@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { spansToTags, tagsToSpans } from './spans';
+import { LabelSet } from './label-set';
+import { indicesToSpans, spansToTags, tagsToSpans } from './spans';
 
 const span = (type: string, startToken: number, endToken: number) => ({ type, startToken, endToken });
 
@@ -33,5 +34,23 @@ describe('spansToTags', () => {
   it('rejects out-of-range and overlapping spans', () => {
     expect(() => spansToTags([span('X', 1, 4)], 3)).toThrow('out of range for 3 tokens');
     expect(() => spansToTags([span('X', 0, 2), span('Y', 1, 2)], 3)).toThrow('overlaps');
+  });
+});
+
+describe('indicesToSpans', () => {
+  it('reads label indices as tagsToSpans reads their tags, including invalid BIO and IO sets', () => {
+    let seed = 5;
+    const next = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    for (const labels of [LabelSet.fromTypes(['LOC', 'creative-work', 'PER']), LabelSet.fromTypes(['LOC', 'PER'], 'IO')]) {
+      for (let trial = 0; trial < 300; trial++) {
+        const indices = Int32Array.from({ length: trial % 9 }, () => Math.floor(next() * labels.size));
+        expect(indicesToSpans(indices, labels)).toEqual(tagsToSpans(Array.from(indices, (i) => labels.label(i))));
+      }
+    }
+  });
+
+  it('names the type once per span: B-PER I-PER O I-LOC → PER [0, 2), LOC [3, 4)', () => {
+    const labels = LabelSet.fromTypes(['LOC', 'PER']); // O B-LOC I-LOC B-PER I-PER
+    expect(indicesToSpans([3, 4, 0, 2], labels)).toEqual([span('PER', 0, 2), span('LOC', 3, 4)]);
   });
 });

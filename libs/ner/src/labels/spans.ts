@@ -2,6 +2,7 @@
  * Tag sequences <-> token spans. Reading is lenient and follows conlleval's chunk rules, so it accepts BIO, IOB1,
  * IO and IOBES: an I-X (or E-X) that does not continue a chunk of type X starts a new chunk.
  */
+import type { LabelSet } from './label-set';
 import { parseTag } from './tag';
 
 export interface Span {
@@ -31,6 +32,25 @@ export function tagsToSpans(tags: readonly string[]): Span[] {
     }
   }
   if (open) spans.push(open);
+  return spans;
+}
+
+/**
+ * Spans of a decoded sentence, from label indices of `labels` (the same chunk rules as tagsToSpans, on indices:
+ * the type name is the only string touched, once per span).
+ */
+export function indicesToSpans(indices: ArrayLike<number>, labels: LabelSet): Span[] {
+  const spans: Span[] = [];
+  let openType = -1;
+  let start = 0;
+  for (let i = 0; i <= indices.length; i++) {
+    const j = i < indices.length ? indices[i] : 0;
+    const type = labels.typeId(j);
+    if (openType >= 0 && type === openType && labels.continuesChunk(j)) continue;
+    if (openType >= 0) spans.push({ type: labels.typeName(openType), startToken: start, endToken: i });
+    openType = type;
+    start = i;
+  }
   return spans;
 }
 

@@ -8,7 +8,7 @@
  */
 import { tf, type Rng } from '@window-ner/tensor';
 import { getActivation } from '@window-ner/nn';
-import type { DenseParam } from '@window-ner/nn/core/types';
+import type { DenseParam } from '@window-ner/nn';
 
 export interface MlpConfig {
   inputDim: number;

@@ -3,7 +3,7 @@
  * training (model/build.ts) or from a model file (model/file.ts); both paths produce this same object.
  */
 import { tf, type Rng } from '@window-ner/tensor';
-import type { Param } from '@window-ner/nn/core/types';
+import type { Param } from '@window-ner/nn';
 import type { NerConfig } from '../config/config';
 import type { Feature } from '../features/types';
 import type { Head } from '../heads/types';
@@ -81,11 +81,10 @@ export class WindowModel {
       const n = set.sentenceStarts[s + 1] - a;
       const e = emissions.subarray(a * C, (a + n) * C);
       const into = { indices: allIndices.subarray(a, a + n), tagScores: allTagScores.subarray(a, a + n) };
-      const { tags, indices } = this.decoder.decode(e, n, this.labels, into);
-      const idx = indices ?? Int32Array.from(tags, (t) => this.labels.index(t));
+      const { indices } = this.decoder.decode(e, n, this.labels, into);
       const confidence = allConfidence.subarray(a, a + n);
-      this.head.confidence(e, n, C, idx, confidence);
-      out.push({ tags: idx, confidence });
+      this.head.confidence(e, n, C, indices, confidence);
+      out.push({ tags: indices, confidence });
     }
     return out;
   }

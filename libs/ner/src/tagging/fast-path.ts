@@ -4,67 +4,88 @@
  * and everything a word contributes — every feature's row projected for every window position, a
  * (2m+1) x H block — depends only on the word. We cache that block per surface word (bounded; the most frequent
  * vocabulary words are projected up front), so a token costs one map lookup, (2m+1) H-vector additions, the
- * activation and the small output layer (one batched matMul), instead of a (2m+1)·d x H matrix product.
+ * activation and the small output layer, instead of a (2m+1)·d x H matrix product.
  * Words missing from the cache are projected together in one matMul per feature per batch. Results equal the
- * plain path's within float rounding (tested): same rows, same weights, only the summation order differs.
- * A word's block never goes stale: it depends on the word's vectors, not on row ids (which the embedding side
- * table may reassign), and the weights are fixed once a model is loaded.
+ * reference forward's within float rounding (scorer.test.ts): same rows, same weights, only the summation order
+ * differs. A word's block never goes stale: it depends on the word's vectors, not on row ids (which the
+ * embedding side table may reassign), and the weights are fixed once a model is loaded.
+ *
+ * The per-token work is the tensor library's generic gather-sum-relu-linear kernel where the backend brings one
+ * (native: one AVX2 loop); otherwise a JS summation loop and two tfjs ops (activation, fused matMul).
  */
 import { hostKernels, tf, type HostKernels } from '@window-ner/tensor';
-import type { WindowModel } from '../model/window-model';
-import { activate } from '../model/mlp';
-import { EmbeddingFeature } from '../features/embedding';
-import { BlockSum } from './simd-sum';
+import { getActivation } from '@window-ner/nn';
+import type { ProjectableNetwork } from './model-view';
+import type { ScoredSentences, WindowScorer } from './scorer';
 
 /** Default bound on cached words: 20,000 words x 5 positions x 300 floats ≈ 120 MB at most, reached only by
  * very diverse text; the cache is emptied and refilled when full. */
 export const DEFAULT_CACHE_WORDS = 20_000;
-/** Vocabulary words projected at load time (the most frequent first: vocabularies are frequency-ordered). */
+/** Vocabulary words projected at load time. */
 const PREFILL_WORDS = 5_000;
-/** Tokens per summation + output matMul. */
+/** Tokens per summation + output matMul on the tfjs path (keeps its scratch cache-sized and bounded). */
 const CHUNK = 4096;
 const PAD_START_SLOT = 0;
 const PAD_END_SLOT = 1;
 
-export interface ScoredSentences {
-  /** n x C class scores. */
-  scores: Float32Array;
-  n: number;
-  sentenceStarts: Int32Array;
+/** Runs summed per pass over a token's H floats (the default window has 5 positions: one pass). */
+const RUNS_PER_PASS = 5;
+
+/**
+ * out[o + h] = src[s + h] + Σ_{j<k} blocks[off[r + j] + h] for h < H, k ≤ 5, in one pass: adding one run per pass
+ * reloaded and stored the H sums once per run, which made the JS loop about 2x slower.
+ */
+function addRuns(out: Float32Array, o: number, src: Float32Array, s: number, blocks: Float32Array, off: Int32Array, r: number, k: number, H: number): void {
+  const [a, b, c, d, e] = [off[r], off[r + 1], off[r + 2], off[r + 3], off[r + 4]];
+  switch (k) {
+    case 1:
+      for (let h = 0; h < H; h++) out[o + h] = src[s + h] + blocks[a + h];
+      return;
+    case 2:
+      for (let h = 0; h < H; h++) out[o + h] = src[s + h] + blocks[a + h] + blocks[b + h];
+      return;
+    case 3:
+      for (let h = 0; h < H; h++) out[o + h] = src[s + h] + blocks[a + h] + blocks[b + h] + blocks[c + h];
+      return;
+    case 4:
+      for (let h = 0; h < H; h++) out[o + h] = src[s + h] + blocks[a + h] + blocks[b + h] + blocks[c + h] + blocks[d + h];
+      return;
+    default:
+      for (let h = 0; h < H; h++) out[o + h] = src[s + h] + blocks[a + h] + blocks[b + h] + blocks[c + h] + blocks[d + h] + blocks[e + h];
+  }
 }
 
-export class FastScorer {
+export class FastScorer implements WindowScorer {
   private readonly H: number;
-  private readonly m: number;
+  private readonly C: number;
   private readonly width: number;
   private readonly cols: number;
   /** Per feature: its first-layer rows [dim, width*H], positions side by side. */
   private readonly featureW: Float32Array[];
+  /** Slot s holds a word's block at blocks[s·cols ..]: width runs of H floats, one per window position. */
+  private blocks: Float32Array;
   private readonly slotOf = new Map<string, number>();
-  /** The blocks and the summation kernel (wasm SIMD when available). */
-  private readonly summer: BlockSum;
   private used = 2;
-  /** Whether to score with the backend's native kernel when it has one (else the wasm/JS path). */
+  private readonly bias: Float32Array;
+  /** Uᵀ (C x H), the layout the kernel's output product reads. */
+  private readonly ut: Float32Array;
   private readonly useNative: boolean;
-
-  static supports(model: WindowModel): boolean {
-    return model.config.model.hidden.length === 1;
-  }
+  /** The tfjs path's output layer, created on first use. */
+  private outLayer: { W: tf.Tensor2D; b: tf.Tensor1D } | null = null;
 
   constructor(
-    private readonly model: WindowModel,
+    private readonly net: ProjectableNetwork,
     private readonly capacity = DEFAULT_CACHE_WORDS,
-    opts: { simd?: boolean; native?: boolean } = {},
+    opts: { native?: boolean } = {},
   ) {
-    const layer = model.mlp.layers[0];
-    const W = layer.W.value.dataSync() as Float32Array; // [inputDim, H]
-    const H = (this.H = layer.W.value.shape[1] as number);
-    const width = (this.width = model.builder.width);
-    this.m = model.config.model.window;
+    const { W } = net.hidden;
+    const H = (this.H = net.hidden.H);
+    const C = (this.C = net.output.C);
+    const width = (this.width = 2 * net.window + 1);
     this.cols = width * H;
-    const featureDim = model.builder.featureDim;
-    this.featureW = model.features.map((f, fi) => {
-      const off = model.builder.featureOffsets[fi];
+    const featureDim = net.features.reduce((a, f) => a + f.dim, 0);
+    let off = 0;
+    this.featureW = net.features.map((f) => {
       const w = new Float32Array(f.dim * width * H);
       for (let p = 0; p < width; p++) {
         for (let j = 0; j < f.dim; j++) {
@@ -72,26 +93,34 @@ export class FastScorer {
           w.set(W.subarray(src, src + H), j * width * H + p * H);
         }
       }
+      off += f.dim;
       return w;
     });
-    const outLayer = model.mlp.layers[model.mlp.layers.length - 1];
-    const output = { U: outLayer.W.value.dataSync() as Float32Array, bias: outLayer.b.value.dataSync() as Float32Array, C: model.numClasses };
-    this.summer = new BlockSum(H, width, layer.b.value.dataSync() as Float32Array, opts.simd !== false, output);
+    this.bias = net.hidden.b;
+    this.ut = new Float32Array(C * H);
+    for (let h = 0; h < H; h++) for (let c = 0; c < C; c++) this.ut[c * H + h] = net.output.W[h * C + c];
     this.useNative = opts.native !== false;
-    this.summer.ensureBlocks(Math.min(capacity + 2, 1024) * this.cols);
-    this.project(model.features.map((f) => [f.padStart, f.padEnd]), PAD_START_SLOT);
-    const emb = model.features.find((f) => f instanceof EmbeddingFeature) as EmbeddingFeature | undefined;
-    if (emb) this.add(emb.vocab.slice(3, 3 + Math.min(PREFILL_WORDS, capacity)));
+    this.blocks = new Float32Array(Math.min(capacity + 2, 1024) * this.cols);
+    this.project(net.features.map((f) => [f.padStart, f.padEnd]), PAD_START_SLOT);
+    this.add(net.frequentWords(Math.min(PREFILL_WORDS, capacity)));
+  }
+
+  /** Make room for `slots` blocks, keeping the filled ones. */
+  private ensureSlots(slots: number): void {
+    const need = slots * this.cols;
+    if (need <= this.blocks.length) return;
+    const grown = new Float32Array(Math.max(need, Math.ceil(this.blocks.length * 1.5)));
+    grown.set(this.blocks.subarray(0, this.used * this.cols));
+    this.blocks = grown;
   }
 
   /** Write the summed projections of rows ids[f][k] (all features) into slots first, first+1, ... */
   private project(ids: number[][], first: number): void {
     const count = ids[0]?.length ?? 0;
-    const need = (first + count) * this.cols;
-    this.summer.ensureBlocks(need);
-    const acc = this.summer.blocks.subarray(first * this.cols, need);
+    this.ensureSlots(first + count);
+    const acc = this.blocks.subarray(first * this.cols, (first + count) * this.cols);
     acc.fill(0);
-    this.model.features.forEach((f, fi) => {
+    this.net.features.forEach((f, fi) => {
       const x = new Float32Array(count * f.dim);
       for (let k = 0; k < count; k++) f.copyRow(ids[fi][k], x, k * f.dim);
       const y = tf.tidy(() => tf.matMul(tf.tensor2d(x, [count, f.dim]), tf.tensor2d(this.featureW[fi], [f.dim, this.cols])));
@@ -104,7 +133,7 @@ export class FastScorer {
   /** Project words not yet cached into new slots (callers make room first). */
   private add(words: string[]): void {
     if (words.length === 0) return;
-    const ids = this.model.features.map((f) => {
+    const ids = this.net.features.map((f) => {
       const out = new Int32Array(words.length);
       f.ids(words, out, 0, false);
       return Array.from(out);
@@ -113,9 +142,9 @@ export class FastScorer {
     for (const w of words) this.slotOf.set(w, this.used++);
   }
 
-  /** Scores (n x C) for every token of the sentences, as WindowModel.scoreAll gives for their windows. */
-  scoreSentences(sentences: string[][]): ScoredSentences {
-    for (const f of this.model.features) if (f instanceof EmbeddingFeature) f.beginBatch();
+  /** Scores (n x C) for every token of the sentences, as the reference forward gives for their windows. */
+  score(sentences: string[][]): ScoredSentences {
+    this.net.beginBatch();
     let n = 0;
     for (const s of sentences) n += s.length;
     const sentenceStarts = new Int32Array(sentences.length + 1);
@@ -148,49 +177,36 @@ export class FastScorer {
         t++;
       }
     }
-    const relu = this.model.mlp.config.activation === 'relu';
     const offsets = this.offsets(slots, sentenceStarts, n);
-    const mlp = this.model.mlp;
-    const out = mlp.layers[mlp.layers.length - 1];
-    const H = this.H;
-    const C = this.model.numClasses;
+    const scores = new Float32Array(n * this.C);
     const native = this.nativeKernels();
-    if (native) {
-      // Native backend: the whole scorer in one AVX2 (where available) loop over the blocks.
-      const scores = new Float32Array(n * C);
-      const { bias, ut, outBias } = this.summer.layer();
-      native.windowScores(this.summer.blocks, offsets, n, this.width, H, bias, ut, outBias, C, scores);
-      return { scores, n, sentenceStarts };
-    }
-    if (relu && this.summer.fullScoring) {
-      // Default models (relu): the whole scorer runs in the wasm SIMD module, no tensors at all.
-      const scores = new Float32Array(n * C);
-      for (let start = 0; start < n; start += CHUNK) {
-        const count = Math.min(CHUNK, n - start);
-        scores.set(this.summer.scores(offsets.subarray(start * this.width), count), start * C);
-      }
-      return { scores, n, sentenceStarts };
-    }
-    const scores = new Float32Array(n * C);
-    // In chunks: the hidden activations of a chunk stay cache-sized and scratch memory stays bounded.
-    for (let start = 0; start < n; start += CHUNK) {
-      const count = Math.min(CHUNK, n - start);
-      const pre = this.summer.sum(offsets.subarray(start * this.width), count, relu);
-      const s = tf.tidy(() => {
-        const p = tf.tensor2d(pre, [count, H]);
-        // relu is applied inside the summation kernel; other activations run as a tensor op.
-        const a = relu ? p : activate(mlp.config.activation, p);
-        return tf.fused.matMul({ a, b: out.W.value as tf.Tensor2D, bias: out.b.value });
-      });
-      scores.set(s.dataSync() as Float32Array, start * C);
-      s.dispose();
-    }
+    if (native) native.gatherSumReluLinear(this.blocks, offsets, n, this.width, this.H, this.bias, this.ut, this.net.output.b, this.C, scores);
+    else for (let start = 0; start < n; start += CHUNK) this.scoreChunk(offsets, start, Math.min(CHUNK, n - start), scores);
     return { scores, n, sentenceStarts };
+  }
+
+  /** The tfjs path for tokens start .. start+count: the block sums in JS, then the activation and output layer as tfjs ops. */
+  private scoreChunk(offsets: Int32Array, start: number, count: number, scores: Float32Array): void {
+    const { H, width, blocks, bias } = this;
+    const pre = new Float32Array(count * H);
+    for (let t = 0; t < count; t++) {
+      const o = t * H;
+      const row = (start + t) * width;
+      addRuns(pre, o, bias, 0, blocks, offsets, row, Math.min(RUNS_PER_PASS, width), H);
+      for (let p = RUNS_PER_PASS; p < width; p += RUNS_PER_PASS) addRuns(pre, o, pre, o, blocks, offsets, row + p, Math.min(RUNS_PER_PASS, width - p), H);
+    }
+    this.outLayer ??= { W: tf.keep(tf.tensor2d(this.net.output.W, [H, this.C])), b: tf.keep(tf.tensor1d(this.net.output.b)) };
+    const { W, b } = this.outLayer;
+    const activation = getActivation(this.net.hidden.activation);
+    const s = tf.tidy(() => tf.fused.matMul({ a: activation.fn(tf.tensor2d(pre, [count, H])) as tf.Tensor2D, b: W, bias: b }));
+    scores.set(s.dataSync() as Float32Array, start * this.C);
+    s.dispose();
   }
 
   /** Float offset of block(slot(t+p-m))[p] for every token t and position p (padding blocks past sentence edges). */
   private offsets(slots: Int32Array, starts: Int32Array, n: number): Int32Array {
-    const { H, m, width, cols } = this;
+    const { H, width, cols } = this;
+    const m = this.net.window;
     const off = new Int32Array(n * width);
     for (let si = 0; si + 1 < starts.length; si++) {
       const a = starts[si];
@@ -207,22 +223,20 @@ export class FastScorer {
     return off;
   }
 
-  /** The backend's native kernels when they score this model (relu, not disabled), else null. */
+  /** The backend's host kernels when they score this network (relu, not disabled), else null. */
   private nativeKernels(): HostKernels | null {
-    return this.useNative && this.model.mlp.config.activation === 'relu' ? hostKernels() : null;
+    return this.useNative && this.net.hidden.activation === 'relu' ? hostKernels() : null;
   }
 
-  /** Whether the backend's native scorer is in use (relu models on the native backend). */
+  /** Whether the backend's native kernel scores (relu networks on the native backend). */
   get native(): boolean {
     return this.nativeKernels() !== null;
   }
 
-  /** Whether the wasm SIMD summation kernel is in use. */
-  get simd(): boolean {
-    return this.summer.simd;
-  }
-
   dispose(): void {
     this.slotOf.clear();
+    this.outLayer?.W.dispose();
+    this.outLayer?.b.dispose();
+    this.outLayer = null;
   }
 }

@@ -1,18 +1,20 @@
 /**
  * Tagger: raw texts in, entities with character offsets out. Tokenises with the model's tokenizer plugin,
- * splits sentences, scores all windows of a batch at once (the fast path when enabled), decodes each sentence
- * and maps token spans back to character offsets.
+ * splits sentences, scores all windows of a batch at once (through a WindowScorer: the fast path when enabled,
+ * else the model's reference forward), decodes each sentence into label indices and builds spans from them,
+ * mapped back to character offsets.
  */
 import type { Entity, LoadTaggerOptions, ModelInfo, Tagger } from '../api';
 import { splitSentences, type Token } from '@window-ner/text';
 import { spansToEntities } from '../decoders/entities';
-import { tagsToSpans } from '../labels/spans';
+import { indicesToSpans } from '../labels/spans';
 import { loadModel } from '../model/file';
 import type { WindowModel } from '../model/window-model';
 import { tokenizerPlugins } from '../plugins/registry';
-import { EmbeddingFeature } from '../features/embedding';
 import { openVectorStore, type OpenedVectors } from '../vectors/store';
 import { FastScorer } from './fast-path';
+import { projectableNetwork, referenceScorer } from './model-view';
+import type { ScoredSentences, WindowScorer } from './scorer';
 
 export interface TaggerOptions {
   /** Use the precomputed-projection scorer (default true; identical results within float rounding). */
@@ -21,7 +23,7 @@ export interface TaggerOptions {
 
 export class WindowTagger implements Tagger {
   private tokens = 0;
-  private readonly fast: FastScorer | null;
+  private readonly scorer: WindowScorer;
 
   constructor(
     readonly model: WindowModel,
@@ -29,22 +31,20 @@ export class WindowTagger implements Tagger {
     private readonly vectors: OpenedVectors | null,
     opts: TaggerOptions = {},
   ) {
-    this.fast = opts.fastPath !== false && FastScorer.supports(model) ? new FastScorer(model) : null;
+    const net = opts.fastPath !== false ? projectableNetwork(model) : null;
+    this.scorer = net ? new FastScorer(net) : referenceScorer(model);
   }
 
   get tokensTagged(): number {
     return this.tokens;
   }
 
-  /** Class scores of every token (n x C) and the sentence boundaries, by the fast path when enabled. */
-  score(sentences: string[][]): { scores: Float32Array; n: number; sentenceStarts: Int32Array } {
-    if (this.fast) return this.fast.scoreSentences(sentences);
-    for (const f of this.model.features) if (f instanceof EmbeddingFeature) f.beginBatch();
-    const set = this.model.windows(sentences, false);
-    return { scores: this.model.scoreAll(set), n: set.n, sentenceStarts: set.sentenceStarts };
+  /** Class scores of every token (n x C) and the sentence boundaries. */
+  score(sentences: string[][]): ScoredSentences {
+    return this.scorer.score(sentences);
   }
 
-  /** Tag pre-tokenised sentences: label strings per token. */
+  /** Tag pre-tokenised sentences: label strings per token (for CoNLL output and conlleval). */
   tagTokens(sentences: string[][]): string[][] {
     const scored = this.score(sentences);
     this.tokens += scored.n;
@@ -66,16 +66,13 @@ export class WindowTagger implements Tagger {
     const out: Entity[][] = texts.map(() => []);
     decoded.forEach((d, si) => {
       const s = sentences[si];
-      // A plain loop: Array.from over a typed array allocated an iterator result per token.
-      const tags = new Array<string>(d.tags.length);
-      for (let i = 0; i < tags.length; i++) tags[i] = this.model.labels.label(d.tags[i]);
-      out[s.text].push(...spansToEntities(tagsToSpans(tags), s.tokens, texts[s.text], d.confidence));
+      out[s.text].push(...spansToEntities(indicesToSpans(d.tags, this.model.labels), s.tokens, texts[s.text], d.confidence));
     });
     return out;
   }
 
   dispose(): void {
-    this.fast?.dispose();
+    this.scorer.dispose();
     this.model.dispose();
     this.vectors?.close();
   }

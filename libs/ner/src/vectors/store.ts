@@ -1,6 +1,6 @@
 /** The SQLite embedding store (@window-ner/embeddings) as a VectorSource. */
 import { existsSync } from 'node:fs';
-import { EmbeddingStore } from '@window-ner/embeddings/store/store';
+import { EmbeddingStore } from '@window-ner/embeddings';
 import type { VectorSource } from './source';
 
 export interface OpenedVectors {

@@ -9,7 +9,7 @@ export interface BackendPlugin {
   detail?(): string;
   /** BLAS behind the backend, when it has one (native). */
   blas?(): BlasSummary | null;
-  /** Native kernels on host arrays that come with the backend (native: the Adam update, the fast tagging scorer), else absent. */
+  /** Native kernels on host arrays that come with the backend (native: both of HostKernels), else absent. */
   hostKernels?(): HostKernels | null;
 }
 
@@ -22,11 +22,12 @@ export interface HostKernels {
   adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, rows: Int32Array | null, dim: number,
     scale: number, l2: number, beta1: number, beta2: number, eps: number, a: number): void;
   /**
-   * Window scoring of a one-hidden-layer relu MLP from cached first-layer projections (libs/ner's fast tagging
-   * path): scores[t, c] = Σ_h relu(bias + Σ_p blocks[offsets[t·width + p] + h])_h · ut[c·H + h] + outBias[c].
+   * Gather-sum, bias, relu, small linear product, per item t < n:
+   *   a = relu(bias + Σ_{j<k} rows[offsets[t·k + j] .. + H]);  out[t·C + c] = Σ_h a[h] · wt[c·H + h] + outBias[c].
+   * (A one-hidden-layer relu network whose first-layer products are cached per input part is scored this way.)
    */
-  windowScores(blocks: Float32Array, offsets: Int32Array, n: number, width: number, H: number, bias: Float32Array,
-    ut: Float32Array, outBias: Float32Array, C: number, scores: Float32Array): void;
+  gatherSumReluLinear(rows: Float32Array, offsets: Int32Array, n: number, k: number, H: number, bias: Float32Array,
+    wt: Float32Array, outBias: Float32Array, C: number, out: Float32Array): void;
 }
 
 export interface BlasSummary {

@@ -15,7 +15,7 @@ import { mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } fr
 import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { checkConfigLimits, type ConfigLimits, DEFAULT_CONFIG_LIMITS, resolveConfig } from '@window-ner/ner';
-import type { TrainRequest } from '@window-ner/ner/api';
+import type { TrainRequest } from '@window-ner/ner';
 import { HttpError } from '../http/http-error';
 import { errorFields, type Logger } from '../http/logger';
 import { DEFAULT_KEEP_MODELS, type ModelPublisher } from '../models/publisher';

@@ -1,5 +1,5 @@
 /** Messages between the server thread and a training worker thread. */
-import type { TrainProgress, TrainRequest, TrainResult } from '@window-ner/ner/api';
+import type { TrainProgress, TrainRequest, TrainResult } from '@window-ner/ner';
 import type { Baseline } from './publish-gate';
 
 export interface TrainWorkerData {

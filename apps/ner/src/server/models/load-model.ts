@@ -2,7 +2,7 @@
  * Loading a model for serving: open it, then tag a warm-up sentence so the first real request does not pay
  * for lazy initialisation (kernels, caches). /readyz turns true only after this.
  */
-import type { Tagger } from '@window-ner/ner/api';
+import type { Tagger } from '@window-ner/ner';
 
 export type TaggerLoader = (modelPath: string) => Promise<Tagger> | Tagger;
 

@@ -3,7 +3,7 @@
  * for as long as it needs it (tagging a batch may span several event-loop turns), a swap installs the new
  * tagger for every later lease, and the old one is disposed when its last lease is released.
  */
-import type { ModelInfo, Tagger } from '@window-ner/ner/api';
+import type { ModelInfo, Tagger } from '@window-ner/ner';
 
 export interface Lease {
   readonly tagger: Tagger;

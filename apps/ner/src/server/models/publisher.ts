@@ -11,7 +11,7 @@
  */
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { TrainResult } from '@window-ner/ner/api';
+import type { TrainResult } from '@window-ner/ner';
 import { errorFields, type Logger } from '../http/logger';
 import type { PublishedModel, ServerStore } from '../store/server-store';
 import { loadWarmTagger, type TaggerLoader } from './load-model';

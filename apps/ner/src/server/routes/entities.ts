@@ -5,7 +5,7 @@
  * finishes this request on the model it started with (one version per response).
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Entity } from '@window-ner/ner/api';
+import type { Entity } from '@window-ner/ner';
 import type { RequestHandler, Response } from 'express';
 import type { ServerMetrics } from '../metrics/server-metrics';
 import type { ModelHolder } from '../models/model-holder';

@@ -1,5 +1,5 @@
 /** GET /v1/models, /healthz, /readyz, /metrics: what is served and whether it can serve. */
-import type { ModelInfo } from '@window-ner/ner/api';
+import type { ModelInfo } from '@window-ner/ner';
 import type { RequestHandler } from 'express';
 import { basename, isAbsolute } from 'node:path';
 import type { ServerMetrics } from '../metrics/server-metrics';

@@ -2,5 +2,5 @@
 #include <napi.h>
 
 namespace tb {
-Napi::Value WindowScores(const Napi::CallbackInfo& info);
+Napi::Value GatherSumReluLinear(const Napi::CallbackInfo& info);
 }  // namespace tb

@@ -1,0 +1,7 @@
+/**
+ * @window-ner/ner-app: the CLI (cli/main.ts, the `window-ner` bin) and the HTTP service. This index is what the
+ * end-to-end tests start in-process: the service and the pieces its options take.
+ */
+export { startService, type Service, type ServiceOptions, type TrainingLimits } from './server/service';
+export { DEFAULT_LIMITS, type Limits } from './server/http/limits';
+export { silentLogger, type Logger } from './server/http/logger';

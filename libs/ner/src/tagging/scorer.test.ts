@@ -1,0 +1,112 @@
+/**
+ * The scoring contract: the fast path (cached per-word projections) gives the reference forward's scores within
+ * 1e-4, on real models of both heads — the shipped default model (softmax, relu, 300 hidden) and small models
+ * trained here on the BTC sample (max-margin relu; softmax tanh, which takes the tfjs activation path) — on the
+ * cpu backend (JS sums + tfjs ops), with a cache far smaller than the text, and on the native backend's kernel.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { join, resolve } from 'node:path';
+import { initBackend, Rng } from '@window-ner/tensor';
+import { readConll } from '../corpus/conll-read';
+import { resolveConfig } from '../config/config';
+import { fitModel } from '../train/fit';
+import { loadModel } from '../model/file';
+import type { WindowModel } from '../model/window-model';
+import { MapVectorSource } from '../vectors/source';
+import { FastScorer } from './fast-path';
+import { projectableNetwork, referenceScorer } from './model-view';
+
+const DATA = resolve(__dirname, '../../../../data');
+const train = readConll(join(DATA, 'btc/btc.train')).slice(0, 400);
+const dev = readConll(join(DATA, 'btc/btc.dev')).slice(0, 150);
+const sentences = dev.map((s) => s.tokens);
+
+/** Largest |a - b| over two score arrays of the same length. */
+function maxDiff(a: Float32Array, b: Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+  return d;
+}
+
+/** Run f on the native backend (then back to cpu), or null where the addon is not built (CI requires it). */
+async function onNative<T>(f: () => T): Promise<T | null> {
+  try {
+    await initBackend({ backend: 'native', log: null });
+  } catch {
+    expect(process.env.WINDOW_NER_REQUIRE_NATIVE).not.toBe('1');
+    return null;
+  }
+  try {
+    return f();
+  } finally {
+    await initBackend({ backend: 'cpu', log: null });
+  }
+}
+
+async function checkAgreement(model: WindowModel, activation: string): Promise<void> {
+  const ref = referenceScorer(model).score(sentences);
+  expect(ref.n).toBe(sentences.reduce((a, s) => a + s.length, 0));
+  const net = projectableNetwork(model)!;
+  expect(net.hidden.activation).toBe(activation);
+  // 1,000 cached words: prefilling the default 5,000 costs a 5,000-row projection on the slow cpu backend.
+  const fast = new FastScorer(net, 1000);
+  expect(fast.native).toBe(false);
+  const got = fast.score(sentences);
+  expect(Array.from(got.sentenceStarts)).toEqual(Array.from(ref.sentenceStarts));
+  expect(maxDiff(got.scores, ref.scores)).toBeLessThan(1e-4);
+  // A cache of 50 words is emptied and refilled between (and grown within) batches: same scores.
+  const tiny = new FastScorer(net, 50);
+  for (const part of [sentences.slice(0, 40), sentences.slice(40, 150), sentences.slice(0, 40)]) {
+    expect(maxDiff(tiny.score(part).scores, referenceScorer(model).score(part).scores)).toBeLessThan(1e-4);
+  }
+  const native = await onNative(() => {
+    const scorer = new FastScorer(net);
+    expect(scorer.native).toBe(activation === 'relu');
+    return scorer.score(sentences).scores;
+  });
+  if (native) expect(maxDiff(native, ref.scores)).toBeLessThan(1e-4);
+  // Equal scores decode to equal labels.
+  expect(model.decode(got, got.scores).map((d) => Array.from(d.tags))).toEqual(model.decode(ref, ref.scores).map((d) => Array.from(d.tags)));
+  fast.dispose();
+  tiny.dispose();
+}
+
+describe('fast path = reference forward (1e-4)', () => {
+  // A small random "store" so words outside the trained vocabulary resolve through the vector side table.
+  const rng = new Rng(3);
+  const words = new Map<string, Float32Array>();
+  for (const s of [...train, ...dev]) for (const w of s.tokens) if (!words.has(w.toLowerCase())) words.set(w.toLowerCase(), Float32Array.from({ length: 16 }, () => rng.normal(0, 0.5)));
+  const vectors = new MapVectorSource(16, words);
+  const small = { epochs: 2, patience: 2, batchSize: 64, features: [{ type: 'embedding', dim: 16 }, { type: 'casing' }] };
+
+  beforeAll(async () => {
+    await initBackend({ backend: 'cpu', log: null });
+  });
+
+  it('the default model (softmax, relu)', async () => {
+    const { model } = await loadModel(join(DATA, 'models/default.sqlite'), null);
+    expect(model.head.type).toBe('softmax');
+    await checkAgreement(model, 'relu');
+    model.dispose();
+  });
+
+  it('a max-margin model trained on BTC (relu)', async () => {
+    const fit = await fitModel({ config: resolveConfig({ ...small, head: 'max-margin', hidden: [32], lr: 0.003 }), train, dev, vectors });
+    expect(fit.model.head.type).toBe('max-margin');
+    await checkAgreement(fit.model, 'relu');
+    fit.model.dispose();
+  });
+
+  it('a softmax model trained on BTC (tanh: the tfjs activation path everywhere)', async () => {
+    const fit = await fitModel({ config: resolveConfig({ ...small, hidden: [24], activation: 'tanh', lr: 0.005 }), train, dev, vectors });
+    await checkAgreement(fit.model, 'tanh');
+    fit.model.dispose();
+  });
+
+  it('has no fast path for two hidden layers', async () => {
+    const fit = await fitModel({ config: resolveConfig({ ...small, epochs: 1, hidden: [8, 8] }), train: train.slice(0, 50), vectors });
+    expect(projectableNetwork(fit.model)).toBeNull();
+    fit.model.dispose();
+  });
+});
