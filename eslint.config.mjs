@@ -23,6 +23,7 @@ export default [
             allow('text'),
             allow('embeddings'),
             allow('ner', 'nn', 'tensor', 'text', 'embeddings'),
+            allow('ner-plugin', 'ner'),
             allow('ner-app', 'ner', 'nn', 'tensor', 'text', 'embeddings'),
             allow('curve-fit', 'nn', 'tensor'),
             allow('bench', 'tensor'),

@@ -28,8 +28,6 @@ export interface OptimizerSpec {
 }
 
 export interface ModelConfig {
-  /** Modules imported before the pipeline is built; each registers plugins on import. */
-  plugins: string[];
   tokenizer: string;
   features: FeatureSpec[];
   /** m: the window is tokens i-m .. i+m. */
@@ -75,7 +73,6 @@ export interface NerConfig {
 
 export const DEFAULT_CONFIG: NerConfig = {
   model: {
-    plugins: [],
     tokenizer: 'default',
     features: [{ type: 'embedding', dim: 100, fineTune: true }, { type: 'casing' }],
     window: 2,
@@ -113,7 +110,10 @@ export const MAX_MARGIN_DEFAULTS = { k: 5, margin: 1, classMargins: true };
 export function resolveConfig(partial: Record<string, unknown> = {}, base: NerConfig = DEFAULT_CONFIG): NerConfig {
   const out: NerConfig = structuredClone(base);
   const apply = (key: string, value: unknown, where: string) => {
-    if (key === 'lr') {
+    if (key === 'plugins') {
+      // A config selects plugins by registry name; only the operator's --plugins makes a process import modules.
+      throw new Error(`config: "${where}plugins" is not allowed: plugins are allowed by the operator with --plugins when the process starts; a config selects them by registry name (e.g. a feature "type")`);
+    } else if (key === 'lr') {
       out.train.optimizer.lr = num(value, `${where}lr`);
     } else if (key === 'optimizer' && typeof value === 'string') {
       out.train.optimizer = { type: value, lr: out.train.optimizer.lr };
@@ -164,7 +164,6 @@ export function validateConfig(c: NerConfig): void {
   m.features.forEach((f, i) => {
     if (!f || typeof f.type !== 'string') throw new Error(`config: model.features[${i}].type must be a string`);
   });
-  if (!Array.isArray(m.plugins)) throw new Error('config: model.plugins must be an array of module paths');
   if (!m.head || typeof m.head.type !== 'string') throw new Error('config: model.head.type must be a string');
   if (m.head.type === 'max-margin') {
     int(m.head.k, 'model.head.k', 0);

@@ -13,7 +13,8 @@ import { resolveConfig, type NerConfig } from '../config/config';
 import type { Feature, FeatureState } from '../features/types';
 import { LabelSet } from '../labels/label-set';
 import type { VectorSource } from '../vectors/source';
-import { decoderPlugins, featurePlugins, headPlugins, loadPluginModules } from '../plugins/registry';
+import { decoderPlugins, featurePlugins, headPlugins } from '../plugins/registry';
+import { checkModelPlugins, pluginsUsedBy } from '../plugins/allowlist';
 import { wireHead } from './build';
 import { Mlp } from './mlp';
 import { WindowModel } from './window-model';
@@ -44,6 +45,7 @@ export function saveModel(model: WindowModel, path: string, extras: SaveExtras =
       db.transaction(() => {
         putMeta.run('format', JSON.stringify({ name: MODEL_FORMAT, version: MODEL_FORMAT_VERSION }));
         putMeta.run('config', JSON.stringify(model.config));
+        putMeta.run('plugins', JSON.stringify(pluginsUsedBy(model.config)));
         putMeta.run('labels', JSON.stringify(model.labels.toJSON()));
         putMeta.run('head', JSON.stringify(model.head.getState()));
         putMeta.run('metrics', JSON.stringify(extras.metrics ?? {}));
@@ -101,8 +103,12 @@ export async function loadModel(path: string, vectors: VectorSource | null): Pro
     if (format.name !== MODEL_FORMAT || format.version > MODEL_FORMAT_VERSION) {
       throw new Error(`${path}: unsupported model format ${JSON.stringify(format)} (this build reads ${MODEL_FORMAT} v${MODEL_FORMAT_VERSION})`);
     }
-    const config: NerConfig = resolveConfig(need('config'));
-    await loadPluginModules(config.model.plugins, dirname(path));
+    // Plugins first: a model needing plugins this process was not allowed fails before anything else is read.
+    // Older files kept module paths in config.model.plugins; they are refused, never imported.
+    const raw = need('config') as { model?: { plugins?: unknown } };
+    checkModelPlugins(path, meta.has('plugins') ? need('plugins') : [], raw.model?.plugins ?? []);
+    delete raw.model?.plugins;
+    const config: NerConfig = resolveConfig(raw);
     const labels = LabelSet.fromJSON(need('labels'));
     const tensor = (name: string) => {
       const row = db.prepare('SELECT shape, data FROM tensors WHERE name = ?').get(name) as { shape: string; data: Buffer } | undefined;

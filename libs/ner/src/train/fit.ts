@@ -16,7 +16,6 @@ import { calibrateThresholds } from '../heads/calibrate';
 import { MaxMarginHead } from '../heads/max-margin';
 import type { VectorSource } from '../vectors/source';
 import { createModel } from '../model/build';
-import { loadPluginModules } from '../plugins/registry';
 import type { WindowModel } from '../model/window-model';
 import type { WindowSet } from '../windows/windows';
 
@@ -61,7 +60,6 @@ export function evaluateSet(model: WindowModel, set: WindowSet, gold: readonly S
 export async function fitModel(opts: FitOptions): Promise<FitResult> {
   const t0 = performance.now();
   const { config } = opts;
-  await loadPluginModules(config.model.plugins);
   const tc = config.train;
   const rng = new Rng(tc.seed);
   const model = createModel(config, opts.train, opts.vectors, rng.fork());

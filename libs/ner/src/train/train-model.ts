@@ -15,7 +15,7 @@ import { isJsonlPath, readCorpusStream } from '../corpus/read-stream';
 import type { Sentence } from '../corpus/types';
 import { reportToJson } from '../metrics/report';
 import { saveModel } from '../model/file';
-import { absolutePluginPaths, loadPluginModules, tokenizerPlugins } from '../plugins/registry';
+import { tokenizerPlugins } from '../plugins/registry';
 import { openVectorStore } from '../vectors/store';
 import { fitModel, type FitResult } from './fit';
 
@@ -57,8 +57,6 @@ export function fitMetrics(fit: FitResult): Record<string, unknown> {
 export async function trainModel(req: TrainRequest, onProgress?: (p: TrainProgress) => void, signal?: AbortSignal): Promise<TrainResult> {
   const started = new Date();
   const config = resolveConfig(req.config ?? {});
-  config.model.plugins = absolutePluginPaths(config.model.plugins);
-  await loadPluginModules(config.model.plugins);
   onProgress?.({ phase: 'load', epoch: 0, epochs: config.train.epochs, step: 0, stepsPerEpoch: 0 });
   // Streamed and cancellable, and bounded when the caller sets a size limit (a server's training job).
   const tokenize = (text: string) => tokenizerPlugins.get(config.model.tokenizer).tokenize(text);

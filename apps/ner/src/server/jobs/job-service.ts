@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { checkConfigLimits, type ConfigLimits, DEFAULT_CONFIG_LIMITS, resolveConfig } from '@window-ner/ner';
+import { allowedPluginSpecs, checkConfigLimits, type ConfigLimits, DEFAULT_CONFIG_LIMITS, resolveConfig } from '@window-ner/ner';
 import type { TrainRequest } from '@window-ner/ner';
 import { HttpError } from '../http/http-error';
 import { errorFields, type Logger } from '../http/logger';
@@ -126,7 +126,7 @@ export class JobService implements TrainingJobs {
     const request: TrainRequest = { trainPath: train.path, devPath: dev?.path, outPath, embeddingsPath, maxCorpusBytes: this.maxCorpusBytes, untrustedPaths: true, config: input.config };
     const job = db.insertJob(id, { train: input.train, dev: input.dev ?? null, config: input.config ?? {} });
     const serving = this.gate.compareWithServing && dev ? this.opts.servingModel?.() : null;
-    const workerData: TrainWorkerData = { request, baseline: serving ?? undefined };
+    const workerData: TrainWorkerData = { request, baseline: serving ?? undefined, plugins: allowedPluginSpecs() };
     // Its own heap limit: a server process may run with a small --max-old-space-size for serving, which the
     // trainer (corpus, windows, gradients) must not inherit.
     const worker = new Worker(WORKER_ENTRY, { workerData, stdout: true, stderr: true, resourceLimits: { maxOldGenerationSizeMb: TRAINER_HEAP_MB } });

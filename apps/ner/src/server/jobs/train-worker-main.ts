@@ -5,13 +5,13 @@
  * that corpus reading and trainModel check; the server terminates the thread if that takes too long.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { conlleval, loadTagger, readCorpusStream, tokenizerPlugins, trainModel } from '@window-ner/ner';
+import { allowPlugins, conlleval, loadTagger, readCorpusStream, tokenizerPlugins, trainModel } from '@window-ner/ner';
 import type { Baseline } from './publish-gate';
 import type { FromWorker, ToWorker, TrainWorkerData } from './worker-protocol';
 
 const port = parentPort;
 if (!port) throw new Error('train-worker-main.ts must run in a worker thread');
-const { request, baseline } = workerData as TrainWorkerData;
+const { request, baseline, plugins } = workerData as TrainWorkerData;
 const controller = new AbortController();
 const send = (msg: FromWorker) => port.postMessage(msg);
 
@@ -34,6 +34,7 @@ async function scoreBaseline(model: { path: string; version: string }, devPath: 
 }
 
 try {
+  await allowPlugins(plugins);
   const result = await trainModel(request, (progress) => send({ type: 'progress', progress }), controller.signal);
   let scored: Baseline | null = null;
   if (baseline && request.devPath) {

@@ -6,6 +6,8 @@ export interface TrainWorkerData {
   request: TrainRequest;
   /** Score this model (the one served) on the dev set after training, for the publish gate. */
   baseline?: { path: string; version: string };
+  /** The server's plugin allowlist (allowedPluginSpecs): a thread starts with none. */
+  plugins: string[];
 }
 
 export type ToWorker = { type: 'cancel' };
