@@ -9,7 +9,7 @@ import { fitModel } from '../src/train/fit';
 import { trainModel } from '../src/train/train-model';
 import { loadModel, saveModel } from '../src/model/file';
 import { featurePlugins } from '../src/plugins/registry';
-import { allowedPlugins, allowPlugins, PluginNotAllowedError } from '../src/plugins/allowlist';
+import { allowedPlugins, allowPlugins, PluginNotAllowedError, pluginsUsedBy } from '../src/plugins/allowlist';
 import type { Sentence } from '../src/corpus/types';
 
 beforeAll(async () => {
@@ -144,6 +144,21 @@ describe('plugins: only the operator allowlist is imported', () => {
     await allowPlugins(['@acme/ner-shape'], base);
     expect(existsSync(join(pkgDir, 'imported'))).toBe(true);
     expect(allowedPlugins()).toContainEqual(expect.objectContaining({ name: '@acme/ner-shape', version: '0.3.1', spec: '@acme/ner-shape', provides: ['feature:acme-shape'] }));
+  });
+
+  it('a plugin that overrides a built-in is recorded as providing it', async () => {
+    const dir = join(root, 'override');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'ner-test-greedy', version: '2.0.0' }));
+    // The same decoder under the same name: behaviour unchanged, provider changed.
+    writeFileSync(join(dir, 'index.mjs'), "export function register(r) { r.decoder.register('greedy', { ...r.decoder.get('greedy') }, { override: true }); }");
+    await allowPlugins([join(dir, 'index.mjs')]);
+    expect(allowedPlugins().find((p) => p.name === 'ner-test-greedy')?.provides).toEqual(['decoder:greedy']);
+    expect(pluginsUsedBy(resolveConfig({ decoder: 'greedy', features: [{ type: 'casing' }, { type: 'test-word-length' }] }))).toEqual([
+      { name: 'ner-test-greedy', version: '2.0.0' },
+      { name: 'ner-test-word-length', version: '1.2.0' },
+    ]);
+    expect(pluginsUsedBy(resolveConfig({}))).toEqual([]);
   });
 
   it('bad specs are clear errors, found before anything is imported', async () => {

@@ -94,8 +94,9 @@ function locate(spec: string, baseDir: string): Omit<AllowedPlugin, 'provides'> 
   return { ...pkg, spec, url };
 }
 
+/** Every registry entry as "kind:name" -> the registered item (an override shows as a changed item). */
 const registryEntries = (r: PluginRegistries) =>
-  (Object.entries(r) as [string, { names(): string[] }][]).flatMap(([kind, reg]) => reg.names().map((n) => `${kind}:${n}`));
+  new Map((Object.entries(r) as [string, { names(): string[]; get(n: string): unknown }][]).flatMap(([kind, reg]) => reg.names().map((n) => [`${kind}:${n}`, reg.get(n)] as const)));
 
 /**
  * Allow and import the operator's plugins: installed package names (resolved from `baseDir`, then from
@@ -109,7 +110,7 @@ export async function allowPlugins(specs: readonly string[], baseDir = process.c
     const prior = allowed.get(p.name);
     if (prior?.url === p.url) continue;
     if (prior) throw new Error(`${PLUGINS_FLAG}: "${p.spec}" and "${prior.spec}" are both package ${p.name}; allow one of them`);
-    const before = new Set(registryEntries(registries));
+    const before = registryEntries(registries);
     try {
       const mod = (await import(p.url)) as { register?: (r: PluginRegistries) => void; default?: { register?: (r: PluginRegistries) => void } };
       const register = mod.register ?? mod.default?.register;
@@ -117,7 +118,7 @@ export async function allowPlugins(specs: readonly string[], baseDir = process.c
     } catch (e) {
       throw new Error(`${PLUGINS_FLAG}: plugin ${p.name}@${p.version} (${p.spec}) failed to load: ${(e as Error).message}`);
     }
-    const provides = registryEntries(registries).filter((e) => !before.has(e));
+    const provides = [...registryEntries(registries)].filter(([e, item]) => before.get(e) !== item).map(([e]) => e);
     if (provides.length === 0) {
       throw new Error(`${PLUGINS_FLAG}: plugin ${p.name}@${p.version} (${p.spec}) registered nothing: export register(registries) from its module`);
     }
