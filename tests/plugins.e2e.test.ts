@@ -18,29 +18,29 @@ const root = mkdtempSync(join(tmpdir(), 'window-ner-plugins-e2e-'));
 const dataDir = join(root, 'data');
 const modelPath = join(root, 'shape.sqlite');
 
-/** A plugin package: package.json (name, version) and index.mjs registering feature `type`, with a marker. */
-function writePlugin(dir: string, name: string, type: string): { module: string; marker: string } {
+/**
+ * A plugin package: package.json (name, version) and index.mjs registering tokenizer `tokenizer` (runs of letters
+ * or digits, and single other characters), with a marker. A tokenizer: its interface is the most stable one.
+ */
+function writePlugin(dir: string, name: string, tokenizer: string): { module: string; marker: string } {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', type: 'module' }));
   writeFileSync(join(dir, 'index.mjs'), `
 import { writeFileSync } from 'node:fs';
 writeFileSync(new URL('./imported', import.meta.url), String(process.pid));
-const shape = (w) => (/^[A-Z]/.test(w) ? (w.length > 4 ? 0 : 1) : 2);
-const make = () => ({
-  type: '${type}', dim: 4, padStart: 3, padEnd: 3, unkId: -1, trainable: false, rows: 4, trainableRows: 0,
-  ids(tokens, out, offset) { tokens.forEach((t, i) => { out[offset + i] = shape(t); }); },
-  copyRow(id, dst, off) { dst.fill(0, off, off + 4); dst[off + id] = 1; },
-  params() { return []; },
-  getState() { return { json: {}, tables: {} }; },
-});
-export function register(r) { r.feature.register('${type}', { create: make, restore: make }); }
+export function register(r) {
+  r.tokenizer.register('${tokenizer}', {
+    name: '${tokenizer}',
+    tokenize: (text) => [...text.matchAll(/[\\p{L}\\p{N}]+|\\S/gu)].map((m) => ({ text: m[0], start: m.index, end: m.index + m[0].length })),
+  });
+}
 `);
   return { module: join(dir, 'index.mjs'), marker: join(dir, 'imported') };
 }
 
-const shape = writePlugin(join(root, 'plugins/shape'), 'ner-e2e-shape', 'e2e-shape');
+const shape = writePlugin(join(root, 'plugins/shape'), 'ner-e2e-shape', 'e2e-split');
 const evil = writePlugin(join(root, 'plugins/evil'), 'ner-e2e-evil', 'e2e-evil');
-const config = (type: string) => ({ features: [{ type: 'embedding', dim: 8 }, { type: 'casing' }, { type }], hidden: [16], epochs: 10, batchSize: 16, lr: 0.01, wordDropout: 0, minFreq: 1 });
+const config = { tokenizer: 'e2e-split', features: [{ type: 'embedding', dim: 8 }, { type: 'casing' }], hidden: [16], epochs: 10, batchSize: 16, lr: 0.01, wordDropout: 0, minFreq: 1 };
 
 function cli(args: string[], input = '') {
   return spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', timeout: 120_000, env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' } });
@@ -53,7 +53,7 @@ beforeAll(() => {
   const places = ['Paris', 'Oslo', 'Lima', 'Kyoto'];
   for (let i = 0; i < 80; i++) lines.push(`${people[i % 4]} B-PER`, 'visited O', `${places[(i * 3) % 4]} B-LOC`, '. O', '');
   writeFileSync(join(dataDir, 'small.conll'), lines.join('\n'));
-  const r = cli(['train', '--plugins', shape.module, '--train', join(dataDir, 'small.conll'), '--out', modelPath, '--embeddings', 'none', '--quiet', '--config', JSON.stringify(config('e2e-shape'))]);
+  const r = cli(['train', '--plugins', shape.module, '--train', join(dataDir, 'small.conll'), '--out', modelPath, '--embeddings', 'none', '--quiet', '--config', JSON.stringify(config)]);
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
 });
@@ -135,13 +135,13 @@ describe('serve', () => {
     });
 
     it('a request selects an allowed plugin by registry name: the job trains with it and publishes', async () => {
-      const res = await train({ train: 'small.conll', dev: 'small.conll', config: config('e2e-shape') });
+      const res = await train({ train: 'small.conll', dev: 'small.conll', config });
       expect(res.status).toBe(202);
       expect(await settle((res.json as { id: string }).id)).toMatchObject({ status: 'succeeded', error: null });
     });
 
     it('a request naming a feature no allowed plugin registered is refused, importing nothing', async () => {
-      const res = await train({ train: 'small.conll', config: config('e2e-evil') });
+      const res = await train({ train: 'small.conll', config: { ...config, features: [{ type: 'embedding', dim: 8 }, { type: 'e2e-evil' }] } });
       // Refused up front (400) or by the job: either way it names the feature and imports nothing.
       const message = res.status === 202 ? (await settle((res.json as { id: string }).id)).error : (res.json as { error: { message: string } }).error.message;
       expect(message).toContain('unknown feature "e2e-evil"');

@@ -8,7 +8,7 @@ import { resolveConfig } from '../src/config/config';
 import { fitModel } from '../src/train/fit';
 import { trainModel } from '../src/train/train-model';
 import { loadModel, saveModel } from '../src/model/file';
-import { featurePlugins } from '../src/plugins/registry';
+import { tokenizerPlugins } from '../src/plugins/registry';
 import { allowedPlugins, allowPlugins, PluginNotAllowedError, pluginsUsedBy } from '../src/plugins/allowlist';
 import type { Sentence } from '../src/corpus/types';
 
@@ -16,27 +16,21 @@ beforeAll(async () => {
   await initBackend({ backend: 'cpu', log: null });
 });
 
-// A plugin module that registers a feature `type` through its `register` export and leaves a marker file beside
-// itself when it is imported, so a test can tell whether anything imported it.
-const pluginSource = (type: string) => `
+// A plugin module that registers a tokenizer through its `register` export (tokens: runs of letters or digits,
+// and single other characters) and leaves a marker file beside itself when it is imported, so a test can tell
+// whether anything imported it. A tokenizer, so these tests do not depend on the feature interface.
+const pluginSource = (name: string) => `
 import { writeFileSync } from 'node:fs';
 writeFileSync(new URL('./imported', import.meta.url), '');
-const bucket = (w) => (w.length <= 3 ? w.length - 1 : w.length <= 6 ? 3 : 4);
-function make() {
-  return {
-    type: '${type}', dim: 6, padStart: 5, padEnd: 5, unkId: -1, trainable: false, rows: 6, trainableRows: 0,
-    ids(tokens, out, offset) { tokens.forEach((t, i) => { out[offset + i] = Math.max(0, bucket(t)); }); },
-    copyRow(id, dst, off) { dst.fill(0, off, off + 6); dst[off + id] = 1; },
-    params() { return []; },
-    getState() { return { json: {}, tables: {} }; },
-  };
-}
 export function register(r) {
-  r.feature.register('${type}', { create: make, restore: make });
+  r.tokenizer.register('${name}', {
+    name: '${name}',
+    tokenize: (text) => [...text.matchAll(/[\\p{L}\\p{N}]+|\\S/gu)].map((m) => ({ text: m[0], start: m.index, end: m.index + m[0].length })),
+  });
 }
 `;
 
-/** A plugin package in `dir`: package.json (name, version) and index.mjs registering feature `type`. */
+/** A plugin package in `dir`: package.json (name, version) and index.mjs registering tokenizer `type`. */
 function writePackage(dir: string, name: string, version: string, type: string): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version, type: 'module', exports: { '.': './index.mjs' } }));
@@ -49,7 +43,7 @@ const corpus: Sentence[] = Array.from({ length: 40 }, (_, i) => ({
   tags: ['O', 'B-LOC', 'O', 'B-PER', 'O'],
 }));
 
-const small = (type: string) => ({ features: [{ type: 'embedding', dim: 8 }, { type: 'casing' }, { type }], hidden: [16], epochs: 2, minFreq: 1 });
+const small = (tokenizer: string) => ({ tokenizer, features: [{ type: 'embedding', dim: 8 }, { type: 'casing' }], hidden: [16], epochs: 2, minFreq: 1 });
 
 /** Copy a model file and rewrite meta entries, as an old or hostile file would have them. */
 function tamper(src: string, dst: string, edit: (meta: Map<string, unknown>) => void): string {
@@ -66,39 +60,38 @@ function tamper(src: string, dst: string, edit: (meta: Map<string, unknown>) => 
 describe('plugins: only the operator allowlist is imported', () => {
   const root = mkdtempSync(join(tmpdir(), 'ner-plugins-'));
   // Never allowed: any import of it would leave root/evil/imported.
-  const evil = writePackage(join(root, 'evil'), 'ner-test-evil', '1.0.0', 'evil-feature');
+  const evil = writePackage(join(root, 'evil'), 'ner-test-evil', '1.0.0', 'evil-split');
   const evilMarker = join(root, 'evil/imported');
   const goodDir = join(root, 'good');
-  const good = writePackage(goodDir, 'ner-test-word-length', '1.2.0', 'test-word-length');
+  const good = writePackage(goodDir, 'ner-test-split', '1.2.0', 'test-split');
   let modelPath: string;
 
-  it('an allowed path is known by its package.json name and version, and registers its feature', async () => {
-    expect(featurePlugins.has('test-word-length')).toBe(false);
+  it('an allowed path is known by its package.json name and version, and registers its tokenizer', async () => {
+    expect(tokenizerPlugins.has('test-split')).toBe(false);
     await allowPlugins([good]);
     expect(existsSync(join(goodDir, 'imported'))).toBe(true);
-    expect(featurePlugins.has('test-word-length')).toBe(true);
-    expect(allowedPlugins()).toContainEqual(expect.objectContaining({ name: 'ner-test-word-length', version: '1.2.0', spec: good, provides: ['feature:test-word-length'] }));
+    expect(tokenizerPlugins.get('test-split').tokenize('Rome, today').map((t) => t.text)).toEqual(['Rome', ',', 'today']);
+    expect(allowedPlugins()).toContainEqual(expect.objectContaining({ name: 'ner-test-split', version: '1.2.0', spec: good, provides: ['tokenizer:test-split'] }));
     await allowPlugins([good]); // the same module again: a no-op
-    expect(allowedPlugins().filter((p) => p.name === 'ner-test-word-length')).toHaveLength(1);
+    expect(allowedPlugins().filter((p) => p.name === 'ner-test-split')).toHaveLength(1);
   });
 
   it('trains, saves the plugin by name and version (no path), loads and predicts the same', async () => {
-    const fit = await fitModel({ config: resolveConfig(small('test-word-length')), train: corpus, dev: corpus.slice(0, 10), vectors: null });
-    expect(fit.model.builder.featureDim).toBe(8 + fit.model.features[1].dim + 6);
+    const fit = await fitModel({ config: resolveConfig(small('test-split')), train: corpus, dev: corpus.slice(0, 10), vectors: null });
     modelPath = join(root, 'm.sqlite');
     saveModel(fit.model, modelPath);
     const db = new Database(modelPath, { readonly: true });
     const meta = Object.fromEntries((db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
     db.close();
-    expect(JSON.parse(meta.plugins)).toEqual([{ name: 'ner-test-word-length', version: '1.2.0' }]);
+    expect(JSON.parse(meta.plugins)).toEqual([{ name: 'ner-test-split', version: '1.2.0' }]);
     expect(meta.config).not.toContain(root);
     const loaded = await loadModel(modelPath, null);
-    expect(loaded.model.features.map((f) => f.type)).toEqual(['embedding', 'casing', 'test-word-length']);
+    expect(loaded.model.config.model.tokenizer).toBe('test-split');
     expect(loaded.model.predict([corpus[0].tokens])).toEqual(fit.model.predict([corpus[0].tokens]));
   });
 
   it('a model naming a plugin that is not allowed is refused, naming it and --plugins; nothing is imported', async () => {
-    const path = tamper(modelPath, join(root, 'other.sqlite'), (m) => m.set('plugins', [{ name: 'ner-test-evil', version: '1.0.0' }, { name: 'ner-test-word-length', version: '1.2.0' }]));
+    const path = tamper(modelPath, join(root, 'other.sqlite'), (m) => m.set('plugins', [{ name: 'ner-test-evil', version: '1.0.0' }, { name: 'ner-test-split', version: '1.2.0' }]));
     const err = await loadModel(path, null).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PluginNotAllowedError);
     expect((err as PluginNotAllowedError).missing).toEqual(['ner-test-evil@1.0.0']);
@@ -107,10 +100,10 @@ describe('plugins: only the operator allowlist is imported', () => {
   });
 
   it('the allowed version must be compatible (^recorded) with the one the model was trained with', async () => {
-    const newer = tamper(modelPath, join(root, 'newer.sqlite'), (m) => m.set('plugins', [{ name: 'ner-test-word-length', version: '2.0.0' }]));
-    await expect(loadModel(newer, null)).rejects.toThrow(/ner-test-word-length@2\.0\.0 \(allowed version 1\.2\.0 is not compatible\)/);
-    const older = tamper(modelPath, join(root, 'older.sqlite'), (m) => m.set('plugins', [{ name: 'ner-test-word-length', version: '1.0.3' }]));
-    expect((await loadModel(older, null)).model.features).toHaveLength(3);
+    const newer = tamper(modelPath, join(root, 'newer.sqlite'), (m) => m.set('plugins', [{ name: 'ner-test-split', version: '2.0.0' }]));
+    await expect(loadModel(newer, null)).rejects.toThrow(/ner-test-split@2\.0\.0 \(allowed version 1\.2\.0 is not compatible\)/);
+    const older = tamper(modelPath, join(root, 'older.sqlite'), (m) => m.set('plugins', [{ name: 'ner-test-split', version: '1.0.3' }]));
+    expect((await loadModel(older, null)).model.config.model.tokenizer).toBe('test-split');
   });
 
   it('an old model file that stored module paths is refused with the same error, and the path is not imported', async () => {
@@ -118,7 +111,7 @@ describe('plugins: only the operator allowlist is imported', () => {
       m.delete('plugins');
       const config = m.get('config') as { model: Record<string, unknown> };
       config.model.plugins = [evil];
-      config.model.features = [{ type: 'embedding', dim: 8 }, { type: 'casing' }, { type: 'evil-feature' }];
+      config.model.tokenizer = 'evil-split';
     });
     const err = await loadModel(legacy, null).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PluginNotAllowedError);
@@ -140,10 +133,10 @@ describe('plugins: only the operator allowlist is imported', () => {
   it('an installed package name resolves from the base folder through its exports', async () => {
     const base = join(root, 'project');
     const pkgDir = join(base, 'node_modules/@acme/ner-shape');
-    writePackage(pkgDir, '@acme/ner-shape', '0.3.1', 'acme-shape');
+    writePackage(pkgDir, '@acme/ner-shape', '0.3.1', 'acme-split');
     await allowPlugins(['@acme/ner-shape'], base);
     expect(existsSync(join(pkgDir, 'imported'))).toBe(true);
-    expect(allowedPlugins()).toContainEqual(expect.objectContaining({ name: '@acme/ner-shape', version: '0.3.1', spec: '@acme/ner-shape', provides: ['feature:acme-shape'] }));
+    expect(allowedPlugins()).toContainEqual(expect.objectContaining({ name: '@acme/ner-shape', version: '0.3.1', spec: '@acme/ner-shape', provides: ['tokenizer:acme-split'] }));
   });
 
   it('a plugin that overrides a built-in is recorded as providing it', async () => {
@@ -154,15 +147,15 @@ describe('plugins: only the operator allowlist is imported', () => {
     writeFileSync(join(dir, 'index.mjs'), "export function register(r) { r.decoder.register('greedy', { ...r.decoder.get('greedy') }, { override: true }); }");
     await allowPlugins([join(dir, 'index.mjs')]);
     expect(allowedPlugins().find((p) => p.name === 'ner-test-greedy')?.provides).toEqual(['decoder:greedy']);
-    expect(pluginsUsedBy(resolveConfig({ decoder: 'greedy', features: [{ type: 'casing' }, { type: 'test-word-length' }] }))).toEqual([
+    expect(pluginsUsedBy(resolveConfig({ decoder: 'greedy', tokenizer: 'test-split' }))).toEqual([
       { name: 'ner-test-greedy', version: '2.0.0' },
-      { name: 'ner-test-word-length', version: '1.2.0' },
+      { name: 'ner-test-split', version: '1.2.0' },
     ]);
     expect(pluginsUsedBy(resolveConfig({}))).toEqual([]);
   });
 
   it('bad specs are clear errors, found before anything is imported', async () => {
-    const late = writePackage(join(root, 'late'), 'ner-test-late', '1.0.0', 'late-feature');
+    const late = writePackage(join(root, 'late'), 'ner-test-late', '1.0.0', 'late-split');
     // The second spec is wrong, so the first is never imported.
     await expect(allowPlugins([late, './does-not-exist.mjs'], root)).rejects.toThrow(/--plugins: "\.\/does-not-exist\.mjs" is not a module file/);
     expect(existsSync(join(root, 'late/imported'))).toBe(false);
@@ -176,7 +169,7 @@ describe('plugins: only the operator allowlist is imported', () => {
     writeFileSync(join(silent, 'index.mjs'), 'export const nothing = 1;');
     await expect(allowPlugins([join(silent, 'index.mjs')])).rejects.toThrow(/ner-test-silent@1\.0\.0 .* registered nothing/);
     const twin = join(goodDir, 'twin.mjs');
-    writeFileSync(twin, pluginSource('twin-feature'));
-    await expect(allowPlugins([twin])).rejects.toThrow(/are both package ner-test-word-length/);
+    writeFileSync(twin, pluginSource('twin-split'));
+    await expect(allowPlugins([twin])).rejects.toThrow(/are both package ner-test-split/);
   });
 });
