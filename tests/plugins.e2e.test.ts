@@ -82,6 +82,17 @@ describe('tag', () => {
     expect(existsSync(shape.marker)).toBe(false);
   });
 
+  it('eval refuses it the same way, and evaluates with the plugin allowed', () => {
+    rmSync(shape.marker, { force: true });
+    const refused = cli(['eval', '--model', modelPath, '--data', join(dataDir, 'small.conll'), '--embeddings', 'none', '--json']);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr.trim()).toMatch(/^window-ner eval: .*needs plugins that are not allowed: ner-e2e-shape@1\.0\.0\. Start the command with --plugins ner-e2e-shape /);
+    expect(existsSync(shape.marker)).toBe(false);
+    const r = cli(['eval', '--plugins', shape.module, '--model', modelPath, '--data', join(dataDir, 'small.conll'), '--embeddings', 'none', '--json']);
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as { overall: { f1: number } }).overall.f1).toBeGreaterThan(90);
+  });
+
   it('tags with the plugin allowed', () => {
     const r = cli(['tag', '--plugins', shape.module, '--model', modelPath, '--embeddings', 'none'], 'Eva visited Oslo .\n');
     expect(r.stderr).toBe('');
