@@ -18,7 +18,7 @@ export type { Feature, FeaturePlugin, FeatureState, FeatureBuildContext } from '
 export type { Head, HeadPlugin, TrainBatch } from './heads/types';
 export { tokenizerPlugins, featurePlugins, headPlugins, decoderPlugins } from './plugins/registry';
 export type { TokenizerPlugin, PluginRegistries } from './plugins/registry';
-export { allowPlugins, allowedPlugins, allowedPluginSpecs, PluginNotAllowedError, PLUGINS_FLAG } from './plugins/allowlist';
+export { allowPlugins, allowedPlugins, allowedPluginSpecs, PluginNotAllowedError } from './plugins/allowlist';
 export type { AllowedPlugin, PluginPackage } from './plugins/allowlist';
 export { MapVectorSource } from './vectors/source';
 export type { VectorSource } from './vectors/source';

@@ -14,7 +14,7 @@ import type { NerConfig } from '../config/config';
 import { registries, type PluginRegistries } from './registry';
 
 /** The flag that allows plugins, named in every refusal. */
-export const PLUGINS_FLAG = '--plugins';
+const PLUGINS_FLAG = '--plugins';
 
 /** A plugin package as a model file records it. */
 export interface PluginPackage {

@@ -39,7 +39,8 @@ Train a window NER model. Corpora: CoNLL (2 or 4 columns; IOB1/IOB2/IOBES) or JS
   --quiet             no progress bar
 ${pluginsUsage(22)}
 
-A config selects plugins by registry name (e.g. {"features": [{"type": "word-length"}]}); only --plugins imports them.`;
+A config selects plugins by registry name (e.g. {"features": [{"type": "embedding"}, {"type": "word-length"}]});
+only --plugins imports them.`;
 
 /** Parse --config: inline JSON, or a path to a JSON file. Errors say which. */
 export function readConfigFlag(value: string | undefined): Record<string, unknown> {
