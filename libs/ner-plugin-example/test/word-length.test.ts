@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { allowedPlugins, allowPlugins, featurePlugins, loadTagger, trainModel } from '@window-ner/ner';
 import { describe, expect, it } from 'vitest';
-import { lengthBucket, WordLengthFeature } from '../src/index';
+import { bucketState, checkBucketState, lengthBucket } from '../src/index';
 
 // Templated sentences: places and people in fixed slots, so a few epochs learn them.
 const PLACES = ['Paris', 'Rome', 'Oslo', 'Lima', 'Kyoto', 'Nairobi'];
@@ -20,15 +20,10 @@ function corpus(n: number, offset: number): string {
 }
 
 describe('@window-ner/ner-plugin-example', () => {
-  it('buckets word lengths 1, 2, 3, 4-6, 7-10, 11+, and one-hot rows with a padding class', () => {
+  it('buckets word lengths 1, 2, 3, 4-6, 7-10, 11+, and refuses a model saved with other buckets', () => {
     expect(['a', 'of', 'the', 'Paris', 'Nairobi', 'internationally'].map(lengthBucket)).toEqual([0, 1, 2, 3, 4, 5]);
-    const f = new WordLengthFeature();
-    const ids = new Int32Array(2);
-    f.ids(['Oslo', 'is'], ids, 0);
-    expect([...ids]).toEqual([3, 1]);
-    const row = new Float32Array(f.dim).fill(9);
-    f.copyRow(f.padStart, row, 0);
-    expect([...row]).toEqual([0, 0, 0, 0, 0, 0, 1]);
+    expect(() => checkBucketState(bucketState())).not.toThrow();
+    expect(() => checkBucketState({ json: { buckets: ['1', '5', 'Infinity'] }, tables: {} })).toThrow(/trained with buckets \[1,5,Infinity\] but this version has \[1,2,3,6,10,Infinity\]/);
   });
 
   it('allowed by package name, it trains, saves, loads and tags with window-ner', async () => {
