@@ -139,7 +139,7 @@ describe('serve', () => {
       ['model.plugins', { model: { plugins: [evil.module] } }],
       ['plugins', { plugins: ['ner-e2e-shape'], features: [{ type: 'embedding', dim: 8 }] }],
     ])('a request whose config has "%s" is a 400 naming the key; the module is not imported', async (key, cfg) => {
-      const res = await train({ train: 'small.conll', config: cfg });
+      const res = await train({ train: 'small.conll', dev: 'small.conll', config: cfg });
       expect(res.status).toBe(400);
       expect((res.json as { error: { message: string } }).error.message).toContain(`"${key}" is not allowed`);
       expect(existsSync(evil.marker)).toBe(false);
@@ -152,7 +152,7 @@ describe('serve', () => {
     });
 
     it('a request naming a feature no allowed plugin registered is refused, importing nothing', async () => {
-      const res = await train({ train: 'small.conll', config: { ...config, features: [{ type: 'embedding', dim: 8 }, { type: 'e2e-evil' }] } });
+      const res = await train({ train: 'small.conll', dev: 'small.conll', config: { ...config, features: [{ type: 'embedding', dim: 8 }, { type: 'e2e-evil' }] } });
       // Refused up front (400) or by the job: either way it names the feature and imports nothing.
       const message = res.status === 202 ? (await settle((res.json as { id: string }).id)).error : (res.json as { error: { message: string } }).error.message;
       expect(message).toContain('unknown feature "e2e-evil"');
