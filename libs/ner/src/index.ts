@@ -32,4 +32,4 @@ export { loadTagger, WindowTagger } from './tagging/tagger';
 export type { TaggerOptions } from './tagging/tagger';
 export { checkConfigLimits, DEFAULT_CONFIG_LIMITS, estimateTrainingBytes, findUnsafeKey } from './config/limits';
 export type { ConfigLimits } from './config/limits';
-export { CorpusFileError } from './corpus/read-stream';
+export { CorpusFileError, readCorpusStream } from './corpus/read-stream';
