@@ -59,6 +59,30 @@ describe('default tokenizer', () => {
     expect(words('a\u00a0b\u2003c\u3000d\ufeffe')).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
 
+  it('splits markup characters off words, keeping "/" between digits (CoNLL "1/2", "08/26/96")', () => {
+    expect(words('<b>Paris</b>')).toEqual(['<', 'b', '>', 'Paris', '<', '/', 'b', '>']);
+    expect(words('<a href="x">Angela Merkel</a>, a<b')).toEqual(['<', 'a', 'href', '=', '"', 'x', '"', '>', 'Angela', 'Merkel', '<', '/', 'a', '>', ',', 'a', '<', 'b']);
+    expect(words('and/or 1/2 08/26/96 Berlin/Paris http://x.org/a/b')).toEqual(['and', '/', 'or', '1/2', '08/26/96', 'Berlin', '/', 'Paris', 'http://x.org/a/b']);
+    const text = 'x <i>Zürich</i>.';
+    const tokens = defaultTokenizer.tokenize(text);
+    expect(tokens.find((t) => t.text === 'Zürich')).toEqual({ text: 'Zürich', start: 5, end: 11 });
+    expectOffsets(text, tokens);
+  });
+
+  it('never makes a token of a format character (bidi controls, zero-width ones) nor puts one at a token edge', () => {
+    // RLO/PDF around a word, LRI/PDI, ZWSP between words, a BOM, an LRM after a URL, a lone ZWJ/ZWNJ.
+    const text = '\u202EParis\u202C \u2066Berlin\u2069 Angela\u200BMerkel \u200E\u200F x\u200D http://x.org\u200E \u200C';
+    const tokens = defaultTokenizer.tokenize(text);
+    expect(tokens.map((t) => t.text)).toEqual(['Paris', 'Berlin', 'Angela', 'Merkel', 'x', 'http://x.org']);
+    expect(tokens[0]).toEqual({ text: 'Paris', start: 1, end: 6 });
+    expectOffsets(text, tokens);
+    expect(defaultTokenizer.tokenize('\u200B\u200E\u2060')).toEqual([]);
+  });
+
+  it('keeps joiners that stand between letters inside the word, and ZWJ emoji sequences whole', () => {
+    expect(words('می\u200Cخواهم Pa\u00ADris 👨\u200D👩\u200D👧')).toEqual(['می\u200Cخواهم', 'Pa\u00ADris', '👨\u200D👩\u200D👧']);
+  });
+
   it('returns nothing for empty or blank text', () => {
     expect(defaultTokenizer.tokenize('')).toEqual([]);
     expect(defaultTokenizer.tokenize(' \r\n\t ')).toEqual([]);

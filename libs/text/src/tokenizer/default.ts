@@ -1,6 +1,8 @@
 /**
  * The default tokenizer: CoNLL/Penn-Treebank-style tokens with exact character offsets.
  * 1. split on whitespace; 2. inside each chunk keep PROTECTED patterns (URLs, e-mails, emoji, "U.S."…) whole;
+ * 2b. split the rest at SPLITTER: markup characters (< > /) become tokens of their own, Unicode format characters
+ *    (bidi controls, zero-width ones) are dropped like whitespace, so they never are or end up in a token;
  * 3. hand the rest to natural's TreebankWordTokenizer ("can't" -> "ca" "n't", punctuation split off words) and
  *    map its tokens back onto the string (natural gives no offsets and may drop or rewrite characters);
  * 4. anything natural lost becomes a fallback token, and pieces natural cut inside a character (surrogate pair,
@@ -11,7 +13,7 @@
  */
 import { createRequire } from 'node:module';
 import type { TreebankWordTokenizer } from 'natural';
-import { CONTINUATION, FALLBACK_PIECE, PROTECTED } from './patterns';
+import { CONTINUATION, FALLBACK_PIECE, PROTECTED, SPLITTER } from './patterns';
 import { makeToken, type Token, type Tokenizer } from './token';
 import { whitespaceTokenizer } from './whitespace';
 
@@ -20,6 +22,7 @@ import { whitespaceTokenizer } from './whitespace';
 // again (measured: a worker's live heap 96 -> 49 MB, its mark-compact pauses 15-29 -> 6-14 ms).
 const Treebank = createRequire(import.meta.url)('natural/lib/natural/tokenizers/treebank_word_tokenizer.js') as typeof TreebankWordTokenizer;
 const treebank = new Treebank();
+const JOINERS = '\u00AD\u200C\u200D';
 
 /** Chunks remembered before the memo is emptied (each entry is a short string and a few offsets: ~10 MB full). */
 export const CHUNK_MEMO_ENTRIES = 50_000;
@@ -59,17 +62,30 @@ function tokenizeChunk(source: string, start: number, end: number, out: Token[])
   let cursor = 0;
   for (const m of chunk.matchAll(PROTECTED)) {
     if (m[0].length === 0) continue;
-    if (m.index > cursor) tokenizeWithNatural(source, start + cursor, start + m.index, out);
+    if (m.index > cursor) splitThenNatural(source, start + cursor, start + m.index, out);
     out.push(makeToken(source, start + m.index, start + m.index + m[0].length));
     cursor = m.index + m[0].length;
   }
-  if (cursor < chunk.length) tokenizeWithNatural(source, start + cursor, end, out);
+  if (cursor < chunk.length) splitThenNatural(source, start + cursor, end, out);
+}
+
+/** Markup characters become tokens, format characters separate pieces and are dropped (see SPLITTER). */
+function splitThenNatural(source: string, start: number, end: number, out: Token[]): void {
+  const piece = source.slice(start, end);
+  let cursor = 0;
+  for (const m of piece.matchAll(SPLITTER)) {
+    if (m.index > cursor) tokenizeWithNatural(source, start + cursor, start + m.index, out);
+    if (m[1] !== undefined) out.push(makeToken(source, start + m.index, start + m.index + m[1].length));
+    cursor = m.index + m[0].length;
+  }
+  if (cursor < piece.length) tokenizeWithNatural(source, start + cursor, end, out);
 }
 
 function tokenizeWithNatural(source: string, start: number, end: number, out: Token[]): void {
   const piece = source.slice(start, end);
   // natural's regexes are ASCII-only (\w), so "Müller" would become "M" "ü" "ller". It sees a masked copy of the
   // same length where every non-ASCII letter/mark/digit code unit is "a": its offsets are then valid in `piece`.
+  // A joiner left here stands between letters (SPLITTER dropped the others), so it is masked as a letter too.
   const masked = maskForNatural(piece);
   const pieces: Array<[number, number]> = [];
   let cursor = 0;
@@ -86,7 +102,12 @@ function tokenizeWithNatural(source: string, start: number, end: number, out: To
     cursor = at + word.length;
   }
   if (cursor < piece.length) fallback(piece, cursor, piece.length, pieces);
-  for (const [s, e] of pieces) {
+  for (let [s, e] of pieces) {
+    // natural may cut a word next to a joiner ("é\u00ADn't" -> "é\u00AD" "n't"): the joiner then has no word on
+    // one side, and a format character never ends or starts a token.
+    while (s < e && JOINERS.includes(piece[s])) s++;
+    while (e > s && JOINERS.includes(piece[e - 1])) e--;
+    if (s === e) continue;
     const prev = out[out.length - 1];
     if (prev && prev.end === start + s && CONTINUATION.test(piece.slice(s, e))) {
       out[out.length - 1] = makeToken(source, prev.start, start + e);
@@ -103,7 +124,7 @@ function fallback(piece: string, from: number, to: number, pieces: Array<[number
 
 function maskForNatural(piece: string): string {
   let masked = '';
-  for (const ch of piece) masked += ch.charCodeAt(0) < 0x80 || !/[\p{L}\p{M}\p{N}]/u.test(ch) ? ch : 'a'.repeat(ch.length);
+  for (const ch of piece) masked += ch.charCodeAt(0) < 0x80 || !/[\p{L}\p{M}\p{N}\p{Cf}]/u.test(ch) ? ch : 'a'.repeat(ch.length);
   return masked;
 }
 

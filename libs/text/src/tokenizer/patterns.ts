@@ -12,7 +12,8 @@ const ABBREVIATIONS = [
   'No', 'Nos', 'Vol', 'Ph', 'Calif', 'Mass', 'Conn', 'Ariz', 'Fla', 'Wash', 'Penn',
 ];
 
-const URL = String.raw`(?:https?:\/\/|ftp:\/\/|www\.)[^\s<>"]*[^\s<>".,;:!?)\]}'’”]`;
+// A URL stops at markup (<, >), quotes and format characters (a bidi override after a link is not part of it).
+const URL = String.raw`(?:https?:\/\/|ftp:\/\/|www\.)[^\s<>"\p{Cf}]*[^\s<>".,;:!?)\]}'’”\p{Cf}]`;
 const EMAIL = String.raw`(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}`;
 const MENTION = String.raw`(?<![\p{L}\p{N}_@])@[\p{L}\p{N}_]+`;
 const HASHTAG = String.raw`(?<![\p{L}\p{N}_&#])#[\p{L}\p{N}_]*\p{L}[\p{L}\p{N}_]*`;
@@ -37,3 +38,19 @@ export const FALLBACK_PIECE = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*|[\s\S]\p{M}*/gu;
 
 /** Code units that must never start a token when glued to the previous one (they belong to the previous char). */
 export const CONTINUATION = /^(?:\p{M}|[\uDC00-\uDFFF]|\u200D|[\uFE00-\uFE0F]|\p{Emoji_Modifier})/u;
+
+/** Joiners that belong inside a word when letters stand on both sides (Persian ZWNJ, soft hyphen, ZWJ). */
+const JOINER = String.raw`[\u00AD\u200C\u200D]`;
+/**
+ * What the default tokenizer splits on inside a whitespace-free chunk, before natural sees it (outside PROTECTED):
+ * - group 1, markup: "<", ">", and "/" unless it stands between digits (CoNLL keeps "1/2", "08/26/96" whole), so
+ *   "<b>Paris</b>" gives "Paris"; each becomes a token of its own (with any combining marks on it, as after any
+ *   character, so the next piece never starts with one).
+ * - otherwise a Unicode format character (category Cf: bidi controls, zero-width space, BOM, invisible operators):
+ *   never a token, never inside one, so no entity starts, ends or consists of one. A joiner between two letters
+ *   or marks is the exception and stays in its word.
+ */
+export const SPLITTER = new RegExp(
+  String.raw`((?:[<>]|(?<!\p{N})\/|\/(?!\p{N}))(?:\p{M}|[\uDC00-\uDFFF])*)|(?!${JOINER})\p{Cf}|(?<![\p{L}\p{M}])${JOINER}|${JOINER}(?![\p{L}\p{M}])`,
+  'gu',
+);
