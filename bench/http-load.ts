@@ -105,11 +105,12 @@ async function scrapeAll(url: string): Promise<Map<number, WorkerMetrics>> {
       tokens: metric(text, 'window_ner_tokens_tagged_total'),
       requests200: metric(text, 'window_ner_http_requests_total\\{method="POST",route="/v1/entities",status="200"\\}'),
       cpuSeconds: metric(text, 'process_cpu_seconds_total'),
-      gcSeconds: [...text.matchAll(/^nodejs_gc_pause_seconds_total\{kind="[a-z]+"\} (\S+)$/gm)].reduce((t, m) => t + Number(m[1]), 0),
-      loopP99Ms: metric(text, 'nodejs_eventloop_delay_seconds\\{quantile="0.99"\\}') * 1000,
-      loopMaxMs: metric(text, 'nodejs_eventloop_delay_seconds\\{quantile="max"\\}') * 1000,
+      gcSeconds: [...text.matchAll(/^nodejs_gc_duration_seconds_sum\{kind="[a-z]+"\} (\S+)$/gm)].reduce((t, m) => t + Number(m[1]), 0),
+      // prom-client's event-loop lag figures cover the time since this worker's previous scrape.
+      loopP99Ms: metric(text, 'nodejs_eventloop_lag_p99_seconds') * 1000,
+      loopMaxMs: metric(text, 'nodejs_eventloop_lag_max_seconds') * 1000,
       latencyBuckets: new Map(
-        [...text.matchAll(/^window_ner_http_request_duration_seconds_bucket\{route="\/v1\/entities",le="([^"]+)"\} (\S+)$/gm)].map((m) => [m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2])]),
+        [...text.matchAll(/^window_ner_http_request_duration_seconds_bucket\{le="([^"]+)",route="\/v1\/entities"\} (\S+)$/gm)].map((m) => [m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2])]),
       ),
     });
   }

@@ -149,8 +149,11 @@ describe('routing errors', () => {
   it('sets helmet security headers', async () => {
     const res = await request(srv.url, { path: '/healthz', agent });
     expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+    // The JSON API's policy allows nothing, exactly (helmet's default directives are not merged in).
+    expect(res.headers['content-security-policy']).toBe("default-src 'none';base-uri 'none';form-action 'none';frame-ancestors 'none'");
     expect(res.headers['x-powered-by']).toBeUndefined();
+    // Not told it is behind TLS: no HSTS (over plain HTTP it would make browsers refuse the next visit).
+    expect(res.headers['strict-transport-security']).toBeUndefined();
     // The page gets its own policy: scripts and styles only with this response's nonce.
     const page = await request(srv.url, { path: '/', agent });
     const csp = String(page.headers['content-security-policy']);
@@ -158,5 +161,19 @@ describe('routing errors', () => {
     expect(nonce).toBeDefined();
     expect(page.text).toContain(`nonce="${nonce}"`);
     expect(page.headers['x-content-type-options']).toBe('nosniff');
+    expect(csp).not.toContain('upgrade-insecure-requests');
+  });
+
+  it('behind TLS: HSTS on every response, and the page upgrades insecure requests', async () => {
+    const tls = await startTestServer({ behindTls: true });
+    try {
+      for (const path of ['/healthz', '/', '/nope']) {
+        const res = await request(tls.url, { path });
+        expect(res.headers['strict-transport-security'], path).toBe('max-age=31536000; includeSubDomains');
+      }
+      expect(String((await request(tls.url, { path: '/' })).headers['content-security-policy'])).toMatch(/; upgrade-insecure-requests$/);
+    } finally {
+      await tls.shutdown(1000);
+    }
   });
 });

@@ -49,22 +49,25 @@ describe('health, readiness, models, metrics', () => {
     // Unmatched URLs share one label, so random paths cannot blow up the series count.
     expect(text).toMatch(/route="unmatched",status="404"/);
     expect(text).not.toContain('12345');
-    expect(text).toMatch(/^window_ner_http_request_duration_seconds_bucket\{route="\/v1\/entities",le="\+Inf"\} [1-9]/m);
+    expect(text).toMatch(/^window_ner_http_request_duration_seconds_bucket\{le="\+Inf",route="\/v1\/entities"\} [1-9]/m);
     expect(text).toMatch(/^window_ner_tokens_tagged_total [1-9]/m);
     expect(text).toMatch(/^window_ner_model_info\{head="rules",labels="PER,LOC,ORG",version="rule-v1"\} 1$/m);
     expect(text).toMatch(/^window_ner_tf_tensors \d+$/m);
     expect(text).toMatch(/^process_resident_memory_bytes \d+$/m);
     expect(text).toMatch(/^# TYPE process_cpu_seconds_total counter$/m);
     expect(Number(/^process_cpu_seconds_total (\S+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
-    expect(text).toMatch(/^nodejs_eventloop_delay_seconds\{quantile="0.99"\} [\d.e-]+$/m);
-    expect(text).toContain('# TYPE nodejs_gc_pause_seconds_total counter');
+    // prom-client's default metrics: event-loop lag, GC durations by kind, heap.
+    expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds [\d.e-]+$/m);
+    expect(text).toContain('# TYPE nodejs_gc_duration_seconds histogram');
+    expect(text).toMatch(/^nodejs_heap_size_used_bytes [1-9]\d*$/m);
   });
 
   it('/metrics is valid Prometheus text: every sample follows its HELP and TYPE lines', async () => {
     const text = (await request(srv.url, { path: '/metrics' })).text;
     const typed = new Map<string, string>();
-    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*",?)*\})? (-?[0-9.e+-]+|NaN|[+-]Inf)$/;
+    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*",?)*\})? (-?[0-9.e+-]+|NaN|Nan|[+-]Inf)$/;
     for (const line of text.trimEnd().split('\n')) {
+      if (line === '') continue; // the format allows blank lines between families
       const meta = /^# (HELP|TYPE) (\S+) (.+)$/.exec(line);
       if (meta) {
         if (meta[1] === 'TYPE') typed.set(meta[2], meta[3]);
@@ -76,6 +79,7 @@ describe('health, readiness, models, metrics', () => {
       expect(typed.has(m![1]) || typed.get(family) === 'histogram', `TYPE before ${line}`).toBe(true);
     }
     expect(text.endsWith('\n')).toBe(true);
+    // prom-client writes NaN as "Nan" (a figure with no samples yet); Prometheus parses floats case-insensitively.
   });
 });
 
@@ -126,22 +130,96 @@ describe('time limit', () => {
   });
 });
 
-describe('request logs', () => {
-  it('one JSON line per request with id, route, status, duration, texts, tokens and model', async () => {
-    const { createLogger } = await import('../src/server/http/logger');
-    const lines: string[] = [];
-    const logged = await startTestServer({ logger: createLogger({ write: (l) => lines.push(l) }) });
+/** A pino logger that keeps its lines in memory, parsed; `raw` keeps the text to check nothing secret was written. */
+async function memoryLogger() {
+  const { createLogger } = await import('../src/server/http/logger');
+  const raw: string[] = [];
+  const logger = createLogger({ destination: { write: (line: string) => void raw.push(line) } });
+  const entries = () => raw.map((l) => JSON.parse(l) as Record<string, any>);
+  return { logger, raw, entries };
+}
+
+/** Waits (bounded) until a log line matches. */
+async function lineMatching(entries: () => Record<string, any>[], match: (e: Record<string, any>) => boolean) {
+  for (let i = 0; i < 100; i++) {
+    const found = entries().find(match);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`no log line matched; lines: ${JSON.stringify(entries().slice(-3))}`);
+}
+
+describe('request logs (pino-http)', () => {
+  it('one JSON line per request: id, route, status sent, response time, texts, tokens, model; Authorization redacted', async () => {
+    const { logger, raw, entries } = await memoryLogger();
+    const logged = await startTestServer({ logger, adminToken: 'sup3r-s3cret' });
     try {
       const res = await postJson(logged.url, '/v1/entities', { texts: ['Barack Obama', 'Paris'] });
       await request(logged.url, { path: '/nope' });
+      await request(logged.url, { path: '/v1/jobs/x', headers: { authorization: 'Bearer sup3r-s3cret', cookie: 'session=c00kie' } });
+      await lineMatching(entries, (e) => e.req?.url === '/v1/jobs/x');
+      expect(raw.every((l) => l.endsWith('\n') && !l.slice(0, -1).includes('\n'))).toBe(true);
+      const requests = entries().filter((e) => e.req);
+      expect(requests[0]).toMatchObject({
+        level: 'info',
+        msg: 'request completed',
+        req: { id: res.headers['x-request-id'], method: 'POST', url: '/v1/entities' },
+        res: { statusCode: 200 },
+        route: '/v1/entities',
+        texts: 2,
+        tokens: 3,
+        model: 'rule-v1',
+      });
+      expect(typeof requests[0].responseTime).toBe('number');
+      expect(typeof requests[0].time).toBe('string');
+      expect(requests[1]).toMatchObject({ req: { method: 'GET', url: '/nope' }, route: 'unmatched', res: { statusCode: 404 } });
+      expect(requests[2]).toMatchObject({ req: { headers: { authorization: '[redacted]', cookie: '[redacted]' } }, res: { statusCode: 404 } });
+      expect(raw.join('')).not.toMatch(/sup3r-s3cret|c00kie/);
+    } finally {
+      await logged.shutdown(1000);
+    }
+  });
+
+  it('logs the status actually sent: 503 when the time limit answered, none for a client that went away', async () => {
+    const { logger, entries } = await memoryLogger();
+    const logged = await startTestServer({ logger, limits: { requestTimeoutMs: 150 } });
+    try {
+      const { default: http } = await import('node:http');
+      // Aborted: promise a 100-byte body, send 10 bytes, hang up before any answer.
+      const aborted = http.request(`${logged.url}/v1/entities`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': 100 } });
+      aborted.on('error', () => undefined);
+      aborted.write('{"text": "');
       await new Promise((r) => setTimeout(r, 50));
-      const entries = lines.map((l) => JSON.parse(l));
-      expect(lines.every((l) => l.endsWith('\n') && !l.slice(0, -1).includes('\n'))).toBe(true);
-      expect(entries.filter((e) => e.msg === 'request')).toEqual([
-        expect.objectContaining({ level: 'info', method: 'POST', route: '/v1/entities', status: 200, texts: 2, tokens: 3, model: 'rule-v1', id: res.headers['x-request-id'] }),
-        expect.objectContaining({ method: 'GET', path: '/nope', route: 'unmatched', status: 404 }),
-      ]);
-      expect(typeof entries[0].ms).toBe('number');
+      aborted.destroy();
+      const gone = await lineMatching(entries, (e) => e.msg === 'request aborted');
+      expect(gone).toMatchObject({ level: 'warn', req: { method: 'POST', url: '/v1/entities' }, res: { statusCode: null } });
+      // Timed out: the same stalled upload, kept open; the 503 the server sent is the status logged.
+      const stalled = http.request(`${logged.url}/v1/entities`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': 100 } });
+      stalled.on('error', () => undefined);
+      const status = new Promise<number>((resolve) => stalled.on('response', (r) => resolve(r.statusCode ?? 0)));
+      stalled.write('{"text": "');
+      expect(await status).toBe(503);
+      stalled.destroy();
+      const timedOut = await lineMatching(entries, (e) => e.res?.statusCode === 503);
+      expect(timedOut).toMatchObject({ level: 'error', req: { url: '/v1/entities' } });
+    } finally {
+      await logged.shutdown(1000);
+    }
+  });
+
+  it('errors only (serve --quiet): no line for a request that went well, a line for one that failed', async () => {
+    const { logger, entries } = await memoryLogger();
+    const logged = await startTestServer({ logger, logErrorsOnly: true, limits: { requestTimeoutMs: 150 } });
+    try {
+      expect((await postJson(logged.url, '/v1/entities', { text: 'Paris' })).status).toBe(200);
+      expect((await request(logged.url, { path: '/nope' })).status).toBe(404);
+      const { default: http } = await import('node:http');
+      const stalled = http.request(`${logged.url}/v1/entities`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': 100 } });
+      stalled.on('error', () => undefined);
+      stalled.write('{');
+      await lineMatching(entries, (e) => e.res?.statusCode === 503);
+      stalled.destroy();
+      expect(entries().filter((e) => e.req).map((e) => e.res.statusCode)).toEqual([503]);
     } finally {
       await logged.shutdown(1000);
     }

@@ -53,4 +53,16 @@ describe('/openapi.json matches the real routes', () => {
     ];
     for (const [route, method, send] of cases) check(route, method, await send());
   });
+
+  it('request schemas are the ones the server validates with: the document accepts what the server accepts', async () => {
+    const schema = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+    const bodies: unknown[] = [{ text: 'Paris' }, { texts: ['a', 'b'] }, { txt: 'Paris' }, { text: 1 }, { texts: ['a', 2] }, { text: 'x', extra: true }, { texts: Array(300).fill('') }];
+    for (const body of bodies) {
+      const res = await postJson(srv.url, '/v1/entities', body);
+      const documented = validate(doc, schema('EntitiesRequest'), body).length === 0;
+      expect(documented, JSON.stringify(body).slice(0, 80)).toBe(res.status === 200);
+    }
+    expect(doc.components.schemas.EntitiesRequest).toMatchObject({ additionalProperties: false, properties: { texts: { maxItems: 256 } } });
+    expect(doc.components.schemas.TrainRequest).toMatchObject({ required: ['train'], additionalProperties: false });
+  });
 });

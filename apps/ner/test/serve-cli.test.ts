@@ -27,7 +27,7 @@ describe('window-ner serve (flags and start-up failures)', () => {
     const state = mkdtempSync(join(tmpdir(), 'window-ner-serve-'));
     const r = serve('--port', '0', '--embeddings', 'none', '--model', join(state, 'missing.sqlite'), '--state-dir', state);
     expect(r.status).toBe(1);
-    const logs = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; error?: string });
-    expect(logs.find((l) => l.msg === 'no model could be loaded')?.error).toMatch(/no model file at .*missing\.sqlite/);
+    const logs = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; err?: { message: string } });
+    expect(logs.find((l) => l.msg === 'no model could be loaded')?.err?.message).toMatch(/no model file at .*missing\.sqlite/);
   });
 });

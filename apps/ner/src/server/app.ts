@@ -10,11 +10,12 @@ import { requireAdmin } from './http/admin-auth';
 import { errorHandler, HttpError } from './http/http-error';
 import { jsonBody } from './http/json-body';
 import { type Limits, resolveLimits } from './http/limits';
-import { errorFields, type Logger, silentLogger } from './http/logger';
+import { type Logger, silentLogger } from './http/logger';
 import { requestLifecycle } from './http/request-lifecycle';
+import { requestLog } from './http/request-log';
 import { createServerMetrics, type ServerMetrics } from './metrics/server-metrics';
 import type { ModelHolder } from './models/model-holder';
-import { openApiSpec } from './openapi/spec';
+import { openApiDocument } from './openapi/document';
 import { entitiesHandler } from './routes/entities';
 import { healthHandler, metricsHandler, modelsHandler, type ReadyChecks, readyHandler } from './routes/meta';
 import { uploadCorpusHandler } from './routes/corpora';
@@ -40,6 +41,13 @@ export interface AppOptions {
   /** Where POST /v1/corpora stores uploads; without one, that route answers 403. */
   uploads?: CorpusUploads;
   logger?: Logger;
+  /** Log only failed or aborted requests (serve --quiet). */
+  logErrorsOnly?: boolean;
+  /**
+   * The server is reached over HTTPS through a proxy (serve --behind-tls): only then do responses carry HSTS and
+   * does the page ask the browser to upgrade insecure requests (over plain HTTP either would break the page).
+   */
+  behindTls?: boolean;
   /** Extra readiness checks besides "a model is loaded and warmed up" and "not shutting down". */
   readyChecks?: ReadyChecks;
 }
@@ -62,18 +70,26 @@ export function createApp(opts: AppOptions): CreatedApp {
   const logger = opts.logger ?? silentLogger;
   const state: AppState = { shuttingDown: false };
   const metrics = createServerMetrics(opts.models, { jobsRunning: opts.jobs ? () => opts.jobs!.running() : undefined });
-  const spec = openApiSpec(limits);
+  const spec = openApiDocument(limits);
   const app = express();
   app.set('etag', false);
   app.set('query parser', false);
 
-  app.use(requestLifecycle({ metrics, logger, timeoutMs: limits.requestTimeoutMs, isShuttingDown: () => state.shuttingDown }));
-  // Every response gets helmet's headers with a CSP that allows nothing (JSON needs no scripts); the page
-  // replaces it with its own policy and a fresh nonce, so only GET / pays for the random bytes.
-  app.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }));
+  app.use(requestLog({ logger, errorsOnly: opts.logErrorsOnly }));
+  app.use(requestLifecycle({ metrics, timeoutMs: limits.requestTimeoutMs, isShuttingDown: () => state.shuttingDown }));
+  // Every response gets helmet's headers with a CSP that allows nothing (JSON needs no scripts, frames, forms or
+  // base URLs): useDefaults off, or helmet would merge its own default directives (script-src 'self', ...) in.
+  // The page replaces it with its own policy and a fresh nonce, so only GET / pays for the random bytes.
+  app.use(
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"], frameAncestors: ["'none'"] } },
+      strictTransportSecurity: opts.behindTls ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    }),
+  );
+  const upgrade = opts.behindTls ? '; upgrade-insecure-requests' : '';
   const pagePolicy = (nonce: string) =>
     `default-src 'self'; script-src 'self' 'nonce-${nonce}'; style-src 'self' 'nonce-${nonce}'; connect-src 'self'; img-src 'self' data:; ` +
-    "base-uri 'self'; font-src 'self' https: data:; form-action 'self'; frame-ancestors 'self'; object-src 'none'; script-src-attr 'none'; upgrade-insecure-requests";
+    `base-uri 'self'; font-src 'self' https: data:; form-action 'self'; frame-ancestors 'self'; object-src 'none'; script-src-attr 'none'${upgrade}`;
   const page: RequestHandler = (_req, res) => {
     const nonce = randomBytes(16).toString('base64');
     res.setHeader('Content-Security-Policy', pagePolicy(nonce));
@@ -131,7 +147,7 @@ export function createApp(opts: AppOptions): CreatedApp {
   });
   app.use(
     errorHandler((err) => {
-      logger.log('error', 'unhandled error', errorFields(err));
+      logger.error({ err }, 'unhandled error');
     }),
   );
   return { app, state, metrics, limits };

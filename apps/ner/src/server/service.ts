@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createApp } from './app';
 import type { Limits } from './http/limits';
-import { errorFields, type Logger } from './http/logger';
+import type { Logger } from './http/logger';
 import { JobService } from './jobs/job-service';
 import type { PublishGate } from './jobs/publish-gate';
 import { listen } from './lifecycle/listen';
@@ -33,6 +33,10 @@ export interface ServiceOptions {
   adminToken?: string;
   limits?: Partial<Limits>;
   logger: Logger;
+  /** Log only failed or aborted requests. */
+  logErrorsOnly?: boolean;
+  /** Clients reach the server over HTTPS through a proxy: send HSTS (see AppOptions). */
+  behindTls?: boolean;
   /** How often to check whether another process published a model (cluster mode); 0 = never. */
   syncIntervalMs?: number;
   /** Grace period for in-flight requests at shutdown. */
@@ -68,7 +72,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const modelsDir = join(stateDir, 'models');
   mkdirSync(modelsDir, { recursive: true });
   const db = new ServerDb(join(stateDir, 'server.sqlite'));
-  const models = new ModelHolder((err) => logger.log('error', 'disposing a model failed', errorFields(err)));
+  const models = new ModelHolder((err) => logger.error({ err }, 'disposing a model failed'));
   const training = opts.training ?? {};
   const publisher = new ModelPublisher({ db, modelsDir, models, load: opts.load, logger, keepModels: training.keepModels });
   const jobs = new JobService({
@@ -89,9 +93,20 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   jobs.recover();
   publisher.removeOrphans();
 
-  const created = createApp({ models, limits: opts.limits, adminToken: opts.adminToken, jobs, db, publisher, uploads, logger });
+  const created = createApp({
+    models,
+    limits: opts.limits,
+    adminToken: opts.adminToken,
+    jobs,
+    db,
+    publisher,
+    uploads,
+    logger,
+    logErrorsOnly: opts.logErrorsOnly,
+    behindTls: opts.behindTls,
+  });
   const running = await listen(created, { host: opts.host, port: opts.port });
-  logger.log('info', 'listening', { url: running.url, training: opts.adminToken ? 'on' : 'off' });
+  logger.info({ url: running.url, training: opts.adminToken ? 'on' : 'off' }, 'listening');
 
   const ready = (async () => {
     await publisher.syncServing();
@@ -103,9 +118,9 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       models.install(tagger);
     }
     const info = models.info!;
-    logger.log('info', 'ready', { model: info.version, file: info.path, types: info.types });
+    logger.info({ model: info.version, file: info.path, types: info.types }, 'ready');
   })();
-  ready.catch((err: unknown) => logger.log('error', 'no model could be loaded', errorFields(err)));
+  ready.catch((err: unknown) => logger.error({ err }, 'no model could be loaded'));
 
   const sync = opts.syncIntervalMs ? setInterval(() => void publisher.syncServing(), opts.syncIntervalMs) : null;
   sync?.unref();
@@ -113,14 +128,14 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   let stopping: Promise<{ forced: boolean }> | null = null;
   const shutdown = () => {
     stopping ??= (async () => {
-      logger.log('info', 'shutting down', {});
+      logger.info('shutting down');
       if (sync) clearInterval(sync);
       // Jobs stop while requests drain, so a job never adds to the grace period (terminate() takes milliseconds).
       const [result] = await Promise.all([running.shutdown(opts.graceMs ?? 10_000), jobs.close()]);
       await ready.catch(() => undefined);
       models.close();
       db.close();
-      logger.log('info', 'stopped', result);
+      logger.info(result, 'stopped');
       return result;
     })();
     return stopping;

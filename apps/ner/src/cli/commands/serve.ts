@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_CONFIG_LIMITS, loadTagger } from '@window-ner/ner';
 import { initBackend } from '@window-ner/tensor';
 import { createLogger } from '../../server/http/logger';
+import { missingBlasWarning } from '../native-warning';
 import { DEFAULT_LIMITS, type Limits } from '../../server/http/limits';
 import { runClusterPrimary } from '../../server/lifecycle/cluster';
 import { DEFAULT_MAX_CORPUS_BYTES } from '../../server/jobs/job-service';
@@ -38,7 +39,10 @@ Serve named-entity tagging over HTTP (POST /v1/entities, GET /v1/models, /health
   --grace-ms N          at SIGTERM, time in-flight requests get to finish (default 10000)
   --max-heap-mb N       V8 old-space cap of each --workers process (default 1024: RSS stays near 250 MB, full
                         GCs every ~3 s under load; 0 = Node's default). With one process, use NODE_OPTIONS.
-  --quiet               no request log lines (start-up and errors are still logged)
+  --behind-tls          clients reach this server over HTTPS (a TLS proxy): send HSTS, and the page upgrades
+                        insecure requests; off by default, as both would break plain-HTTP use
+  --quiet               no log line for requests that went well (failed/aborted requests, start-up and
+                        lifecycle are still logged)
 ${pluginsUsage(24)}
 
 Training over HTTP (limits on what a job may ask for; out-of-range values are a 400 naming the key):
@@ -95,6 +99,7 @@ export const command: Command = {
       'publish-without-dev': { type: 'boolean' },
       'keep-models': { type: 'string' },
       plugins: { type: 'string' },
+      'behind-tls': { type: 'boolean' },
     }, usage);
     const port = numberFlag(values.port ?? process.env.PORT, 'port', 3000);
     const workers = numberFlag(values.workers, 'workers', 1);
@@ -131,10 +136,7 @@ export const command: Command = {
     // any other plugin is refused.
     await allowPluginsFlag(values.plugins);
     const quiet = Boolean(values.quiet);
-    const stdoutLogger = createLogger();
-    const logger = quiet
-      ? { log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => (msg !== 'request' || level === 'error') && stdoutLogger.log(level, msg, fields) }
-      : stdoutLogger;
+    const logger = createLogger();
 
     // The primary (or the only process) builds the store once; cluster workers find it built.
     const embeddingsPath = cluster.isPrimary ? await resolveEmbeddings(values.embeddings, false) : builtStorePath(values.embeddings);
@@ -151,7 +153,7 @@ export const command: Command = {
       let first = true;
       const onSignal = (signal: NodeJS.Signals) => {
         if (first) done(signal);
-        else logger.log('warn', 'already shutting down; signal ignored', { signal });
+        else logger.warn({ signal }, 'already shutting down; signal ignored');
         first = false;
       };
       process.on('SIGTERM', onSignal);
@@ -159,7 +161,10 @@ export const command: Command = {
     });
 
     const backend = await initBackend({ log: null });
-    logger.log('info', 'tensor backend', { backend: backend.name, detail: backend.detail });
+    logger.info({ backend: backend.name, detail: backend.detail }, 'tensor backend');
+    const blasWarning = missingBlasWarning(backend);
+    // Once per server: by the only process, or by the first cluster worker (a restarted one has a higher id).
+    if (blasWarning && (cluster.isPrimary || cluster.worker?.id === 1)) logger.warn(blasWarning);
     const service = await startService({
       host: values.host ?? '127.0.0.1',
       port,
@@ -171,6 +176,8 @@ export const command: Command = {
       adminToken: process.env.NER_ADMIN_TOKEN || undefined,
       limits,
       logger,
+      logErrorsOnly: quiet,
+      behindTls: Boolean(values['behind-tls']),
       syncIntervalMs: cluster.isWorker ? 1000 : 0,
       graceMs: numberFlag(values['grace-ms'], 'grace-ms', 10_000),
       training,
@@ -181,7 +188,7 @@ export const command: Command = {
       return 1;
     }
     const signal = await signalled;
-    logger.log('info', 'signal received', { signal });
+    logger.info({ signal }, 'signal received');
     const { forced } = await service.shutdown();
     // Exit now: a library handle (tfjs, sqlite) must not keep a stopped server alive.
     process.exit(forced ? 1 : 0);

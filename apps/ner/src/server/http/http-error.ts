@@ -3,6 +3,7 @@
  * HttpError; the error middleware turns it (or anything unexpected, as a 500 without internals) into JSON.
  */
 import type { ErrorRequestHandler, Response } from 'express';
+import { z } from 'zod';
 
 export type ErrorCode =
   | 'invalid_json'
@@ -33,9 +34,9 @@ export class HttpError extends Error {
   }
 }
 
-export interface ErrorBody {
-  error: { code: ErrorCode; message: string };
-}
+/** The error body every route answers with; /openapi.json publishes this schema. */
+export const ErrorBody = z.strictObject({ error: z.strictObject({ code: z.string(), message: z.string() }) });
+export type ErrorBody = z.infer<typeof ErrorBody> & { error: { code: ErrorCode } };
 
 export function sendError(res: Response, err: HttpError): void {
   if (res.headersSent) return;

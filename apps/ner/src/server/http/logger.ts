@@ -1,33 +1,42 @@
 /**
- * Structured logs: one JSON object per line on stdout (requests, lifecycle) so a log shipper can parse them.
- * `silent` for tests; `lines` collects them in memory when a test wants to assert on what was logged.
+ * Structured logs on pino: one JSON object per line (string `level`, ISO `time`, `pid`), so a log shipper can
+ * parse every line. Secrets never reach a line: the paths in REDACTED are replaced wherever they appear (the
+ * request log carries the request headers). Errors go under `err` (pino's serializer: type, message, stack).
  */
-export type LogLevel = 'info' | 'warn' | 'error';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
-export interface Logger {
-  log(level: LogLevel, msg: string, fields?: Record<string, unknown>): void;
-}
+export type { Logger } from 'pino';
+
+/** Header names are lower-case in Node; `*.` also catches them in fields a caller logs itself. */
+export const REDACTED = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["proxy-authorization"]',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  'authorization',
+  'adminToken',
+  'token',
+];
 
 export interface LoggerOptions {
-  /** Where lines go; defaults to process.stdout. */
-  write?: (line: string) => void;
-  silent?: boolean;
+  /** Where lines go; defaults to stdout, written asynchronously (pino flushes it at exit). */
+  destination?: DestinationStream;
+  level?: pino.LevelWithSilent;
 }
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
-  const write = opts.write ?? ((line: string) => process.stdout.write(line));
-  return {
-    log(level, msg, fields = {}) {
-      if (opts.silent) return;
-      write(JSON.stringify({ time: new Date().toISOString(), level, msg, pid: process.pid, ...fields }) + '\n');
+  const destination = opts.destination ?? pino.destination({ dest: 1, sync: false });
+  return pino(
+    {
+      level: opts.level ?? 'info',
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACTED, censor: '[redacted]' },
     },
-  };
+    destination,
+  );
 }
 
-export const silentLogger: Logger = createLogger({ silent: true });
-
-/** Errors as loggable fields (message + stack), never the raw object. */
-export function errorFields(err: unknown): Record<string, unknown> {
-  if (err instanceof Error) return { error: err.message, stack: err.stack };
-  return { error: String(err) };
-}
+export const silentLogger: Logger = pino({ level: 'silent' });

@@ -1,11 +1,11 @@
 /**
- * Per-request bookkeeping shared by middleware: an id, a deadline (the per-request time limit), and counters the
- * request log line reports. Stored on res.locals so no global state is needed.
+ * Per-request bookkeeping shared by middleware: a start time and deadline (the per-request time limit), and what
+ * was tagged, which the request log line reports (the request id is pino-http's req.id). Stored on res.locals so
+ * no global state is needed.
  */
 import type { Response } from 'express';
 
 export interface RequestContext {
-  id: string;
   startedAt: bigint;
   deadline: number;
   texts?: number;

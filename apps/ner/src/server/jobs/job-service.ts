@@ -17,7 +17,7 @@ import { Worker } from 'node:worker_threads';
 import { allowedPluginSpecs, checkConfigLimits, type ConfigLimits, DEFAULT_CONFIG_LIMITS, resolveConfig } from '@window-ner/ner';
 import type { TrainRequest } from '@window-ner/ner';
 import { HttpError } from '../http/http-error';
-import { errorFields, type Logger } from '../http/logger';
+import type { Logger } from '../http/logger';
 import { DEFAULT_KEEP_MODELS, type ModelPublisher } from '../models/publisher';
 import type { TrainingJobs, TrainJobInput } from '../routes/train';
 import type { JobRecord, ServerStore } from '../store/server-store';
@@ -102,7 +102,7 @@ export class JobService implements TrainingJobs {
       rmSync(join(this.opts.stagingDir, name), { force: true, recursive: true });
       removedFiles.push(name);
     }
-    if (failedJobs.length || removedFiles.length) this.opts.logger.log('warn', 'recovered from an unclean stop', { failedJobs, removedFiles });
+    if (failedJobs.length || removedFiles.length) this.opts.logger.warn({ failedJobs, removedFiles }, 'recovered from an unclean stop');
     return { failedJobs, removedFiles };
   }
 
@@ -137,7 +137,7 @@ export class JobService implements TrainingJobs {
     this.runningJobs.set(id, run);
     const done = this.supervise(run).finally(() => this.settled.delete(done));
     this.settled.add(done);
-    this.opts.logger.log('info', 'training job started', { jobId: id, train: input.train, dev: input.dev });
+    this.opts.logger.info({ jobId: id, train: input.train, dev: input.dev }, 'training job started');
     return job;
   }
 
@@ -163,7 +163,7 @@ export class JobService implements TrainingJobs {
     const file = basename(run.outPath);
     renameSync(run.outPath, join(rejectedDir, file));
     db.rejectJob(run.id, `not published: ${reason}`, { ...result, rejectedModel: file });
-    logger.log('warn', 'training job rejected by the publish gate', { jobId: run.id, reason });
+    logger.warn({ jobId: run.id, reason }, 'training job rejected by the publish gate');
     const keep = this.opts.keepModels ?? DEFAULT_KEEP_MODELS;
     const files = readdirSync(rejectedDir)
       .map((name) => ({ name, mtime: statSync(join(rejectedDir, name)).mtimeMs }))
@@ -217,7 +217,7 @@ export class JobService implements TrainingJobs {
       });
       run.worker.on('exit', () => {
         this.finish(run, final)
-          .catch((err: unknown) => logger.log('error', 'training job bookkeeping failed', { jobId: run.id, ...errorFields(err) }))
+          .catch((err: unknown) => logger.error({ jobId: run.id, err }, 'training job bookkeeping failed'))
           .finally(() => {
             clearInterval(cancelPoll);
             this.runningJobs.delete(run.id);
@@ -237,13 +237,13 @@ export class JobService implements TrainingJobs {
       try {
         const published = await publisher.publish(run.outPath, run.id, { ...result, baseline } as typeof result, () => run.stopped !== null);
         if (published) {
-          logger.log('info', 'training job succeeded', { jobId: run.id, seconds: result.seconds });
+          logger.info({ jobId: run.id, seconds: result.seconds }, 'training job succeeded');
           return;
         }
       } catch (err) {
         this.removeStaging(run.id);
         db.finishJob(run.id, 'failed', { error: scrubPaths(this.dataRoot, `the trained model could not be published: ${(err as Error).message}`) });
-        logger.log('error', 'training job failed at publishing', { jobId: run.id, ...errorFields(err) });
+        logger.error({ jobId: run.id, err }, 'training job failed at publishing');
         return;
       }
     }
@@ -251,6 +251,6 @@ export class JobService implements TrainingJobs {
     if (run.stopped === 'cancel') db.finishJob(run.id, 'cancelled', { error: 'cancelled by an admin request' });
     else if (run.stopped === 'shutdown') db.finishJob(run.id, 'failed', { error: 'the server shut down before the job finished' });
     else db.finishJob(run.id, 'failed', { error: scrubPaths(this.dataRoot, final?.type === 'failed' ? final.message : 'the training worker stopped without a result') });
-    logger.log('warn', 'training job did not succeed', { jobId: run.id, stopped: run.stopped, error: db.getJob(run.id)?.error });
+    logger.warn({ jobId: run.id, stopped: run.stopped, error: db.getJob(run.id)?.error }, 'training job did not succeed');
   }
 }

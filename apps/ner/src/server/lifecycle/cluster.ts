@@ -45,24 +45,24 @@ export function runClusterPrimary(workers: number, logger: Logger, opts: { maxHe
       live.delete(worker);
       if (stopping) {
         if (live.size === 0) {
-          logger.log('info', 'all workers stopped', {});
+          logger.info('all workers stopped');
           resolve(0);
         }
         return;
       }
-      logger.log('error', 'worker died; starting another', { worker: worker.process.pid, code, signal });
+      logger.error({ worker: worker.process.pid, code, signal }, 'worker died; starting another');
       setTimeout(fork, 500);
     });
     const stop = (sig: NodeJS.Signals) => {
       if (stopping) return; // a repeated signal must not kill the primary before its workers finished
       stopping = true;
-      logger.log('info', 'stopping workers', { signal: sig });
+      logger.info({ signal: sig }, 'stopping workers');
       if (live.size === 0) resolve(0);
       for (const w of live) w.process.kill('SIGTERM');
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
     for (let i = 0; i < workers; i++) fork();
-    logger.log('info', 'cluster started', { workers, blasThreadsPerWorker: Number(env.OPENBLAS_NUM_THREADS), maxHeapMb: opts.maxHeapMb || 'node default' });
+    logger.info({ workers, blasThreadsPerWorker: Number(env.OPENBLAS_NUM_THREADS), maxHeapMb: opts.maxHeapMb || 'node default' }, 'cluster started');
   });
 }

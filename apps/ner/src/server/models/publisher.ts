@@ -12,7 +12,7 @@
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { TrainResult } from '@window-ner/ner';
-import { errorFields, type Logger } from '../http/logger';
+import type { Logger } from '../http/logger';
 import type { PublishedModel, ServerStore } from '../store/server-store';
 import { loadWarmTagger, type TaggerLoader } from './load-model';
 import type { ModelHolder } from './model-holder';
@@ -57,7 +57,7 @@ export class ModelPublisher {
     const version = tagger.info.version;
     db.publishModel({ version, path: finalPath, jobId, metrics: result.metrics }, { ...result, outPath: basename(finalPath) });
     models.install(tagger);
-    logger.log('info', 'model published', { jobId, version, file: basename(finalPath) });
+    logger.info({ jobId, version, file: basename(finalPath) }, 'model published');
     this.prune();
     return db.servingModel() as PublishedModel;
   }
@@ -77,7 +77,7 @@ export class ModelPublisher {
     } else {
       db.activate(version);
     }
-    logger.log('info', 'model activated', { version, file: basename(model.path) });
+    logger.info({ version, file: basename(model.path) }, 'model activated');
     return db.getModel(version) as PublishedModel;
   }
 
@@ -86,7 +86,7 @@ export class ModelPublisher {
     const removed = this.opts.db.pruneModels(this.opts.keepModels ?? DEFAULT_KEEP_MODELS);
     // Only files this registry wrote: the operator's --model file stays where it is.
     for (const m of removed) if (dirname(resolve(m.path)) === resolve(this.opts.modelsDir)) rmSync(m.path, { force: true });
-    if (removed.length) this.opts.logger.log('info', 'old models removed', { versions: removed.map((m) => m.version) });
+    if (removed.length) this.opts.logger.info({ versions: removed.map((m) => m.version) }, 'old models removed');
     return removed.map((m) => m.version);
   }
 
@@ -101,7 +101,7 @@ export class ModelPublisher {
     const running = db.runningJobs().map((j) => j.id);
     const removed = readdirSync(modelsDir).filter((name) => !recorded.has(name) && !running.some((id) => name.includes(id)));
     for (const name of removed) rmSync(join(modelsDir, name), { force: true });
-    if (removed.length) logger.log('warn', 'removed model files no database row names', { removed });
+    if (removed.length) logger.warn({ removed }, 'removed model files no database row names');
     return removed;
   }
 
@@ -118,15 +118,15 @@ export class ModelPublisher {
     const serving = db.servingModel();
     if (!serving || serving.version === models.info?.version) return;
     if (!existsSync(serving.path)) {
-      logger.log('error', 'served model file is missing; keeping the current model', { version: serving.version, path: serving.path });
+      logger.error({ version: serving.version, path: serving.path }, 'served model file is missing; keeping the current model');
       return;
     }
     try {
       const tagger = await loadWarmTagger(load, serving.path);
       models.install(tagger);
-      logger.log('info', 'model swapped in', { version: tagger.info.version, path: serving.path });
+      logger.info({ version: tagger.info.version, path: serving.path }, 'model swapped in');
     } catch (err) {
-      logger.log('error', 'could not load the served model; keeping the current one', { path: serving.path, ...errorFields(err) });
+      logger.error({ path: serving.path, err }, 'could not load the served model; keeping the current one');
     }
   }
 }

@@ -7,12 +7,13 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Entity } from '@window-ner/ner';
 import type { RequestHandler, Response } from 'express';
+import type { z } from 'zod';
 import type { ServerMetrics } from '../metrics/server-metrics';
 import type { ModelHolder } from '../models/model-holder';
 import { HttpError } from '../http/http-error';
 import type { Limits } from '../http/limits';
 import { context } from '../http/request-context';
-import { parseEntitiesRequest } from './entities-schema';
+import { type BatchEntitiesResponse, entitiesRequestSchema, type EntitiesResponse, parseEntitiesRequest } from './entities-schema';
 
 /** Characters tagged between two event-loop turns: a few ms of work on one core. */
 const CHUNK_CHARS = 8_000;
@@ -44,8 +45,9 @@ function abandoned(res: Response): boolean {
 }
 
 export function entitiesHandler({ models, limits, metrics }: EntitiesDeps): RequestHandler {
+  const schema = entitiesRequestSchema(limits);
   return async (req, res) => {
-    const { texts, batch } = parseEntitiesRequest(req.body, limits);
+    const { texts, batch } = parseEntitiesRequest(req.body, schema, limits);
     const lease = models.acquire();
     if (!lease) throw new HttpError(503, 'not_ready', 'no model loaded yet; retry shortly', { 'Retry-After': '1' });
     try {
@@ -65,12 +67,13 @@ export function entitiesHandler({ models, limits, metrics }: EntitiesDeps): Requ
       ctx.texts = texts.length;
       ctx.tokens = tokens;
       ctx.modelVersion = version;
-      metrics.tokens.inc({}, tokens);
-      metrics.texts.inc({}, texts.length);
-      metrics.entities.inc({}, results.reduce((n, r) => n + r.length, 0));
+      metrics.tokens.inc(tokens);
+      metrics.texts.inc(texts.length);
+      metrics.entities.inc(results.reduce((n, r) => n + r.length, 0));
       const model = { version };
-      if (batch) res.json({ model, results: results.map((entities) => ({ entities })) });
-      else res.json({ model, entities: results[0] });
+      // Typed by the schemas /openapi.json publishes, so the compiler holds the answer to the document.
+      if (batch) res.json({ model, results: results.map((entities) => ({ entities })) } satisfies z.input<typeof BatchEntitiesResponse>);
+      else res.json({ model, entities: results[0] } satisfies z.input<typeof EntitiesResponse>);
     } finally {
       lease.release();
     }

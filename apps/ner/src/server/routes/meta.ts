@@ -1,11 +1,13 @@
 /** GET /v1/models, /healthz, /readyz, /metrics: what is served and whether it can serve. */
 import type { ModelInfo } from '@window-ner/ner';
 import type { RequestHandler } from 'express';
+import type { z } from 'zod';
 import { basename, isAbsolute } from 'node:path';
 import type { ServerMetrics } from '../metrics/server-metrics';
 import type { ModelHolder } from '../models/model-holder';
 import type { PublishedModel, ServerStore } from '../store/server-store';
 import { HttpError } from '../http/http-error';
+import type { Health, ModelInfo as PublicModelInfo, ModelsResponse, PublishedModel as PublicPublished, Ready } from './meta-schema';
 
 /** Absolute paths (training corpora, stores) reduced to file names, at any depth of a JSON value. */
 function withoutServerPaths(value: unknown): unknown {
@@ -16,7 +18,7 @@ function withoutServerPaths(value: unknown): unknown {
 }
 
 /** Model info for clients: file names, never the server's directory layout. */
-export function publicModelInfo(info: ModelInfo) {
+export function publicModelInfo(info: ModelInfo): z.input<typeof PublicModelInfo> {
   return {
     version: info.version,
     file: basename(info.path),
@@ -29,7 +31,7 @@ export function publicModelInfo(info: ModelInfo) {
   };
 }
 
-export function publicPublished(m: PublishedModel) {
+export function publicPublished(m: PublishedModel): z.input<typeof PublicPublished> {
   return { version: m.version, file: basename(m.path), jobId: m.jobId, createdAt: m.createdAt, serving: m.serving, metrics: m.metrics };
 }
 
@@ -37,12 +39,12 @@ export function modelsHandler(models: ModelHolder, db?: ServerStore): RequestHan
   return (_req, res) => {
     const info = models.info;
     if (!info) throw new HttpError(503, 'not_ready', 'no model loaded yet; retry shortly', { 'Retry-After': '1' });
-    res.json({ serving: publicModelInfo(info), published: db ? db.listModels().map(publicPublished) : [] });
+    res.json({ serving: publicModelInfo(info), published: db ? db.listModels().map(publicPublished) : [] } satisfies z.input<typeof ModelsResponse>);
   };
 }
 
 export const healthHandler: RequestHandler = (_req, res) => {
-  res.json({ status: 'ok' });
+  res.json({ status: 'ok' } satisfies z.input<typeof Health>);
 };
 
 export type ReadyChecks = Record<string, () => boolean>;
@@ -51,12 +53,13 @@ export function readyHandler(checks: ReadyChecks): RequestHandler {
   return (_req, res) => {
     const results = Object.fromEntries(Object.entries(checks).map(([name, check]) => [name, check()]));
     const ready = Object.values(results).every(Boolean);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: results });
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: results } satisfies z.input<typeof Ready>);
   };
 }
 
 export function metricsHandler(metrics: ServerMetrics): RequestHandler {
-  return (_req, res) => {
-    res.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.registry.render());
+  return async (_req, res) => {
+    const text = await metrics.registry.metrics();
+    res.type(metrics.registry.contentType).send(text);
   };
 }
