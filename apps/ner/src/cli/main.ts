@@ -1,9 +1,11 @@
 /**
- * `window-ner <command> [flags]`: dispatch to commands/, print user errors as one line (exit 2),
- * anything else with its stack (exit 1).
+ * `window-ner <command> [flags]`: dispatch to commands/, print input errors as one line naming the file (exit 2,
+ * no stack), anything else with its stack (exit 1).
  */
-import { CliError, type Command } from './command';
+import { type Command } from './command';
 import { commands } from './commands/index';
+import { asInputError } from './input-errors';
+import { stopProgressBars } from './progress';
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4);
@@ -37,11 +39,16 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (e) {
-    if (e instanceof CliError) {
-      console.error(`window-ner ${name}: ${e.message}`);
-      return e.exitCode;
+    // A bar cut short ends its line first, so the error is not printed after a half-drawn bar.
+    stopProgressBars();
+    const input = asInputError(e);
+    if (input) {
+      console.error(`window-ner ${name}: ${input.message}`);
+      return input.exitCode;
     }
     console.error(`window-ner ${name}: ${(e as Error).stack ?? e}`);
     return 1;
+  } finally {
+    stopProgressBars();
   }
 }

@@ -1,10 +1,11 @@
 /** `window-ner eval`: conlleval-style precision/recall/F1 of a model on a labelled corpus. */
 import { existsSync } from 'node:fs';
-import { conlleval, CorpusFormatError, formatConfusion, formatReport, loadTagger, readCorpus, reportToJson } from '@window-ner/ner';
+import { conlleval, formatConfusion, formatReport, loadTagger, readCorpus, reportToJson } from '@window-ner/ner';
 import { initBackend } from '@window-ner/tensor';
 import { parseFlags } from '../args';
 import { CliError, type Command } from '../command';
 import { allowPluginsFlag, pluginsUsage, refusePluginsAsCliError } from '../plugins-flag';
+import { readingInput } from '../input-errors';
 import { resolveEmbeddings } from './train';
 
 const usage = `Usage: window-ner eval --model MODEL.sqlite --data FILE [--confusion] [--json] [--embeddings PATH|none] [--plugins LIST]
@@ -34,15 +35,11 @@ export const command: Command = {
     await allowPluginsFlag(values.plugins);
     await initBackend({ log: null });
     const embeddingsPath = await resolveEmbeddings(values.embeddings, true);
-    const tagger = await loadTagger(values.model, { embeddingsPath }).catch(refusePluginsAsCliError);
+    const modelPath = values.model;
+    const tagger = await readingInput(modelPath, () => loadTagger(modelPath, { embeddingsPath }).catch(refusePluginsAsCliError));
     try {
-      let gold;
-      try {
-        gold = readCorpus(values.data, tagger.model.config);
-      } catch (e) {
-        if (e instanceof CorpusFormatError) throw new CliError(e.message);
-        throw e;
-      }
+      const dataPath = values.data;
+      const gold = await readingInput(dataPath, () => readCorpus(dataPath, tagger.model.config));
       const pred = tagger.tagTokens(gold.map((s) => s.tokens));
       const report = conlleval(gold.map((s) => s.tags), pred, { confusion: Boolean(values.confusion) });
       if (values.json) console.log(JSON.stringify(reportToJson(report), null, 2));

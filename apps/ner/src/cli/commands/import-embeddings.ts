@@ -2,11 +2,12 @@
  * `window-ner import-embeddings <source>`: stream a vectors file into the SQLite embedding store, with a
  * progress bar. The store is replaced atomically, so an interrupted import leaves the previous one intact.
  */
-import { EmbeddingImportError, FORMATS, defaultEmbeddingsSource, importEmbeddings, type EmbeddingFormat } from '@window-ner/embeddings';
+import { FORMATS, defaultEmbeddingsSource, importEmbeddings, type EmbeddingFormat } from '@window-ner/embeddings';
 import { existsSync } from 'node:fs';
 import { numberFlag, parseFlags } from '../args';
 import { CliError, type Command } from '../command';
-import { ProgressBar } from '../progress';
+import { asInputError } from '../input-errors';
+import { importProgressBar } from '../progress';
 
 const usage = `Usage: window-ner import-embeddings [source] [flags]
 
@@ -47,7 +48,7 @@ export const command: Command = {
     const limit = values.limit === undefined ? undefined : numberFlag(values.limit, 'limit', 0);
     if (limit !== undefined && (!Number.isInteger(limit) || limit <= 0)) throw new CliError(`--limit: expected a positive integer, got "${values.limit}"`);
 
-    let bar: ProgressBar | undefined;
+    const bar = importProgressBar();
     try {
       const summary = await importEmbeddings({
         source,
@@ -56,21 +57,16 @@ export const command: Command = {
         mode: values.merge ? 'merge' : 'replace',
         normalisation: values.normalise,
         limit,
-        onProgress: (p) => {
-          const [scale, unit] = p.totalBytes >= 1e7 ? [1e6, 'MB'] : [1e3, 'kB'];
-          bar ??= new ProgressBar({ label: 'import', total: Math.max(1, Math.round(p.totalBytes / scale)), unit });
-          bar.update(p.bytesRead / scale, `${p.vectors} vectors`);
-        },
+        onProgress: bar.onProgress,
       });
-      bar?.finish(`${summary.read} vectors`);
+      bar.finish(summary.read);
       const dup = summary.duplicates ? `, ${summary.duplicates} duplicate words ignored` : '';
       console.log(
         `${summary.path}: ${summary.meta.count} vectors x ${summary.meta.dim} (${summary.format}${dup}) in ${summary.seconds.toFixed(1)} s`,
       );
       return 0;
     } catch (e) {
-      if (e instanceof EmbeddingImportError) throw new CliError(e.message);
-      throw e;
+      throw asInputError(e, source) ?? e;
     }
   },
 };

@@ -7,6 +7,7 @@ import { splitSentences } from '@window-ner/text';
 import { parseFlags } from '../args';
 import { CliError, type Command } from '../command';
 import { allowPluginsFlag, pluginsUsage, refusePluginsAsCliError } from '../plugins-flag';
+import { readingInput } from '../input-errors';
 import { resolveEmbeddings } from './train';
 
 const usage = `Usage: window-ner tag --model MODEL.sqlite [FILE] [--format jsonl|conll] [--embeddings PATH|none] [--plugins LIST]
@@ -40,10 +41,11 @@ export const command: Command = {
     const file = positionals[0];
     if (file && !existsSync(file)) throw new CliError(`no such file: ${file}`);
     await allowPluginsFlag(values.plugins);
-    const input = file ? readFileSync(file, 'utf8') : await readStdin();
+    const input = file ? await readingInput(file, () => readFileSync(file, 'utf8')) : await readStdin();
     await initBackend({ log: null });
     const embeddingsPath = await resolveEmbeddings(values.embeddings, true);
-    const tagger = await loadTagger(values.model, { embeddingsPath }).catch(refusePluginsAsCliError);
+    const modelPath = values.model;
+    const tagger = await readingInput(modelPath, () => loadTagger(modelPath, { embeddingsPath }).catch(refusePluginsAsCliError));
     try {
       const docs = input.split(/\r?\n/).filter((l) => l.trim() !== '');
       const out: string[] = [];

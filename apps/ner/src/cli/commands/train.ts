@@ -5,11 +5,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureStore, type ImportProgress } from '@window-ner/embeddings';
+import { ensureStore } from '@window-ner/embeddings';
 import { trainModel, CorpusFileError, CorpusFormatError, type TrainProgress } from '@window-ner/ner';
 import { parseFlags } from '../args';
 import { CliError, type Command } from '../command';
-import { ProgressBar } from '../progress';
+import { asInputError } from '../input-errors';
+import { importProgressBar, ProgressBar } from '../progress';
 import { preferOneBlasThreadForTraining } from '../blas-threads';
 import { allowPluginsFlag, pluginsUsage } from '../plugins-flag';
 
@@ -62,18 +63,13 @@ export async function resolveEmbeddings(value: string | undefined, quiet: boolea
   const path = resolve(value ?? DEFAULT_EMBEDDINGS);
   if (existsSync(path)) return path;
   if (value !== undefined) throw new CliError(`--embeddings: no such file: ${path}`);
-  let bar: ProgressBar | null = null;
+  const bar = importProgressBar();
   const store = await ensureStore(path, {
     onBuild: (src) => !quiet && console.error(`building the embedding store ${path} from ${src} (first use only)`),
-    onProgress: (p: ImportProgress) => {
-      if (quiet) return;
-      const q = p as unknown as { done?: number; total?: number };
-      bar ??= new ProgressBar({ label: 'import', total: q.total ?? 0, unit: 'vec' });
-      bar.update(q.done ?? 0);
-    },
+    onProgress: quiet ? undefined : bar.onProgress,
   });
+  bar.finish(store.meta.count);
   store.close();
-  (bar as ProgressBar | null)?.finish();
   return path;
 }
 
@@ -134,7 +130,7 @@ export const command: Command = {
     } catch (e) {
       if (e instanceof CorpusFormatError || e instanceof CorpusFileError) throw new CliError(`${e.message} (no model written)`);
       if (e instanceof Error && /^config: /.test(e.message)) throw new CliError(e.message);
-      throw e;
+      throw asInputError(e, trainPath) ?? e;
     }
   },
 };
