@@ -6,7 +6,7 @@
 import type { BackendInfo } from '@window-ner/tensor';
 
 export const BLAS_INSTALL_LINE =
-  'sudo apt-get install libopenblas-dev pkg-config && npm rebuild @window-ner/tensor-blas (macOS: xcode-select --install, then the same npm rebuild)';
+  'sudo apt-get install libopenblas-dev pkg-config && npm rebuild @window-ner/tensor-blas (macOS: brew install openblas pkg-config, then the same npm rebuild)';
 
 export function missingBlasWarning(info: BackendInfo, env: NodeJS.ProcessEnv = process.env): string | null {
   if (env.WINDOW_NER_BACKEND || env.WINDOW_NER_NATIVE === '0') return null;
