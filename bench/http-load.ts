@@ -42,11 +42,11 @@ interface WorkerMetrics {
   tensors: number;
   tokens: number;
   requests200: number;
-  /** Seconds of GC pauses since start (all kinds). */
+  /** Seconds of GC pauses since start (all kinds: the sum of nodejs_gc_duration_seconds). */
   gcSeconds: number;
   /** CPU seconds (user + system) since start. */
   cpuSeconds: number;
-  /** Event-loop delay since start, p99 and max, in ms. */
+  /** Event-loop delay since the previous scrape of this worker (prom-client resets it per scrape), p99 and max, in ms. */
   loopP99Ms: number;
   loopMaxMs: number;
   /** Server-side latency histogram of POST /v1/entities: cumulative count per upper bound (seconds). */
