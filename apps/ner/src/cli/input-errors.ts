@@ -3,10 +3,10 @@
  * line where the library knows it), without a stack, exit 2; anything else keeps its stack (main.ts).
  *
  * Input errors are: the libraries' own (CorpusFormatError, CorpusFileError and EmbeddingImportError name the
- * file, and the line where there is one), system and
- * library errors whose code says the file is unusable (missing, a directory, unreadable, a truncated or corrupt
- * gzip, not an SQLite database), and any error whose message names the file being read (the model loader
- * reports "<path>: not a window-ner model file (...)"), or says the corpus holds nothing to learn from.
+ * file, and the line where there is one), system and library errors whose code says the file is unusable
+ * (missing, a directory, unreadable, a truncated or corrupt gzip, not an SQLite database), and any error whose
+ * message names the file being read (the model loader reports "<path>: not a window-ner model file (...)"), or
+ * says the corpus holds nothing to learn from.
  */
 import { CorpusFileError, CorpusFormatError } from '@window-ner/ner';
 import { EmbeddingImportError } from '@window-ner/embeddings';
