@@ -109,8 +109,8 @@ describe('serve', () => {
     const state = join(root, 'state-refused');
     const r = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', '--embeddings', 'none', '--model', modelPath, '--state-dir', state], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' } });
     expect(r.status).toBe(1);
-    const logs = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; error?: string });
-    expect(logs.find((l) => l.msg === 'no model could be loaded')?.error).toContain('needs plugins that are not allowed: ner-e2e-shape@1.0.0. Start the command with --plugins ner-e2e-shape');
+    const logs = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; err?: { message: string } });
+    expect(logs.find((l) => l.msg === 'no model could be loaded')?.err?.message).toContain('needs plugins that are not allowed: ner-e2e-shape@1.0.0. Start the command with --plugins ner-e2e-shape');
     expect(existsSync(shape.marker)).toBe(false);
   });
 
