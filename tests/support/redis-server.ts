@@ -32,7 +32,7 @@ export async function startRedis(opts: { port?: number; dir?: string; timeoutMs?
   const port = opts.port ?? (await freePort());
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'window-ner-redis-'));
   const proc = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
   await new Promise<void>((resolve, reject) => {
@@ -42,16 +42,19 @@ export async function startRedis(opts: { port?: number; dir?: string; timeoutMs?
       proc.kill('SIGKILL');
       reject(e);
     };
+    const early = (code: number | null) => fail(new Error(`redis-server exited with ${code}: ${out.slice(-500)}`));
     proc.once('error', fail);
-    proc.once('exit', (code) => fail(new Error(`redis-server exited with ${code}: ${out.slice(-500)}`)));
-    proc.stdout!.on('data', (b: Buffer) => {
+    proc.once('exit', early);
+    const onData = (b: Buffer) => {
       out += b.toString();
-      if (out.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        proc.removeAllListeners('exit');
-        resolve();
-      }
-    });
+      if (!out.includes('Ready to accept connections')) return;
+      clearTimeout(timer);
+      proc.off('exit', early);
+      proc.stdout!.off('data', onData);
+      proc.stdout!.resume(); // keep draining its log so a full pipe never blocks it
+      resolve();
+    };
+    proc.stdout!.on('data', onData);
   });
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   return {

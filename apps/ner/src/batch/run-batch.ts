@@ -135,12 +135,13 @@ async function waitForChunk(
   pollMs: number,
 ): Promise<ChunkResult> {
   for (;;) {
-    const job = await Job.fromId<ChunkJob, ChunkResult>(queue, jobId);
+    // State first, then the job: a job read before its state could be one fetched just before it completed.
+    const state = await queue.getJobState(jobId);
+    const job = state === 'unknown' ? undefined : await Job.fromId<ChunkJob, ChunkResult>(queue, jobId);
     if (!job) {
       await reenqueue();
       continue;
     }
-    const state = await job.getState();
     if (state === 'completed') return job.returnvalue;
     if (state === 'failed') {
       const { chunk, docs } = job.data;

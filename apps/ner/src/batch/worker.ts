@@ -16,6 +16,7 @@ export interface BatchWorkerOptions {
   modelCacheDir: string;
   /** How long a chunk's lock lasts without renewal; a dead worker's chunk is taken over after about this. */
   lockMs: number;
+  onStart?: (info: { batchId: string; chunk: number; docs: number }) => void;
   /** Called once per finished chunk. */
   onChunk?: (info: { batchId: string; chunk: number; docs: number; tokens: number; tagMs: number }) => void;
   onFailed?: (info: { batchId: string; chunk: number; error: string }) => void;
@@ -36,6 +37,7 @@ export function startBatchWorker(opts: BatchWorkerOptions): Worker<ChunkJob, Chu
     // A chunk whose workers keep dying fails after this many takeovers instead of looping forever.
     maxStalledCount: 3,
   });
+  worker.on('active', (job) => opts.onStart?.({ batchId: job.data.batchId, chunk: job.data.chunk, docs: job.data.docs.length }));
   worker.on('completed', (job, r) => opts.onChunk?.({ batchId: job.data.batchId, chunk: job.data.chunk, docs: r.results.length, tokens: r.tokens, tagMs: r.tagMs }));
   worker.on('failed', (job, err) => job && opts.onFailed?.({ batchId: job.data.batchId, chunk: job.data.chunk, error: err.message }));
   return worker;

@@ -65,14 +65,18 @@ export const command: Command = {
     });
 
     let bar: ProgressBar | null = null;
+    let resumed = false;
     let started = { at: Date.now(), tokens: 0, bytes: 0 };
     try {
       const done = await runBatch({
         input, out: values.out, format, connection, model, chunk, maxChars, window,
         onProgress: (p) => {
+          if (p.resumedChunks && !bar && !resumed) {
+            resumed = true;
+            console.error(`tag-batch: resuming batch ${p.batchId} after chunk ${p.resumedChunks} (${p.docs} documents already in ${values.out}.partial)`);
+          }
           if (values.quiet) return;
           if (!bar) {
-            if (p.resumedChunks) console.error(`tag-batch: resuming batch ${p.batchId} after chunk ${p.resumedChunks} (${p.docs} documents already in ${values.out}.partial)`);
             started = { at: Date.now(), tokens: p.tokens, bytes: p.inputBytes };
             bar = new ProgressBar({ label: 'tag-batch', total: p.totalBytes - p.inputBytes, unit: 'B' });
           }

@@ -21,7 +21,7 @@ A chunk's model is fetched from the path or URL the batch names, checked against
   --model-cache DIR     verified copies of batch models (default $TMPDIR/window-ner-models)
   --lock-ms N           a chunk's lock lifetime: if this worker dies, another takes its chunks over after about
                         this long (default 30000)
-  --quiet               no line per finished chunk
+  --quiet               no line per started and finished chunk
 
 Logs are JSON lines on stdout.`;
 
@@ -57,6 +57,7 @@ export const command: Command = {
       embeddingsPath,
       modelCacheDir: values['model-cache'] ?? join(tmpdir(), 'window-ner-models'),
       lockMs,
+      onStart: (info) => !values.quiet && log('chunk started', info),
       onChunk: (info) => !values.quiet && log('chunk done', info),
       onFailed: (info) => log('chunk failed', info),
     });
