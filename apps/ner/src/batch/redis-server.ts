@@ -1,6 +1,7 @@
 /**
- * A private redis-server for one test file: a free loopback port, a temp dir, no persistence unless asked
- * (`appendonly` for tests that restart it and expect the data back). Start-up and stop are bounded in time.
+ * A private redis-server (Debian's /usr/bin/redis-server, or $REDIS_SERVER) on a free loopback port with its own
+ * temp dir: what the batch tests and `npm run bench:batch` run against, never a shared Redis. Append-only
+ * persistence is on, so a restart on the same dir keeps the queue. Start-up and stop are bounded in time.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
