@@ -4,7 +4,7 @@
  * Loading the verified copy (not the original path) means a file replaced after the check cannot slip in.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -57,8 +57,28 @@ export async function fetchModel(model: BatchModel, cacheDir: string): Promise<s
       );
     }
     renameSync(tmp, target);
+    pruneCache(cacheDir, target);
     return target;
   } finally {
     rmSync(tmp, { force: true });
   }
+}
+
+/** Models kept in a worker's cache; older ones are deleted (a thread still reading one keeps its open file). */
+export const CACHED_MODELS = 4;
+
+function pruneCache(cacheDir: string, keep: string): void {
+  const mtime = (f: string) => {
+    try {
+      return statSync(f).mtimeMs;
+    } catch {
+      return 0; // pruned by another thread meanwhile
+    }
+  };
+  const models = readdirSync(cacheDir)
+    .filter((f) => /^[0-9a-f]{64}\.sqlite$/.test(f))
+    .map((f) => join(cacheDir, f))
+    .filter((f) => f !== keep)
+    .sort((a, b) => mtime(b) - mtime(a));
+  for (const old of models.slice(CACHED_MODELS - 1)) rmSync(old, { force: true });
 }

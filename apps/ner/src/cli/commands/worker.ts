@@ -18,7 +18,7 @@ A chunk's model is fetched from the path or URL the batch names, checked against
   --queue URL           Redis address, redis://[:password@]HOST:PORT[/db]
   --concurrency N       worker threads, one chunk each (default: the core count, ${availableParallelism()} here)
   --embeddings PATH     SQLite vector store (default data/embeddings.sqlite); "none" = the model's own vectors
-  --model-cache DIR     verified copies of batch models (default $TMPDIR/window-ner-models)
+  --model-cache DIR     verified copies of batch models, the 4 latest kept (default $TMPDIR/window-ner-models)
   --lock-ms N           a chunk's lock lifetime: if this worker dies, another takes its chunks over after about
                         this long (default 30000)
   --quiet               no line per started and finished chunk
