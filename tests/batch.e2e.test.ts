@@ -12,7 +12,7 @@ import { initBackend } from '@window-ner/tensor';
 import { spawnCli, type CliProcess } from './support/cli-process';
 import { DATA_DIR } from './support/paths';
 import { pollUntil } from './support/poll';
-import { startRedis, type RedisServer } from '@window-ner/ner-app/batch/redis-server';
+import { freePort, startRedis, type RedisServer } from '@window-ner/ner-app/batch/redis-server';
 
 const fx = inject('fixtures');
 const MAX_CHARS = 400;
@@ -223,5 +223,16 @@ describe('tag-batch on workers', () => {
     expect(w.logs.some((l) => l.msg === 'chunk done')).toBe(false);
     expect(existsSync(join(dir, 'cache-mismatch'))).toBe(true);
     await stopAll();
+  });
+
+  it('a Redis address nobody answers at: one clear line, exit 2, no output file started', async () => {
+    const port = await freePort();
+    const { path } = writeInput('unreachable.jsonl', 10);
+    const out = join(dir, 'unreachable.out.jsonl');
+    const run = spawnCli(['tag-batch', path, '--out', out, '--queue', `redis://127.0.0.1:${port}`, '--model', fx.modelPath]);
+    started.push(run);
+    expect(await finished(run, 30_000)).toBe(2);
+    expect(run.stderr.join('\n')).toBe(`window-ner tag-batch: --queue: cannot reach Redis at 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(existsSync(`${out}.partial`)).toBe(false);
   });
 });

@@ -4,8 +4,12 @@
  * so a Redis restart pauses a batch rather than ending it.
  */
 import type { ConnectionOptions } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
 
-export function redisConnection(url: string, flag = 'queue'): ConnectionOptions {
+/** ioredis options that name their address (for messages). */
+export type RedisConnection = ConnectionOptions & { host: string; port: number };
+
+export function redisConnection(url: string, flag = 'queue'): RedisConnection {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -26,4 +30,22 @@ export function redisConnection(url: string, flag = 'queue'): ConnectionOptions 
     tls: parsed.protocol === 'rediss:' ? {} : undefined,
     maxRetriesPerRequest: null,
   };
+}
+
+/**
+ * One PING without retries, so a wrong address fails at start with a clear message; once running, the
+ * clients wait out outages instead.
+ */
+export async function checkRedis(connection: RedisConnection, timeoutMs: number): Promise<void> {
+  const client = new Redis({ ...(connection as RedisOptions), lazyConnect: true, connectTimeout: timeoutMs, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  let cause = '';
+  client.on('error', (e: Error) => (cause ||= e.message)); // the socket's error says more than the rejection
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (e) {
+    throw new RangeError(`cannot reach Redis at ${connection.host}:${connection.port}: ${cause || (e as Error).message}`);
+  } finally {
+    client.disconnect();
+  }
 }

@@ -12,7 +12,8 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Job, Queue, type ConnectionOptions } from 'bullmq';
+import { Job, Queue } from 'bullmq';
+import type { RedisConnection } from './connection';
 import { readDocuments, type InputFormat } from './input';
 import { BatchOutput } from './output';
 import { QUEUE_NAME, chunkJobId, type BatchDocument, type BatchModel, type ChunkJob, type ChunkResult } from './protocol';
@@ -21,7 +22,7 @@ export interface BatchOptions {
   input: string;
   out: string;
   format: InputFormat;
-  connection: ConnectionOptions;
+  connection: RedisConnection;
   model: BatchModel;
   /** Documents per chunk (one job). */
   chunk: number;
@@ -29,6 +30,8 @@ export interface BatchOptions {
   /** Chunks enqueued ahead of the output (bounds memory here and in Redis). */
   window: number;
   pollMs?: number;
+  /** A Redis connection error, once per distinct message (the client keeps retrying). */
+  onRedisError?: (e: Error) => void;
   onProgress?: (p: BatchProgress) => void;
 }
 
@@ -66,6 +69,11 @@ export async function runBatch(opts: BatchOptions): Promise<BatchProgress> {
   const batchId = batchIdOf(opts);
   const totalBytes = statSync(opts.input).size;
   const queue = new Queue<ChunkJob, ChunkResult>(QUEUE_NAME, { connection: opts.connection });
+  let lastError = '';
+  queue.on('error', (e) => {
+    if (e.message !== lastError) opts.onRedisError?.(e);
+    lastError = e.message;
+  });
   const output = BatchOutput.open(opts.out, batchId);
   const resumedChunks = output.state.chunks;
   const progress = (): BatchProgress => ({ ...output.state, resumedChunks, totalBytes });
@@ -82,7 +90,6 @@ export async function runBatch(opts: BatchOptions): Promise<BatchProgress> {
   };
   let finished = false;
   try {
-    await queue.waitUntilReady();
     const chunks = readChunks(opts);
     const pending: Pending[] = [];
     let index = 0;

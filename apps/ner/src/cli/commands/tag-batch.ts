@@ -1,7 +1,7 @@
 /** `window-ner tag-batch`: tag a large file on the batch workers of a Redis queue; resumable, output in input order. */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { redisConnection } from '../../batch/connection';
+import { checkRedis, redisConnection, type RedisConnection } from '../../batch/connection';
 import { formatOf } from '../../batch/input';
 import { describeModel, isUrl } from '../../batch/model-source';
 import { BatchFailedError, runBatch } from '../../batch/run-batch';
@@ -54,12 +54,7 @@ export const command: Command = {
     const window = positiveInt(values.window, 'window', 32);
     const modelSource = values.model ?? resolve(REPO_ROOT, 'data/models/default.sqlite');
     if (!isUrl(modelSource) && !existsSync(modelSource)) throw new CliError(`--model: no such file: ${modelSource}`);
-    let connection;
-    try {
-      connection = redisConnection(values.queue);
-    } catch (e) {
-      throw new CliError((e as Error).message);
-    }
+    const connection = await queueConnection(values.queue);
     const model = await describeModel(modelSource).catch((e: Error) => {
       throw new CliError(`--model: ${e.message}`);
     });
@@ -70,6 +65,7 @@ export const command: Command = {
     try {
       const done = await runBatch({
         input, out: values.out, format, connection, model, chunk, maxChars, window,
+        onRedisError: (e) => console.error(`tag-batch: Redis at ${connection.host}:${connection.port}: ${e.message} (retrying)`),
         onProgress: (p) => {
           if (p.resumedChunks && !bar && !resumed) {
             resumed = true;
@@ -98,4 +94,15 @@ export function positiveInt(value: string | undefined, flag: string, fallback: n
   const n = numberFlag(value, flag, fallback);
   if (!Number.isInteger(n) || n < 1) throw new CliError(`--${flag}: expected a whole number >= 1, got "${value}"`);
   return n;
+}
+
+/** The --queue URL as connection options, once Redis answers there; a bad URL or address is a usage error. */
+export async function queueConnection(url: string): Promise<RedisConnection> {
+  try {
+    const connection = redisConnection(url);
+    await checkRedis(connection, 10_000);
+    return connection;
+  } catch (e) {
+    throw new CliError(`--queue: ${(e as Error).message.replace(/^--queue: /, '')}`);
+  }
 }

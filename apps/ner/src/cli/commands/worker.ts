@@ -4,11 +4,10 @@
  */
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { redisConnection } from '../../batch/connection';
 import { startBatchWorker } from '../../batch/worker';
 import { parseFlags } from '../args';
 import { CliError, type Command } from '../command';
-import { positiveInt } from './tag-batch';
+import { positiveInt, queueConnection } from './tag-batch';
 import { resolveEmbeddings } from './train';
 
 const usage = `Usage: window-ner worker --queue redis://HOST:PORT [--concurrency N] [--embeddings PATH|none] [flags]
@@ -40,12 +39,7 @@ export const command: Command = {
     }, usage);
     if (positionals.length) throw new CliError(`unexpected argument "${positionals[0]}"\n\n${usage}`);
     if (!values.queue) throw new CliError(`--queue is required\n\n${usage}`);
-    let connection;
-    try {
-      connection = redisConnection(values.queue);
-    } catch (e) {
-      throw new CliError((e as Error).message);
-    }
+    const connection = await queueConnection(values.queue);
     const concurrency = positiveInt(values.concurrency, 'concurrency', availableParallelism());
     const lockMs = positiveInt(values['lock-ms'], 'lock-ms', 30_000);
     const embeddingsPath = await resolveEmbeddings(values.embeddings, values.quiet);
