@@ -16,7 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { loadTagger } from '@window-ner/ner';
-import { startRedis } from '@window-ner/ner-app/batch/redis-server';
+import { startRedis } from '@window-ner/ner-app';
 import { initBackend } from '@window-ner/tensor';
 
 const ROOT = resolve(dirname(resolve(process.argv[1])), '..');

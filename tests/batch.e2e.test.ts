@@ -12,7 +12,7 @@ import { initBackend } from '@window-ner/tensor';
 import { spawnCli, type CliProcess } from './support/cli-process';
 import { DATA_DIR } from './support/paths';
 import { pollUntil } from './support/poll';
-import { freePort, startRedis, type RedisServer } from '@window-ner/ner-app/batch/redis-server';
+import { freePort, startRedis, type RedisServer } from '@window-ner/ner-app';
 
 const fx = inject('fixtures');
 const MAX_CHARS = 400;

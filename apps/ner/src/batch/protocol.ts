@@ -2,7 +2,7 @@
  * What travels through Redis between `tag-batch` and `worker`: one BullMQ job per chunk of documents. The job
  * names the batch's model by content hash, so every chunk of a batch is tagged by the same model.
  */
-import type { Entity } from '@window-ner/ner/api';
+import type { Entity } from '@window-ner/ner';
 
 /** The one queue every batch and worker uses (job ids carry the batch id, so batches share it). */
 export const QUEUE_NAME = 'window-ner-batch';
