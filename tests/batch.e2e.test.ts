@@ -98,7 +98,7 @@ async function stopAll(): Promise<void> {
 beforeAll(async () => {
   redis = await startRedis();
   dir = mkdtempSync(join(tmpdir(), 'window-ner-batch-'));
-  docs = btcDocuments(2000);
+  docs = btcDocuments(1000);
 });
 
 afterAll(async () => {
@@ -111,12 +111,13 @@ describe('tag-batch on workers', () => {
   it('two workers: every document once, in input order, entities as in-process tagging gives them', async () => {
     worker();
     worker();
-    const { path, ids } = writeInput('plain.jsonl', 1200);
+    const { path, ids } = writeInput('plain.jsonl', 1000);
     const out = join(dir, 'plain.out.jsonl');
     const run = tagBatch(path, out);
     expect(await finished(run), run.stderr.join('\n')).toBe(0);
     const lines = readOut(out);
     expectExactlyOnce(lines, ids);
+    expect(run.stderr.join('\n')).toMatch(new RegExp(`tag-batch: ${ids.length} documents \\(2 with an error\\), [1-9]\\d* tokens in `));
     expect(existsSync(`${out}.partial`)).toBe(false);
 
     await initBackend({ log: null });
@@ -157,7 +158,7 @@ describe('tag-batch on workers', () => {
 
   it('tag-batch killed and re-run: resumes, no chunk is tagged twice, output exactly once', async () => {
     worker();
-    const { path, ids } = writeInput('resume.jsonl', 1800);
+    const { path, ids } = writeInput('resume.jsonl', 1000);
     const out = join(dir, 'resume.out.jsonl');
     const args = ['--chunk', '50', '--window', '2'];
     const first = tagBatch(path, out, args);
@@ -185,7 +186,7 @@ describe('tag-batch on workers', () => {
     const own = await startRedis();
     try {
       worker('cache', own.url);
-      const { path, ids } = writeInput('redis-restart.jsonl', 1500);
+      const { path, ids } = writeInput('redis-restart.jsonl', 1000);
       const out = join(dir, 'redis-restart.out.jsonl');
       const run = tagBatch(path, out, ['--chunk', '50', '--window', '2'], own.url);
       await pollUntil('two chunks written', async () => (existsSync(`${out}.partial.json`) ? (JSON.parse(readFileSync(`${out}.partial.json`, 'utf8')) as { chunks: number }).chunks : 0), (n) => n >= 2, 60_000, 5);

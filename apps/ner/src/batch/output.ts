@@ -13,6 +13,8 @@ export interface OutputState {
   /** Bytes of OUT.partial that hold them. */
   bytes: number;
   docs: number;
+  /** Documents written with an error instead of entities. */
+  errors: number;
   tokens: number;
   /** Input bytes those chunks came from (for the progress bar after a resume). */
   inputBytes: number;
@@ -30,14 +32,14 @@ export class BatchOutput {
     const partial = `${out}.partial`;
     const saved = readState(`${partial}.json`);
     const resume = saved?.batchId === batchId && existsSync(partial);
-    const state: OutputState = resume ? saved : { batchId, chunks: 0, bytes: 0, docs: 0, tokens: 0, inputBytes: 0 };
+    const state: OutputState = resume ? saved : { batchId, chunks: 0, bytes: 0, docs: 0, errors: 0, tokens: 0, inputBytes: 0 };
     const fd = openSync(partial, resume ? 'r+' : 'w');
     ftruncateSync(fd, state.bytes);
     return new BatchOutput(out, fd, state);
   }
 
   /** Appends one chunk's lines and records it; durable before it returns. */
-  appendChunk(lines: string, docs: number, tokens: number, inputBytes: number): void {
+  appendChunk(lines: string, docs: number, errors: number, tokens: number, inputBytes: number): void {
     const buf = Buffer.from(lines, 'utf8');
     let off = 0;
     while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off, this.state.bytes + off);
@@ -46,6 +48,7 @@ export class BatchOutput {
       chunks: this.state.chunks + 1,
       bytes: this.state.bytes + buf.length,
       docs: this.state.docs + docs,
+      errors: (this.state.errors ?? 0) + errors,
       tokens: this.state.tokens + tokens,
       inputBytes,
     });

@@ -38,6 +38,7 @@ export interface BatchOptions {
 export interface BatchProgress {
   batchId: string;
   docs: number;
+  errors: number;
   tokens: number;
   chunks: number;
   inputBytes: number;
@@ -108,7 +109,8 @@ export async function runBatch(opts: BatchOptions): Promise<BatchProgress> {
       const head = pending.shift();
       if (!head) break;
       const result = await waitForChunk(queue, chunkJobId(batchId, head.index), () => Promise.all(pending.concat(head).map(enqueue)), opts.pollMs ?? 50);
-      output.appendChunk(result.results.map((r) => JSON.stringify(r) + '\n').join(''), result.results.length, result.tokens, head.bytes);
+      const lines = result.results.map((r) => JSON.stringify(r) + '\n').join('');
+      output.appendChunk(lines, result.results.length, result.results.filter((r) => 'error' in r).length, result.tokens, head.bytes);
       await queue.remove(chunkJobId(batchId, head.index));
       opts.onProgress?.(progress());
     }

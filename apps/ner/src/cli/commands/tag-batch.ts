@@ -81,7 +81,7 @@ export const command: Command = {
         },
       });
       (bar as ProgressBar | null)?.finish(`${done.docs} docs`);
-      console.error(`tag-batch: ${done.docs} documents, ${done.tokens} tokens in ${values.out} (model ${model.sha256.slice(0, 16)})`);
+      console.error(`tag-batch: ${done.docs} documents (${done.errors} with an error), ${done.tokens} tokens in ${values.out} (model ${model.sha256.slice(0, 16)})`);
       return 0;
     } catch (e) {
       if (e instanceof BatchFailedError) throw new CliError(`${e.message}\n(the output so far is kept; fix the cause and run the same command again to resume)`, 1);
