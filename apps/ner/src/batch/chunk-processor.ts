@@ -6,10 +6,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { SandboxedJob } from 'bullmq';
-import { loadTagger, type WindowTagger } from '@window-ner/ner';
+import { allowPlugins, loadTagger, type WindowTagger } from '@window-ner/ner';
 import { initBackend } from '@window-ner/tensor';
 import { fetchModel } from './model-source';
-import { ENV_EMBEDDINGS, ENV_MODEL_CACHE, type BatchDocument, type ChunkJob, type ChunkResult, type DocumentResult } from './protocol';
+import { ENV_EMBEDDINGS, ENV_MODEL_CACHE, ENV_PLUGINS, type BatchDocument, type ChunkJob, type ChunkResult, type DocumentResult } from './protocol';
 
 const taggers = new Map<string, Promise<WindowTagger>>();
 let backend: Promise<unknown> | null = null;
@@ -18,7 +18,8 @@ async function taggerFor(job: ChunkJob): Promise<WindowTagger> {
   let tagger = taggers.get(job.model.sha256);
   if (!tagger) {
     tagger = (async () => {
-      await (backend ??= initBackend({ log: null }));
+      // A thread's module state starts empty: allow the worker's plugins here too, before any model is loaded.
+      await (backend ??= Promise.all([initBackend({ log: null }), allowPlugins(JSON.parse(process.env[ENV_PLUGINS] || '[]') as string[])]));
       const path = await fetchModel(job.model, process.env[ENV_MODEL_CACHE]!);
       return loadTagger(path, { embeddingsPath: process.env[ENV_EMBEDDINGS] || undefined });
     })();

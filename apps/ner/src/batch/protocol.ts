@@ -10,6 +10,8 @@ export const QUEUE_NAME = 'window-ner-batch';
 /** How the worker command tells its threads (chunk-processor.ts) where the embeddings and model cache are. */
 export const ENV_EMBEDDINGS = 'WINDOW_NER_BATCH_EMBEDDINGS';
 export const ENV_MODEL_CACHE = 'WINDOW_NER_BATCH_MODEL_CACHE';
+/** The worker's --plugins allowlist (JSON array of specs): each thread allows the same plugins. */
+export const ENV_PLUGINS = 'WINDOW_NER_BATCH_PLUGINS';
 
 /** The model a batch is tagged with: where a worker gets it (absolute path or http(s) URL) and its sha256. */
 export interface BatchModel {

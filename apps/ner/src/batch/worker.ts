@@ -7,12 +7,14 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Worker, type ConnectionOptions } from 'bullmq';
-import { ENV_EMBEDDINGS, ENV_MODEL_CACHE, QUEUE_NAME, type ChunkJob, type ChunkResult } from './protocol';
+import { ENV_EMBEDDINGS, ENV_MODEL_CACHE, ENV_PLUGINS, QUEUE_NAME, type ChunkJob, type ChunkResult } from './protocol';
 
 export interface BatchWorkerOptions {
   connection: ConnectionOptions;
   concurrency: number;
   embeddingsPath?: string;
+  /** The allowed plugin specs (see allowPlugins); each thread allows them before loading a model. */
+  plugins: string[];
   modelCacheDir: string;
   /** How long a chunk's lock lasts without renewal; a dead worker's chunk is taken over after about this. */
   lockMs: number;
@@ -30,7 +32,7 @@ export function startBatchWorker(opts: BatchWorkerOptions): Worker<ChunkJob, Chu
     concurrency: opts.concurrency,
     useWorkerThreads: true,
     workerThreadsOptions: {
-      env: { ...process.env, [ENV_EMBEDDINGS]: opts.embeddingsPath ?? '', [ENV_MODEL_CACHE]: opts.modelCacheDir },
+      env: { ...process.env, [ENV_EMBEDDINGS]: opts.embeddingsPath ?? '', [ENV_MODEL_CACHE]: opts.modelCacheDir, [ENV_PLUGINS]: JSON.stringify(opts.plugins) },
     },
     lockDuration: opts.lockMs,
     stalledInterval: Math.max(250, Math.round(opts.lockMs / 2)),

@@ -5,12 +5,14 @@
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBatchWorker } from '../../batch/worker';
+import { allowedPluginSpecs } from '@window-ner/ner';
 import { parseFlags } from '../args';
+import { allowPluginsFlag, pluginsUsage } from '../plugins-flag';
 import { CliError, type Command } from '../command';
 import { positiveInt, queueConnection } from './tag-batch';
 import { resolveEmbeddings } from './train';
 
-const usage = `Usage: window-ner worker --queue redis://HOST:PORT [--concurrency N] [--embeddings PATH|none] [flags]
+const usage = `Usage: window-ner worker --queue redis://HOST:PORT [--concurrency N] [--embeddings PATH|none] [--plugins LIST] [flags]
 
 Tag the chunks of batches started by \`window-ner tag-batch\`. Each chunk runs in one of N worker threads.
 A chunk's model is fetched from the path or URL the batch names, checked against the batch's sha256, and cached.
@@ -20,6 +22,7 @@ A chunk's model is fetched from the path or URL the batch names, checked against
   --model-cache DIR     verified copies of batch models, the 4 latest kept (default $TMPDIR/window-ner-models)
   --lock-ms N           a chunk's lock lifetime: if this worker dies, another takes its chunks over after about
                         this long (default 30000)
+${pluginsUsage(24)}
   --quiet               no line per started and finished chunk
 
 Logs are JSON lines on stdout.`;
@@ -35,6 +38,7 @@ export const command: Command = {
       embeddings: { type: 'string' },
       'model-cache': { type: 'string' },
       'lock-ms': { type: 'string' },
+      plugins: { type: 'string' },
       quiet: { type: 'boolean', default: false },
     }, usage);
     if (positionals.length) throw new CliError(`unexpected argument "${positionals[0]}"\n\n${usage}`);
@@ -42,6 +46,7 @@ export const command: Command = {
     const connection = await queueConnection(values.queue);
     const concurrency = positiveInt(values.concurrency, 'concurrency', availableParallelism());
     const lockMs = positiveInt(values['lock-ms'], 'lock-ms', 30_000);
+    await allowPluginsFlag(values.plugins);
     const embeddingsPath = await resolveEmbeddings(values.embeddings, values.quiet);
     const log = (msg: string, fields: Record<string, unknown> = {}) =>
       console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', pid: process.pid, msg, ...fields }));
@@ -49,6 +54,7 @@ export const command: Command = {
       connection,
       concurrency,
       embeddingsPath,
+      plugins: allowedPluginSpecs(),
       modelCacheDir: values['model-cache'] ?? join(tmpdir(), 'window-ner-models'),
       lockMs,
       onStart: (info) => !values.quiet && log('chunk started', info),
