@@ -26,7 +26,7 @@ export default [
             allow('ner-plugin', 'ner'),
             allow('ner-app', 'ner', 'nn', 'tensor', 'text', 'embeddings'),
             allow('curve-fit', 'nn', 'tensor'),
-            allow('bench', 'tensor'),
+            allow('bench', 'tensor', 'ner', 'ner-app', 'nn', 'text', 'embeddings'),
             allow('e2e', 'ner-app', 'ner', 'nn', 'tensor', 'text', 'embeddings', 'curve-fit'),
           ],
         },

@@ -6,6 +6,8 @@ import { command as evalCommand } from './eval';
 import { command as tag } from './tag';
 import { command as bench } from './bench';
 import { command as serve } from './serve';
+import { command as tagBatch } from './tag-batch';
+import { command as worker } from './worker';
 
 export const commands: Command[] = [
   importEmbeddings,
@@ -14,4 +16,6 @@ export const commands: Command[] = [
   tag,
   bench,
   serve,
+  tagBatch,
+  worker,
 ];
