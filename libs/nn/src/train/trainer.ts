@@ -61,6 +61,11 @@ export interface TrainOptions<X, T> {
   mode?: 'max' | 'min';
   /** Stop after this many epochs without improvement (default: never). */
   patience?: number;
+  /**
+   * Runs once after training, when the best weights are back in place (e.g. calibrate a decision rule on the
+   * validation data); its result is returned as `TrainResult.end`.
+   */
+  onEnd?: (result: TrainResult) => unknown;
   onProgress?: (e: TrainProgressEvent) => void;
   progressEvery?: number;
   signal?: AbortSignal;
@@ -72,6 +77,8 @@ export interface TrainResult {
   bestMetric: number | null;
   stoppedEarly: boolean;
   steps: number;
+  /** What onEnd returned. */
+  end?: unknown;
 }
 
 function disposeAll(v: unknown): void {
@@ -172,7 +179,9 @@ export async function train<X, T>(opts: TrainOptions<X, T>): Promise<TrainResult
     }
   }
   if (snapshot) restoreSnapshot(params, snapshot);
-  return { history, bestEpoch, bestMetric: best, stoppedEarly, steps: totalSteps };
+  const result: TrainResult = { history, bestEpoch, bestMetric: best, stoppedEarly, steps: totalSteps };
+  if (opts.onEnd) result.end = await opts.onEnd(result);
+  return result;
 }
 
 /** The same loop as an object, for callers that configure once and fit later (or fit again with more epochs). */
