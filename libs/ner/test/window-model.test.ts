@@ -3,6 +3,7 @@ import { mkdtempSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { SparseParam } from '@window-ner/nn';
+import Database from 'better-sqlite3';
 import { initBackend, Rng, tf } from '@window-ner/tensor';
 import { readConll } from '../src/corpus/conll-read';
 import { resolveConfig } from '../src/config/config';
@@ -149,6 +150,32 @@ describe('training, save/load, tagging', () => {
     const config = resolveConfig({ head: 'max-margin', hidden: [32], epochs: 3, patience: 3, batchSize: 64, lr: 0.003, features: [{ type: 'embedding', dim: 16 }, { type: 'casing' }] });
     const fit = await fitModel({ config, train: train.slice(0, 300), dev: dev.slice(0, 100), vectors });
     expect(fit.dev!.overall.f1).toBeGreaterThanOrEqual(fit.devF1Uncalibrated!);
+  });
+
+  it('model.norm puts a norm layer in the network; its weights are saved, and a file without them is refused', async () => {
+    const config = resolveConfig({ norm: 'batch', hidden: [16], epochs: 1, batchSize: 64, features: [{ type: 'embedding', dim: 16 }, { type: 'casing' }] });
+    const fit = await fitModel({ config, train: train.slice(0, 200), vectors });
+    expect(fit.model.params().map((p) => p.name)).toContain('norm0/runningMean');
+    expect(FastScorer.supports(fit.model)).toBe(false);
+    const dir = mkdtempSync(join(tmpdir(), 'ner-norm-'));
+    const path = join(dir, 'm.sqlite');
+    saveModel(fit.model, path);
+    const sents = dev.slice(0, 50).map((s) => s.tokens);
+    const loaded = await loadModel(path, vectors);
+    expect(loaded.model.scoreAll(loaded.model.windows(sents, false))).toEqual(fit.model.scoreAll(fit.model.windows(sents, false)));
+    // A file whose config asks for a norm layer it has no weights for (e.g. one written when norm was ignored).
+    const db = new Database(path);
+    db.prepare("DELETE FROM tensors WHERE name LIKE 'mlp/norm0/%'").run();
+    db.close();
+    await expect(loadModel(path, vectors)).rejects.toThrow(/m\.sqlite: the network's weights do not fit its config .*norm0\/gamma/);
+  });
+
+  it('loads the default model written before the network was built from nn layers', async () => {
+    const { model } = await loadModel(resolve(__dirname, '../../../data/models/default.sqlite'), null);
+    const tagger = new WindowTagger(model, { version: 'x', path: '', head: 'softmax', labels: [], types: [], config: {}, metrics: {}, provenance: {} }, null);
+    const [ents] = tagger.tag(['Angela Merkel met Emmanuel Macron in Paris on Tuesday .']);
+    expect(ents.map((e) => [e.text, e.label])).toEqual([['Angela Merkel', 'PER'], ['Emmanuel Macron', 'PER'], ['Paris', 'LOC']]);
+    tagger.dispose();
   });
 
   it('a malformed corpus fails naming file:line and writes no model', async () => {
