@@ -166,20 +166,15 @@ describe('train', () => {
     let epoch = 0;
     let best: number[] = [];
     const calls: { epochs: number; weights: number[] }[] = [];
-    const r = await train({
-      model,
-      loss: softmaxCrossEntropy,
-      optimizer: createOptimizer({ type: 'sgd', lr: 0.5 }),
-      examples: data.n,
-      batch: batcher(data),
-      batchSize: 16,
-      epochs: 3,
+    const weights = () => model.params().flatMap((p) => Array.from(paramValues(p)));
+    const sgd = createOptimizer({ type: 'sgd', lr: 0.5 });
+    const r = await train({ model, loss: softmaxCrossEntropy, optimizer: sgd, examples: data.n, batch: batcher(data), batchSize: 16, epochs: 3,
       validate: () => {
-        if (epoch === 0) best = model.params().flatMap((p) => Array.from(paramValues(p)));
+        if (epoch === 0) best = weights();
         return metrics[epoch++];
       },
       onEnd: (result) => {
-        calls.push({ epochs: result.history.length, weights: model.params().flatMap((p) => Array.from(paramValues(p))) });
+        calls.push({ epochs: result.history.length, weights: weights() });
         return 'calibrated';
       },
     });
