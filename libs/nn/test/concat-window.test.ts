@@ -39,16 +39,18 @@ describe('ConcatWindow', () => {
     const R = Float32Array.from({ length: 3 * 15 }, () => r.uniform(-1, 1));
     const loss = () => {
       const y = tf.tidy(() => window.forward(ids, ctx).y);
-      const v = y.dataSync();
+      const v = y.dataSync() as Float32Array;
       y.dispose();
       return v.reduce((a, x, i) => a + x * R[i], 0);
     };
-    const backward = () => tf.tidy(() => window.forward(ids, ctx).backward(tf.tensor2d(R, [3, 15])));
+    const backward = () => tf.tidy(() => {
+      window.forward(ids, ctx).backward(tf.tensor2d(R, [3, 15]));
+    });
     const result = gradCheck(window.params(), loss, backward, { floor: 1e-2 });
     expect(result.checked).toBe(12); // every entry of the trainable table; the fixed one has none
     expect(result.maxRelError, JSON.stringify(result.worst)).toBeLessThan(1e-3);
     // Row 2 appears three times, at positions 2, 3, 4 (and so gets three slices of R summed).
-    tf.tidy(() => window.forward(ids, ctx).backward(tf.tensor2d(R, [3, 15])));
+    backward();
     const p = words.table as SparseParam;
     flushSparseGrad(p);
     const at = Array.from(p.gradRows!).indexOf(2);
