@@ -65,25 +65,19 @@ export class ConcatWindow implements Layer<readonly Int32Array[], null> {
     // (they were most of a training step); reading a cpu tensor is free, and one copy per value is the floor.
     const D = this.positionDim;
     const out = new Float32Array(n * D);
-    rs.forEach((r, i) => {
-      const v = r.y.dataSync() as Float32Array;
-      const d = this.parts[i].dim;
-      const off = this.offsets[i];
-      for (let row = 0; row < n; row++) for (let j = 0; j < d; j++) out[row * D + off + j] = v[row * d + j];
-    });
+    for (let i = 0; i < rs.length; i++) interleave(rs[i].y.dataSync() as Float32Array, out, n, this.parts[i].dim, D, this.offsets[i], true);
     return {
       y: tf.tensor2d(out, [n / this.width, this.outputDim]),
       backward: (dy) => {
         const g = dy.dataSync() as Float32Array;
-        rs.forEach((r, i) => {
+        for (let i = 0; i < rs.length; i++) {
           // A part without trainable params has nothing to learn from its gradient (ids have none).
-          if (!this.parts[i].layer.params().some((p) => p.trainable)) return;
+          if (!this.parts[i].layer.params().some((p) => p.trainable)) continue;
           const d = this.parts[i].dim;
-          const off = this.offsets[i];
           const part = new Float32Array(n * d);
-          for (let row = 0; row < n; row++) for (let j = 0; j < d; j++) part[row * d + j] = g[row * D + off + j];
-          r.backward(tf.tensor2d(part, [n, d]));
-        });
+          interleave(part, g, n, d, D, this.offsets[i], false);
+          rs[i].backward(tf.tensor2d(part, [n, d]));
+        }
         return null;
       },
     };
@@ -95,5 +89,15 @@ export class ConcatWindow implements Layer<readonly Int32Array[], null> {
 
   getConfig() {
     return { type: 'concatWindow', name: this.name, width: this.width, layers: this.parts.map((p) => ({ ...p.layer.getConfig(), dim: p.dim })) };
+  }
+}
+
+/** Copy rows of `part` ([n, d]) into columns off..off+d of `whole` ([n, D]), or back when `into` is false. */
+function interleave(part: Float32Array, whole: Float32Array, n: number, d: number, D: number, off: number, into: boolean): void {
+  for (let row = 0; row < n; row++) {
+    const p = row * d;
+    const w = row * D + off;
+    if (into) for (let j = 0; j < d; j++) whole[w + j] = part[p + j];
+    else for (let j = 0; j < d; j++) part[p + j] = whole[w + j];
   }
 }
