@@ -183,4 +183,12 @@ describe('train', () => {
     expect(calls[0].weights).toEqual(best);
     expect(r.end).toBe('calibrated');
   });
+  it("nonFiniteLoss 'record' keeps training through a NaN loss and records it; the default stops naming the step", async () => {
+    const data = blobs(32, 6);
+    const base = { model: net(), loss: softmaxCrossEntropy, examples: data.n, batch: batcher(data), batchSize: 16, epochs: 2 };
+    await expect(train({ ...base, optimizer: createOptimizer({ type: 'sgd', lr: 1e38 }) })).rejects.toThrow(/train: loss is (NaN|Infinity) at epoch \d+, step \d+ of 2/);
+    const r = await train({ ...base, model: net(), optimizer: createOptimizer({ type: 'sgd', lr: 1e38 }), nonFiniteLoss: 'record' });
+    expect(r.history).toHaveLength(2);
+    expect(Number.isFinite(r.history[1].loss)).toBe(false);
+  });
 });

@@ -61,6 +61,7 @@ export async function fitModel(opts: FitOptions): Promise<FitResult> {
   const gold = new Int32Array(B);
   const steps = Math.ceil(trainSet.n / B);
   let best = -1;
+  let batches = 0;
   let devF1Uncalibrated: number | undefined;
   const progress = (p: Partial<TrainProgress> & { phase: TrainProgress['phase'] }) =>
     opts.onProgress?.({ epoch: 0, epochs: tc.epochs, step: 0, stepsPerEpoch: steps, ...p });
@@ -72,6 +73,8 @@ export async function fitModel(opts: FitOptions): Promise<FitResult> {
     optimizer,
     examples: trainSet.n,
     batch: (indices) => {
+      // Each epoch announces its training phase at its first batch (progress events come every 20 steps).
+      if (batches++ % steps === 0) progress({ phase: 'train', epoch: Math.ceil(batches / steps), step: 0, bestDevF1: best >= 0 ? best : undefined });
       const size = indices.length;
       builder.fill(trainSet, indices, { wordDropout: tc.wordDropout, rng });
       for (let b = 0; b < size; b++) gold[b] = trainSet.labels[indices[b]];
@@ -87,6 +90,7 @@ export async function fitModel(opts: FitOptions): Promise<FitResult> {
     patience: tc.patience + 1,
     validate: dev
       ? () => {
+          progress({ phase: 'eval', epoch: Math.ceil(batches / steps), step: steps });
           const f1 = evaluateSet(model, dev.set, dev.gold).overall.f1;
           best = Math.max(best, f1);
           return f1;
@@ -97,6 +101,9 @@ export async function fitModel(opts: FitOptions): Promise<FitResult> {
       const scores = model.scoreAll(dev.set);
       devF1Uncalibrated = head.tune(() => evaluateSet(model, dev.set, dev.gold, scores).overall.f1);
     },
+    // A diverged run still ends with a model and its NaN loss in the history: the server's publish gate rejects it
+    // from that and keeps the file for inspection.
+    nonFiniteLoss: 'record',
     progressEvery: 20,
     signal: opts.signal,
     onProgress: (e) => {

@@ -62,6 +62,11 @@ export interface TrainOptions<X, T> {
   /** Stop after this many epochs without improvement (default: never). */
   patience?: number;
   /**
+   * A batch loss that is not finite: 'throw' (default) stops training naming the step; 'record' keeps training and
+   * the epoch's loss becomes NaN/Infinity (for a caller that judges a diverged run from its history).
+   */
+  nonFiniteLoss?: 'throw' | 'record';
+  /**
    * Runs once after training, when the best weights are back in place (e.g. calibrate a decision rule on the
    * validation data); its result is returned as `TrainResult.end`.
    */
@@ -119,7 +124,7 @@ export async function train<X, T>(opts: TrainOptions<X, T>): Promise<TrainResult
       const values = stacked.dataSync();
       stacked.dispose();
       for (let i = 0; i < pending.length; i++) {
-        if (!Number.isFinite(values[i])) {
+        if (!Number.isFinite(values[i]) && opts.nonFiniteLoss !== 'record') {
           pending.forEach((p) => p.loss.dispose());
           throw new NnError(`train: loss is ${values[i]} at epoch ${epoch}, step ${pending[i].step} of ${steps}`);
         }
@@ -158,6 +163,8 @@ export async function train<X, T>(opts: TrainOptions<X, T>): Promise<TrainResult
       }
     }
     drain();
+    // An abort that arrived during the epoch's last yield must not wait for a validation pass.
+    if (opts.signal?.aborted) throw new NnError(`train: aborted at the end of epoch ${epoch}`);
     const seconds = (performance.now() - t0) / 1000;
     opts.optimizer.lr = opts.optimizer.lr * lrDecay;
     const metric = opts.validate ? opts.validate() : null;
