@@ -31,14 +31,11 @@ export function checkBucketState(state: FeatureState): void {
 
 /** The feature: bucket ids as keys into a fixed identity table (a one-hot per bucket, padding its own class). */
 export function wordLengthFeature(ctx: FeatureContext): Feature {
-  const identity = new Float32Array(CLASSES * CLASSES);
-  for (let i = 0; i < CLASSES; i++) identity[i * CLASSES + i] = 1;
   return ctx.lookup({
     type: 'word-length',
     name: ctx.name,
     dim: CLASSES,
-    table: identity,
-    trainable: false,
+    trainable: false, // no table: the identity, a one-hot per bucket
     encode(tokens, out, offset) {
       for (let i = 0; i < tokens.length; i++) out[offset + i] = lengthBucket(tokens[i]);
     },

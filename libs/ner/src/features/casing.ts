@@ -7,15 +7,11 @@ import { CASING_CLASSES, PADDING_CASING_INDEX, casingIndex } from '@window-ner/t
 import type { Feature, FeatureContext, FeaturePlugin } from './types';
 
 function casingFeature(ctx: FeatureContext): Feature {
-  const n = CASING_CLASSES.length;
-  const identity = new Float32Array(n * n);
-  for (let i = 0; i < n; i++) identity[i * n + i] = 1;
   return ctx.lookup({
     type: 'casing',
     name: ctx.name,
-    dim: n,
-    table: identity,
-    trainable: false,
+    dim: CASING_CLASSES.length,
+    trainable: false, // no table: the identity, a one-hot per class
     encode(tokens, out, offset) {
       for (let i = 0; i < tokens.length; i++) out[offset + i] = casingIndex(tokens[i]);
     },

@@ -13,8 +13,8 @@ export interface LookupDefinition {
   /** Layer name (its table param is `<name>/table`). */
   name: string;
   dim: number;
-  /** rows x dim values; the feature trains them in place when `trainable`. */
-  table: Float32Array;
+  /** rows x dim values, trained in place when `trainable`; absent: the identity (a one-hot per key, dim keys). */
+  table?: Float32Array;
   trainable: boolean;
   encode(tokens: readonly string[], out: Int32Array, offset: number, training: boolean): void;
   padStart: number;
@@ -49,8 +49,8 @@ export class LookupFeature implements Feature {
     this.padEnd = def.padEnd;
     this.unkKey = def.unkKey ?? -1;
     this.replacementKeys = def.replacementKeys ?? null;
-    const rows = def.table.length / def.dim;
-    this.table = new Embedding({ name: def.name, rows, dim: def.dim, trainable: def.trainable }, undefined, def.table);
+    const table = def.table ?? identity(def.dim);
+    this.table = new Embedding({ name: def.name, rows: table.length / def.dim, dim: def.dim, trainable: def.trainable }, undefined, table);
   }
 
   encode(tokens: readonly string[], out: Int32Array, offset: number, training: boolean): void {
@@ -97,6 +97,12 @@ export class LookupFeature implements Feature {
   getConfig() {
     return { type: this.type, name: this.name, dim: this.dim };
   }
+}
+
+function identity(n: number): Float32Array {
+  const t = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) t[i * n + i] = 1;
+  return t;
 }
 
 export function lookupFeature(def: LookupDefinition): Feature {
