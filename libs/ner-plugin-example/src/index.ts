@@ -6,7 +6,7 @@
 import type { PluginRegistries } from '@window-ner/ner';
 import { wordLengthPlugin } from './word-length';
 
-export { bucketState, checkBucketState, LENGTH_BUCKETS, lengthBucket, WordLengthFeature, wordLengthPlugin } from './word-length';
+export { bucketState, checkBucketState, LENGTH_BUCKETS, lengthBucket, wordLengthFeature, wordLengthPlugin } from './word-length';
 
 export function register(registries: PluginRegistries): void {
   registries.feature.register('word-length', wordLengthPlugin);

@@ -2,9 +2,10 @@
  * The `word-length` feature: a one-hot over word-length buckets (1, 2, 3, 4-6, 7-10, 11+ UTF-16 units), with
  * its own padding class so the first layer can learn a sentence-edge bias. Not trainable: the first layer's weights
  * learn what each bucket means. Long capitalised words and one-letter initials are cues the embedding alone blurs.
- * What the feature computes is the three functions below; the class is the glue to libs/ner's Feature interface.
+ * What the feature computes is the three functions below; `wordLengthFeature` is the glue to libs/ner's Feature
+ * interface (a fixed lookup table built with the context's `lookup`, so nothing is imported at run time).
  */
-import type { Feature, FeaturePlugin, FeatureState } from '@window-ner/ner';
+import type { Feature, FeatureContext, FeaturePlugin, FeatureState } from '@window-ner/ner';
 
 /** Upper bound (inclusive) of each bucket's length; the last bucket takes every longer word. */
 export const LENGTH_BUCKETS = [1, 2, 3, 6, 10, Infinity] as const;
@@ -28,38 +29,26 @@ export function checkBucketState(state: FeatureState): void {
   if (saved !== mine) throw new Error(`word-length feature: the model was trained with buckets [${saved}] but this version has [${mine}]`);
 }
 
-export class WordLengthFeature implements Feature {
-  readonly type = 'word-length';
-  readonly dim = CLASSES;
-  readonly padStart = PADDING;
-  readonly padEnd = PADDING;
-  readonly unkId = -1;
-  readonly trainable = false;
-  readonly rows = CLASSES;
-  readonly trainableRows = 0;
-
-  ids(tokens: string[], out: Int32Array, offset: number): void {
-    for (let i = 0; i < tokens.length; i++) out[offset + i] = lengthBucket(tokens[i]);
-  }
-
-  copyRow(id: number, dst: Float32Array, dstOffset: number): void {
-    dst.fill(0, dstOffset, dstOffset + this.dim);
-    dst[dstOffset + id] = 1;
-  }
-
-  params(): [] {
-    return [];
-  }
-
-  getState(): FeatureState {
-    return bucketState();
-  }
+/** The feature: bucket ids as keys into a fixed identity table (a one-hot per bucket, padding its own class). */
+export function wordLengthFeature(ctx: FeatureContext): Feature {
+  return ctx.lookup({
+    type: 'word-length',
+    name: ctx.name,
+    dim: CLASSES,
+    trainable: false, // no table: the identity, a one-hot per bucket
+    encode(tokens, out, offset) {
+      for (let i = 0; i < tokens.length; i++) out[offset + i] = lengthBucket(tokens[i]);
+    },
+    padStart: PADDING,
+    padEnd: PADDING,
+    getState: bucketState,
+  });
 }
 
 export const wordLengthPlugin: FeaturePlugin = {
-  create: () => new WordLengthFeature(),
-  restore(_spec, state) {
+  create: (_spec, ctx) => wordLengthFeature(ctx),
+  restore(_spec, state, ctx) {
     checkBucketState(state);
-    return new WordLengthFeature();
+    return wordLengthFeature(ctx);
   },
 };

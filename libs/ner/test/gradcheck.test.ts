@@ -1,14 +1,14 @@
 /**
- * Numeric gradient check of the whole window model (features -> window -> MLP -> head loss), both heads, on a
- * tiny configuration: analytic gradients from the training step's own pieces (head.lossGrad, Mlp backward,
- * WindowBuilder.scatterGrad for the sparse embedding rows) against central differences of the loss.
+ * Gradient check of the whole window model (features -> window -> Dense -> Dense -> head loss), both heads, on a
+ * tiny configuration with nn's gradCheck: the analytic gradients of every trainable param (the dense weights and
+ * the row-sparse embedding table) against centred differences of the loss of one fixed batch.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { gradCheck } from '@window-ner/nn';
 import { initBackend, Rng, tf } from '@window-ner/tensor';
-import type { DenseParam, SparseParam } from '@window-ner/nn';
 import { resolveConfig } from '../src/config/config';
 import { createModel } from '../src/model/build';
-import type { WindowModel } from '../src/model/window-model';
+import { WindowBuilder } from '../src/windows/builder';
 import type { Sentence } from '../src/corpus/types';
 
 beforeAll(async () => {
@@ -21,27 +21,7 @@ const corpus: Sentence[] = [
   { tokens: ['the', 'city', 'of', 'Paris', 'is', 'big'], tags: ['O', 'O', 'O', 'B-LOC', 'O', 'O'] },
 ];
 
-/** Loss of a fixed batch (same corrupt windows every call: the sampler's rng is re-seeded). */
-function batchLoss(model: WindowModel, withGrads: boolean): number {
-  const set = model.windows(corpus.map((s) => s.tokens), true, corpus.map((s) => s.tags));
-  const B = set.n;
-  const builder = model.builder;
-  builder.reserve(B * model.head.rowsPerWindow);
-  builder.fill(set, null, 0, B);
-  const gold = set.labels.slice(0, B);
-  const batch = { builder, set, gold, size: B, rng: new Rng(11) };
-  const rows = model.head.extend(batch);
-  const x = builder.view(rows);
-  const C = model.numClasses;
-  const pass = model.mlp.trainPass(x, rows, null);
-  const dS = new Float32Array(rows * C);
-  const loss = model.head.lossGrad(pass.scores, rows, batch, C, dS) / B;
-  if (withGrads) builder.scatterGrad(pass.backward(dS)!, rows);
-  else pass.dispose();
-  return loss;
-}
-
-function check(head: string) {
+function check(head: string, norm = 'none') {
   const config = resolveConfig({
     head,
     window: 1,
@@ -49,78 +29,58 @@ function check(head: string) {
     // tanh: smooth, so central differences are valid everywhere (relu's kink at 0 breaks them for nearby units).
     activation: 'tanh',
     dropout: 0,
+    norm,
     minFreq: 1,
     features: [{ type: 'embedding', dim: 3 }, { type: 'casing' }],
     ...(head === 'max-margin' ? { model: { head: { type: 'max-margin', k: 2, margin: 1, classMargins: true } } } : {}),
   });
   const model = createModel(config, corpus, null, new Rng(5));
-  batchLoss(model, true);
-  const dense = model.mlp.params();
-  const analytic = new Map<string, Float32Array>();
-  for (const p of dense) {
-    analytic.set(p.name, (p.grad!.dataSync() as Float32Array).slice());
-    p.grad!.dispose();
-    p.grad = null;
-  }
-  const emb = model.features[0].params()[0] as SparseParam;
-  const sparseGrad = new Map<number, Float32Array>();
-  emb.gradRows!.forEach((r, i) => sparseGrad.set(r, emb.grad!.slice(i * emb.dim, (i + 1) * emb.dim)));
-  emb.grad = null;
-  emb.gradRows = null;
-
-  const eps = 1e-2;
-  let checked = 0;
-  let worst = 0;
-  const compare = (a: number, n: number) => {
-    const err = Math.abs(a - n) / Math.max(1e-2, Math.abs(a) + Math.abs(n));
-    worst = Math.max(worst, err);
-    checked++;
+  const set = model.windows(corpus.map((s) => s.tokens), true, corpus.map((s) => s.tags));
+  const size = set.n;
+  const builder = new WindowBuilder(model.features, config.model.window, size * model.head.rowsPerWindow);
+  const gold = set.labels.slice(0, size);
+  // The same batch every call, corrupt windows included (the sampler's rng is re-seeded).
+  const batch = () => {
+    builder.fill(set, Int32Array.from({ length: size }, (_, i) => i));
+    const rows = model.head.extend({ builder, set, gold, size, rng: new Rng(11) });
+    return builder.view(rows);
   };
-  const rng = new Rng(9);
-  for (const p of dense as DenseParam[]) {
-    const base = (p.value.dataSync() as Float32Array).slice();
-    for (let s = 0; s < 6; s++) {
-      const i = rng.int(base.length);
-      const at = (delta: number) => {
-        const v = base.slice();
-        v[i] += delta;
-        const t = tf.tensor(v, p.value.shape);
-        p.value.assign(t);
-        t.dispose();
-        return batchLoss(model, false);
-      };
-      const num = (at(eps) - at(-eps)) / (2 * eps);
-      at(0);
-      compare(analytic.get(p.name)![i], num);
-    }
-  }
-  for (const [row, g] of [...sparseGrad].slice(0, 4)) {
-    for (let j = 0; j < emb.dim; j++) {
-      const i = row * emb.dim + j;
-      const orig = emb.table[i];
-      emb.table[i] = orig + eps;
-      const up = batchLoss(model, false);
-      emb.table[i] = orig - eps;
-      const down = batchLoss(model, false);
-      emb.table[i] = orig;
-      compare(g[j], (up - down) / (2 * eps));
-    }
-  }
+  const ctx = { training: false, rng: new Rng(1) };
+  const target = { gold, size };
+  const loss = () => {
+    const l = tf.tidy(() => model.head.loss.compute(model.network.net.forward(batch(), ctx).y, target).loss);
+    const v = l.dataSync()[0];
+    l.dispose();
+    return v;
+  };
+  const backward = () =>
+    tf.tidy(() => {
+      const r = model.network.net.forward(batch(), ctx);
+      r.backward(model.head.loss.compute(r.y, target).grad);
+    });
+  const params = model.params();
+  const result = gradCheck(params, loss, backward, { samplesPerParam: 30, floor: 1e-2, rng: new Rng(9) });
   model.dispose();
-  if (process.env.GRADCHECK_DEBUG) console.log(head, { checked, worst });
-  return { checked, worst };
+  return { result, trainable: params.filter((p) => p.trainable).map((p) => p.name) };
 }
 
-describe('gradient check of the whole window model', () => {
+describe('gradient check of the whole window model (nn gradCheck)', () => {
   it('softmax head', () => {
-    const { checked, worst } = check('softmax');
-    expect(checked).toBeGreaterThan(30);
-    expect(worst).toBeLessThan(2e-3);
+    const { result, trainable } = check('softmax');
+    expect(trainable).toEqual(['embedding0/table', 'hidden0/W', 'hidden0/b', 'output/W', 'output/b']);
+    expect(result.checked).toBeGreaterThan(80);
+    expect(result.maxRelError, JSON.stringify(result.worst)).toBeLessThan(2e-3);
   });
 
   it('max-margin head (ranking + class margins)', () => {
-    const { checked, worst } = check('max-margin');
-    expect(checked).toBeGreaterThan(30);
-    expect(worst).toBeLessThan(2e-3);
+    const { result } = check('max-margin');
+    expect(result.checked).toBeGreaterThan(80);
+    expect(result.maxRelError, JSON.stringify(result.worst)).toBeLessThan(2e-3);
+  });
+
+  it('softmax head with LayerNorm after the hidden layer', () => {
+    const { result, trainable } = check('softmax', 'layer');
+    expect(trainable).toContain('norm0/gamma');
+    expect(result.maxRelError, JSON.stringify(result.worst)).toBeLessThan(2e-3);
   });
 });

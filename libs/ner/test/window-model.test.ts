@@ -2,19 +2,24 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import { mkdtempSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { initBackend, Rng } from '@window-ner/tensor';
+import type { SparseParam } from '@window-ner/nn';
+import Database from 'better-sqlite3';
+import { initBackend, Rng, tf } from '@window-ner/tensor';
 import { readConll } from '../src/corpus/conll-read';
 import { resolveConfig } from '../src/config/config';
 import { fitModel } from '../src/train/fit';
 import { saveModel, loadModel } from '../src/model/file';
 import { trainModel } from '../src/train/train-model';
 import { WindowTagger } from '../src/tagging/tagger';
+import { projectableNetwork } from '../src/tagging/model-view';
 import { buildWindows } from '../src/windows/windows';
 import { WindowBuilder } from '../src/windows/builder';
 import { CorruptSampler } from '../src/windows/sampler';
-import { CasingFeature } from '../src/features/casing';
+import { casingPlugin } from '../src/features/casing';
 import { embeddingPlugin, PAD_END, PAD_START } from '../src/features/embedding';
+import { lookupFeature } from '../src/features/lookup';
 import { MaxMarginHead } from '../src/heads/max-margin';
+import { buildNetwork } from '../src/model/network';
 import { MapVectorSource } from '../src/vectors/source';
 
 const BTC = resolve(__dirname, '../../../data/btc');
@@ -26,8 +31,9 @@ beforeAll(async () => {
 describe('windows', () => {
   it('pads sentence edges and lays out positions x features', () => {
     const sents = [['a', 'B'], ['c']];
-    const emb = embeddingPlugin.create({ type: 'embedding', dim: 4 }, { trainTokens: sents, vectors: null, rng: new Rng(1), minFreq: 1 });
-    const cas = new CasingFeature();
+    const ctx = (name: string) => ({ name, vectors: null, lookup: lookupFeature });
+    const emb = embeddingPlugin.create({ type: 'embedding', dim: 4 }, { ...ctx('emb'), trainTokens: sents, rng: new Rng(1), minFreq: 1, noise: 0 });
+    const cas = casingPlugin.restore({ type: 'casing' }, { json: {}, tables: {} }, ctx('cas'));
     const set = buildWindows(sents, [emb, cas], 2, true);
     expect(set.n).toBe(3);
     expect(Array.from(set.sentenceStarts)).toEqual([0, 2, 3]);
@@ -38,12 +44,22 @@ describe('windows', () => {
     expect(w0[4]).toBe(PAD_END);
     expect(w0[2]).not.toBe(w0[3]);
     const b = new WindowBuilder([emb, cas], 2, 4);
-    const x = b.fill(set, null, 0, 3);
-    expect(b.inputDim).toBe(5 * (4 + cas.dim));
-    expect(x.length).toBe(3 * b.inputDim);
+    b.fill(set, Int32Array.from([0, 1, 2]));
+    const keys = b.view(3);
+    expect(Array.from(keys[0].subarray(0, 5))).toEqual(w0);
+    // The network's window layer lays rows out position-major, the features concatenated within a position.
+    const { window } = buildNetwork([emb, cas], resolveConfig({ window: 2, hidden: [3] }).model, 3, new Rng(2));
+    expect(window.outputDim).toBe(5 * (4 + cas.dim));
+    const x = tf.tidy(() => window.forward(keys, { training: false, rng: new Rng(0) }).y);
+    expect(x.shape).toEqual([3, window.outputDim]);
+    const host = x.dataSync() as Float32Array;
+    x.dispose();
     // casing one-hot of the centre of window 1 ("B": initialUpper/allUpper) sums to 1
-    const centre = x.subarray(b.inputDim + 2 * b.featureDim + 4, b.inputDim + 2 * b.featureDim + 4 + cas.dim);
+    const centre = host.subarray(window.outputDim + 2 * window.positionDim + 4, window.outputDim + 2 * window.positionDim + 4 + cas.dim);
     expect(centre.reduce((a, v) => a + v, 0)).toBe(1);
+    // the embedding part of the centre of window 0 is the row of "a"
+    const row = (emb.params()[0] as SparseParam).table.subarray(w0[2] * 4, w0[2] * 4 + 4);
+    expect(Array.from(host.subarray(2 * window.positionDim, 2 * window.positionDim + 4))).toEqual(Array.from(row));
   });
 
   it('corrupt sampler never returns the true class', () => {
@@ -56,7 +72,7 @@ describe('windows', () => {
 
 describe('max-margin decision rule', () => {
   it('emissions are scores minus per-class thresholds, and thresholds change decisions', () => {
-    const head = new MaxMarginHead({ type: 'max-margin' }, 3);
+    const head = new MaxMarginHead({ type: 'max-margin' }, { numClasses: 3, outsideClass: 0, replacement: null });
     const scores = Float32Array.from([1, 0.8, 0]);
     const out = new Float32Array(3);
     head.emissions(scores, 1, 3, out);
@@ -67,15 +83,25 @@ describe('max-margin decision rule', () => {
   });
 
   it('hinge loss counts violated margins only', () => {
-    const head = new MaxMarginHead({ type: 'max-margin', k: 1, classMargins: true }, 2);
+    const head = new MaxMarginHead({ type: 'max-margin', k: 1, classMargins: true }, { numClasses: 2, outsideClass: 0, replacement: null });
     // row 0 true window (class 0), row 1 its corrupt window
-    const scores = Float32Array.from([2, 0.5, 1.5, 0]);
-    const dS = new Float32Array(4);
-    const batch = { gold: Int32Array.from([0]), size: 1 } as never;
-    const loss = head.lossGrad(scores, 2, batch, 2, dS);
+    const [loss, dS] = tf.tidy(() => {
+      const r = head.loss.compute(tf.tensor2d([2, 0.5, 1.5, 0], [2, 2]), { gold: Int32Array.from([0]), size: 1 });
+      return [r.loss, r.grad];
+    });
     // window margin: 1 - 2 + 1.5 = 0.5 ; class margin: 1 - 2 + 0.5 = -0.5 -> 0
-    expect(loss).toBeCloseTo(0.5, 6);
-    expect(Array.from(dS)).toEqual([-1, 0, 1, 0]);
+    expect(loss.dataSync()[0]).toBeCloseTo(0.5, 6);
+    expect(Array.from(dS.dataSync())).toEqual([-1, 0, 1, 0]);
+    // Two true windows (classes 1 and 0), one corrupt window each, both class margins violated for the first.
+    const [loss2, dS2] = tf.tidy(() => {
+      const r = head.loss.compute(tf.tensor2d([0.5, 1, 0, 3, 0.2, 2, 1, 0], [4, 2]), { gold: Int32Array.from([1, 0]), size: 2 });
+      return [r.loss, r.grad];
+    });
+    // window 0 (y=1): class margin 1 - 1 + 0.5 = 0.5, ranking 1 - 1 + 2 = 2; window 1 (y=0): class margin 1 - 0 + 3 = 4,
+    // ranking 1 - 0 + 1 = 2. Mean over the 2 true windows: 8.5 / 2.
+    expect(loss2.dataSync()[0]).toBeCloseTo(4.25, 5);
+    expect(Array.from(dS2.dataSync())).toEqual([0.5, -1, -1, 0.5, 0, 0.5, 0.5, 0]);
+    tf.dispose([loss, dS, loss2, dS2]);
   });
 });
 
@@ -119,12 +145,38 @@ describe('training, save/load, tagging', () => {
     const ents = fast.tag(['Theresa May met Barack Obama in London yesterday .']);
     expect(ents).toHaveLength(1);
     for (const e of ents[0]) expect('Theresa May met Barack Obama in London yesterday .'.slice(e.start, e.end)).toBe(e.text);
-  });
+  }, 180_000); // 8 epochs on the pure-JS cpu backend: ~25 s alone, over a minute on a shared, loaded machine
 
   it('trains the max-margin head and calibrates thresholds', async () => {
     const config = resolveConfig({ head: 'max-margin', hidden: [32], epochs: 3, patience: 3, batchSize: 64, lr: 0.003, features: [{ type: 'embedding', dim: 16 }, { type: 'casing' }] });
     const fit = await fitModel({ config, train: train.slice(0, 300), dev: dev.slice(0, 100), vectors });
     expect(fit.dev!.overall.f1).toBeGreaterThanOrEqual(fit.devF1Uncalibrated!);
+  });
+
+  it('model.norm puts a norm layer in the network; its weights are saved, and a file without them is refused', async () => {
+    const config = resolveConfig({ norm: 'batch', hidden: [16], epochs: 1, batchSize: 64, features: [{ type: 'embedding', dim: 16 }, { type: 'casing' }] });
+    const fit = await fitModel({ config, train: train.slice(0, 200), vectors });
+    expect(fit.model.params().map((p) => p.name)).toContain('norm0/runningMean');
+    expect(projectableNetwork(fit.model)).toBeNull(); // the fast path does not apply a norm layer
+    const dir = mkdtempSync(join(tmpdir(), 'ner-norm-'));
+    const path = join(dir, 'm.sqlite');
+    saveModel(fit.model, path);
+    const sents = dev.slice(0, 50).map((s) => s.tokens);
+    const loaded = await loadModel(path, vectors);
+    expect(loaded.model.scoreAll(loaded.model.windows(sents, false))).toEqual(fit.model.scoreAll(fit.model.windows(sents, false)));
+    // A file whose config asks for a norm layer it has no weights for (e.g. one written when norm was ignored).
+    const db = new Database(path);
+    db.prepare("DELETE FROM tensors WHERE name LIKE 'mlp/norm0/%'").run();
+    db.close();
+    await expect(loadModel(path, vectors)).rejects.toThrow(/m\.sqlite: the network's weights do not fit its config .*norm0\/gamma/);
+  });
+
+  it('loads the default model written before the network was built from nn layers', async () => {
+    const { model } = await loadModel(resolve(__dirname, '../../../data/models/default.sqlite'), null);
+    const tagger = new WindowTagger(model, { version: 'x', path: '', head: 'softmax', labels: [], types: [], config: {}, metrics: {}, provenance: {} }, null);
+    const [ents] = tagger.tag(['Angela Merkel met Emmanuel Macron in Paris on Tuesday .']);
+    expect(ents.map((e) => [e.text, e.label])).toEqual([['Angela Merkel', 'PER'], ['Emmanuel Macron', 'PER'], ['Paris', 'LOC']]);
+    tagger.dispose();
   });
 
   it('a malformed corpus fails naming file:line and writes no model', async () => {

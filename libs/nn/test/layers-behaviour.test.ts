@@ -96,6 +96,16 @@ describe('Dropout (inverted, keep probability p)', () => {
     expect(host(backward(tf.ones([200, 100])))).toEqual(v);
   });
 
+  it('masks come from a seeded pool: the same rng gives the same mask, the next draw another', () => {
+    const x = tf.ones([50, 40]);
+    const d = new Dropout({ keepProb: 0.5 });
+    const rng = new Rng(4);
+    const a = host(d.forward(x, { training: true, rng }).y);
+    const b = host(d.forward(x, { training: true, rng }).y);
+    expect(b).not.toEqual(a);
+    expect(host(new Dropout({ keepProb: 0.5 }).forward(x, { training: true, rng: new Rng(4) }).y)).toEqual(a);
+  });
+
   it('rejects a keep probability outside (0, 1]', () => {
     expect(() => new Dropout({ keepProb: 0 })).toThrow(/keepProb must be > 0/);
     expect(() => new Dropout({ keepProb: 1.5 })).toThrow(/keepProb must be a finite number in \[0, 1\], got 1.5/);

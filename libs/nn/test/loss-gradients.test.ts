@@ -69,6 +69,20 @@ describe('maxMargin', () => {
     expect(() => maxMarginLoss(tf.zeros([3]), tf.zeros([2, 4]))).toThrow(/trueScores: shape mismatch, expected \[2\]/);
     expect(() => maxMarginLoss(tf.zeros([2]), tf.zeros([2, 4]), -1)).toThrow(/margin must be a finite number >= 0, got -1/);
   });
+
+  it('a mask keeps only some terms: multi-class margins with the true class masked out', () => {
+    // Scores of 2 examples over 3 classes; true classes 1 and 0. Every other class must trail by Δ = 1.
+    const scores = tf.tensor2d([[0.5, 1, 0.2], [0, 3, -2]]);
+    const y = [1, 0];
+    const st = tf.tensor1d([1, 0]);
+    const mask = tf.tensor2d(y.flatMap((c) => [0, 1, 2].map((k) => (k === c ? 0 : 1))), [2, 3]);
+    const { loss, gradTrue, gradCorrupt } = maxMarginLoss(st, scores, 1, mask);
+    // example 0: 1 - 1 + 0.5 = 0.5, 1 - 1 + 0.2 = 0.2; example 1: 1 - 0 + 3 = 4, 1 - 0 - 2 = -1 -> 0. Mean over 2.
+    expect(loss.dataSync()[0]).toBeCloseTo(4.7 / 2, 5);
+    expect(host(gradCorrupt)).toEqual([0.5, 0, 0.5, 0, 0.5, 0]);
+    expect(host(gradTrue)).toEqual([-1, -0.5]);
+    expect(() => maxMarginLoss(st, scores, 1, tf.ones([2, 2]))).toThrow(/maxMargin mask/);
+  });
 });
 
 describe('meanSquaredError', () => {

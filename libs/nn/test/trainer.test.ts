@@ -158,4 +158,37 @@ describe('train', () => {
     await expect(train({ ...base, batchSize: 0 })).rejects.toThrow('train: batchSize must be a positive integer, got 0');
     await expect(train({ ...base, lrDecay: -1 })).rejects.toThrow('train: lrDecay must be a finite number >= 0, got -1');
   });
+
+  it('onEnd runs once after the best weights are restored, and its result is returned', async () => {
+    const data = blobs(64, 5);
+    const model = net();
+    const metrics = [0.9, 0.1, 0.2];
+    let epoch = 0;
+    let best: number[] = [];
+    const calls: { epochs: number; weights: number[] }[] = [];
+    const weights = () => model.params().flatMap((p) => Array.from(paramValues(p)));
+    const sgd = createOptimizer({ type: 'sgd', lr: 0.5 });
+    const r = await train({ model, loss: softmaxCrossEntropy, optimizer: sgd, examples: data.n, batch: batcher(data), batchSize: 16, epochs: 3,
+      validate: () => {
+        if (epoch === 0) best = weights();
+        return metrics[epoch++];
+      },
+      onEnd: (result) => {
+        calls.push({ epochs: result.history.length, weights: weights() });
+        return 'calibrated';
+      },
+    });
+    expect(calls).toHaveLength(1);
+    expect(calls[0].epochs).toBe(3);
+    expect(calls[0].weights).toEqual(best);
+    expect(r.end).toBe('calibrated');
+  });
+  it("nonFiniteLoss 'record' keeps training through a NaN loss and records it; the default stops naming the step", async () => {
+    const data = blobs(32, 6);
+    const base = { model: net(), loss: softmaxCrossEntropy, examples: data.n, batch: batcher(data), batchSize: 16, epochs: 2 };
+    await expect(train({ ...base, optimizer: createOptimizer({ type: 'sgd', lr: 1e38 }) })).rejects.toThrow(/train: loss is (NaN|Infinity) at epoch \d+, step \d+ of 2/);
+    const r = await train({ ...base, model: net(), optimizer: createOptimizer({ type: 'sgd', lr: 1e38 }), nonFiniteLoss: 'record' });
+    expect(r.history).toHaveLength(2);
+    expect(Number.isFinite(r.history[1].loss)).toBe(false);
+  });
 });

@@ -2,6 +2,8 @@
  * The one typed configuration of a window-NER model and its training run. A model file stores the merged config,
  * so loading rebuilds exactly the same pipeline. Every hyper-parameter lives here; nothing is hard-coded elsewhere.
  */
+import type { OptimizerSpec as NnOptimizerSpec } from '@window-ner/nn';
+
 export interface FeatureSpec {
   /** Registry name of a feature plugin: "embedding", "casing", or one an external plugin registered. */
   type: string;
@@ -20,12 +22,8 @@ export interface HeadSpec {
   [key: string]: unknown;
 }
 
-export interface OptimizerSpec {
-  /** Registry name in @window-ner/nn's optimizer registry (adam, sgd, momentum, adagrad, ...). */
-  type: string;
-  lr: number;
-  [key: string]: unknown;
-}
+/** nn's optimizer spec (adam, sgd, momentum, adagrad, ...); a NER config always carries its lr. */
+export type OptimizerSpec = NnOptimizerSpec & { lr: number };
 
 export interface ModelConfig {
   tokenizer: string;
@@ -36,7 +34,7 @@ export interface ModelConfig {
   activation: string;
   /** Inverted-dropout drop probability after each hidden layer (0 = off). */
   dropout: number;
-  /** "none" | "layer" | "batch" normalisation after each hidden pre-activation. */
+  /** "none" | "layer" | "batch" normalisation after each hidden layer's activation and dropout. */
   norm: string;
   head: HeadSpec;
   /** Registry name of the decoder turning per-token scores into tags: "viterbi" (constrained BIO) or "greedy". */

@@ -7,11 +7,10 @@
  *
  * Rows: 0 <unk>, 1 <s> (before the sentence), 2 </s> (after it), then the vocabulary, most frequent first.
  */
-import type { SparseParam } from '@window-ner/nn';
 import type { Rng } from '@window-ner/tensor';
 import type { FeatureSpec } from '../config/config';
 import type { VectorSource } from '../vectors/source';
-import type { Feature, FeatureBuildContext, FeaturePlugin, FeatureState } from './types';
+import type { Feature, FeatureBuildContext, FeatureContext, FeaturePlugin } from './types';
 
 export const UNK = 0;
 export const PAD_START = 1;
@@ -29,55 +28,32 @@ export function digitKey(key: string): string {
   return key.replace(/[0-9]/g, '0');
 }
 
-export class EmbeddingFeature implements Feature {
-  readonly type = 'embedding';
-  readonly padStart = PAD_START;
-  readonly padEnd = PAD_END;
-  readonly unkId = UNK;
-  readonly trainable: boolean;
-  readonly param: SparseParam;
+/**
+ * The vocabulary, its keys and the side table of store words resolved at tag time (keys from vocab.length on).
+ * The trained table itself belongs to the lookup layer.
+ */
+class Vocabulary {
   private readonly index = new Map<string, number>();
-  /** Store vectors of words outside the vocabulary, resolved at tag time; ids start at vocab.length. */
   private extra: Float32Array;
   private extraRows = 0;
   private readonly extraIndex = new Map<string, number>();
-  /** Bumped whenever the side table is emptied, so caches keyed by row id (the fast tagging path) can reset. */
-  generation = 0;
 
   constructor(
-    readonly dim: number,
     readonly vocab: string[],
-    table: Float32Array,
+    readonly dim: number,
     private readonly vectors: VectorSource | null,
-    fineTune: boolean,
-    private readonly extraCap = DEFAULT_EXTRA_CAP,
+    private readonly extraCap: number,
   ) {
-    if (table.length !== vocab.length * dim) throw new Error(`embedding: table has ${table.length} values, expected ${vocab.length} x ${dim}`);
     if (vectors && vectors.dim !== dim) throw new Error(`embedding: vector store dim ${vectors.dim} != feature dim ${dim}`);
     vocab.forEach((w, i) => this.index.set(w, i));
-    this.trainable = fineTune;
-    this.param = { kind: 'sparse', name: 'embedding/table', table, rows: vocab.length, dim, gradRows: null, grad: null, regularize: false, trainable: fineTune };
     this.extra = new Float32Array(Math.min(1024, extraCap) * dim);
   }
 
-  get rows(): number {
-    return this.vocab.length + this.extraRows;
+  encode(tokens: readonly string[], out: Int32Array, offset: number, training: boolean): void {
+    for (let i = 0; i < tokens.length; i++) out[offset + i] = this.key(tokens[i], training);
   }
 
-  get trainableRows(): number {
-    return this.vocab.length;
-  }
-
-  /** Row id of a vocabulary key, or -1. */
-  vocabId(key: string): number {
-    return this.index.get(key) ?? -1;
-  }
-
-  ids(tokens: string[], out: Int32Array, offset: number, training: boolean): void {
-    for (let i = 0; i < tokens.length; i++) out[offset + i] = this.id(tokens[i], training);
-  }
-
-  private id(word: string, training: boolean): number {
+  private key(word: string, training: boolean): number {
     const key = wordKey(word);
     const known = this.index.get(key);
     if (known !== undefined) return known;
@@ -102,44 +78,41 @@ export class EmbeddingFeature implements Feature {
     return id;
   }
 
-  /**
-   * Called by taggers between batches: empties the side table when it is full, so memory stays bounded. Never
-   * called in the middle of a batch, so ids handed out for one batch stay valid for that batch.
-   */
+  extraRow(key: number): Float32Array {
+    const o = (key - this.vocab.length) * this.dim;
+    return this.extra.subarray(o, o + this.dim);
+  }
+
+  /** Empties the side table when it is full, so memory stays bounded (only between batches: keys stay valid within one). */
   beginBatch(): void {
     if (this.extraRows >= this.extraCap) {
       this.extraRows = 0;
       this.extraIndex.clear();
-      this.generation++;
     }
   }
+}
 
-  copyRow(id: number, dst: Float32Array, dstOffset: number): void {
-    // A plain loop: subarray()+set() allocates a view per call, which showed up as GC in the training profile.
-    const d = this.dim;
-    const v = this.vocab.length;
-    const src = id < v ? this.param.table : this.extra;
-    const o = (id < v ? id : id - v) * d;
-    for (let j = 0; j < d; j++) dst[dstOffset + j] = src[o + j];
-  }
-
-  /** The vector of row `id` (a view; do not keep it across batches). */
-  row(id: number): Float32Array {
-    const d = this.dim;
-    const v = this.vocab.length;
-    return id < v ? this.param.table.subarray(id * d, id * d + d) : this.extra.subarray((id - v) * d, (id - v) * d + d);
-  }
-
-  params(): SparseParam[] {
-    return [this.param];
-  }
-
-  getState(): FeatureState {
-    return {
-      json: { vocab: this.vocab, dim: this.dim, fineTune: this.trainable },
-      tables: { table: { data: this.param.table, shape: [this.vocab.length, this.dim] } },
-    };
-  }
+function embeddingFeature(ctx: FeatureContext, vocab: string[], table: Float32Array, dim: number, fineTune: boolean, extraCap: number, noise = 0): Feature {
+  if (table.length !== vocab.length * dim) throw new Error(`embedding: table has ${table.length} values, expected ${vocab.length} x ${dim}`);
+  const words = new Vocabulary(vocab, dim, ctx.vectors, extraCap);
+  return ctx.lookup({
+    type: 'embedding',
+    name: ctx.name,
+    dim,
+    table,
+    trainable: fineTune,
+    noise,
+    encode: (tokens, out, offset, training) => words.encode(tokens, out, offset, training),
+    padStart: PAD_START,
+    padEnd: PAD_END,
+    unkKey: UNK,
+    replacementKeys: { first: SPECIALS.length, end: vocab.length },
+    // The vocabulary is frequency-ordered after the specials.
+    frequentWords: (limit) => vocab.slice(SPECIALS.length, SPECIALS.length + limit),
+    extraRow: (key) => words.extraRow(key),
+    beginBatch: () => words.beginBatch(),
+    getState: () => ({ json: { vocab, dim, fineTune }, tables: { table: { data: table, shape: [vocab.length, dim] } } }),
+  });
 }
 
 /** Build the vocabulary (most frequent first) and its initial vectors from the training tokens and the store. */
@@ -203,12 +176,12 @@ function randomRows(table: Float32Array, from: number, to: number, dim: number, 
 export const embeddingPlugin: FeaturePlugin = {
   create(spec, ctx) {
     const { vocab, table, dim } = buildVocab(spec, ctx);
-    return new EmbeddingFeature(dim, vocab, table, ctx.vectors, spec.fineTune !== false, extraCap(spec));
+    return embeddingFeature(ctx, vocab, table, dim, spec.fineTune !== false, extraCap(spec), ctx.noise);
   },
-  restore(spec, state, vectors) {
+  restore(spec, state, ctx) {
     const vocab = state.json.vocab as string[];
     const dim = state.json.dim as number;
-    return new EmbeddingFeature(dim, vocab, state.tables.table.data, vectors, state.json.fineTune !== false, extraCap(spec));
+    return embeddingFeature(ctx, vocab, state.tables.table.data, dim, state.json.fineTune !== false, extraCap(spec));
   },
 };
 

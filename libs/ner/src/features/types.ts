@@ -1,20 +1,36 @@
 /**
- * Feature plugins: f(w) for one token is the concatenation of every configured feature's vector. Each feature
- * maps a token to a row id in its own table (embedding rows, casing classes, ...), so a window is a few integer
- * ids per position and X is built by copying rows — no per-token allocation.
+ * Feature plugins: f(w) for one token is the concatenation of every configured feature's vector. A feature is an
+ * nn layer from token keys to vectors: `encode` maps a sentence's tokens to keys of the feature's own (row ids of
+ * a lookup table; an index into the feature's list of distinct words, for a feature computed from characters;
+ * a key per token-in-context, for one that reads the sentence) once per corpus, so a corpus of windows is a few
+ * integers per token; `forward(keys)` gives the [keys.length, dim] vectors and a backward that accumulates the
+ * feature's parameter gradients (row-sparse for lookup tables: a step touches only the rows in its batch).
+ * What the fast tagging path and the max-margin head need from a feature is declared here too.
  */
-import type { SparseParam } from '@window-ner/nn';
+import type { Layer } from '@window-ner/nn';
 import type { Rng } from '@window-ner/tensor';
 import type { VectorSource } from '../vectors/source';
 import type { FeatureSpec } from '../config/config';
+import type { LookupDefinition } from './lookup';
+
+/** What every feature plugin gets, to build itself fresh or from a model file. */
+export interface FeatureContext {
+  /** Name of the feature's layer, unique in the model (its params are named after it). */
+  name: string;
+  /** Resolves words outside a trained vocabulary (tagging), or null. */
+  vectors: VectorSource | null;
+  /** Builds a lookup-table feature from a definition (what `embedding` and `casing` are made of). */
+  lookup(def: LookupDefinition): Feature;
+}
 
 /** What a feature needs to build itself for training. */
-export interface FeatureBuildContext {
+export interface FeatureBuildContext extends FeatureContext {
   /** Training tokens in corpus order (a feature may count them to choose its vocabulary). */
   trainTokens: string[][];
-  vectors: VectorSource | null;
   rng: Rng;
   minFreq: number;
+  /** Std of Gaussian noise trainable features add to their vectors during training (0 = off). */
+  noise: number;
 }
 
 /** Saved state of a feature: JSON plus named float tables (stored as BLOBs). */
@@ -23,36 +39,40 @@ export interface FeatureState {
   tables: Record<string, { data: Float32Array; shape: number[] }>;
 }
 
-export interface Feature {
+/** Keys [first, end) that may replace a window's centre token to make a corrupt window (max-margin head). */
+export interface KeyRange {
+  first: number;
+  end: number;
+}
+
+export interface Feature extends Layer<Int32Array, unknown> {
   readonly type: string;
   /** Width of this feature's vector. */
   readonly dim: number;
-  /** Row id used for window positions before the sentence start / after its end. */
-  readonly padStart: number;
-  readonly padEnd: number;
-  /** Row id a word-dropout replaces a token with, or -1 if this feature has none. */
-  readonly unkId: number;
   /**
-   * Row ids of the tokens of one sentence into out[offset..]. `training` false lets a feature resolve words
+   * Keys of the tokens of one sentence into out[offset..]. `training` false lets a feature resolve words
    * outside its trained vocabulary (e.g. read the vector store) instead of mapping them to <unk>.
    */
-  ids(tokens: string[], out: Int32Array, offset: number, training: boolean): void;
-  /** Write row `id` (dim values) into dst at dstOffset. Must write every value (dst is a reused buffer). */
-  copyRow(id: number, dst: Float32Array, dstOffset: number): void;
-  /** Accumulate a gradient for row `id` (only called on trainable features). */
-  trainable: boolean;
-  /** Trainable tables (row-sparse). */
-  params(): SparseParam[];
-  /** Number of rows currently addressable (trained + cached extra rows). */
-  readonly rows: number;
-  /** Rows whose gradients are applied during training (ids < trainableRows). */
-  readonly trainableRows: number;
+  encode(tokens: readonly string[], out: Int32Array, offset: number, training: boolean): void;
+  /** Keys of window positions before the sentence start / after its end. */
+  readonly padStart: number;
+  readonly padEnd: number;
+  /** Key word dropout replaces a token with during training, or -1 if this feature has none. */
+  readonly unkKey: number;
+  /** Keys a corrupt window's centre may take (a trained vocabulary), or null. */
+  readonly replacementKeys: KeyRange | null;
+  /** True when a token's vector depends only on the token's string, so the fast path may cache it per word. */
+  readonly perWord: boolean;
+  /** Words worth computing before the first batch (most frequent first), at most `limit`. */
+  frequentWords(limit: number): string[];
+  /** Called between tagging batches, never inside one: a feature may empty bounded side tables then. */
+  beginBatch(): void;
   getState(): FeatureState;
 }
 
 export interface FeaturePlugin {
   /** Build a fresh feature from a config entry and the training data. */
   create(spec: FeatureSpec, ctx: FeatureBuildContext): Feature;
-  /** Rebuild from a model file; `vectors` resolves words outside the trained vocabulary at tag time. */
-  restore(spec: FeatureSpec, state: FeatureState, vectors: VectorSource | null): Feature;
+  /** Rebuild from a model file; ctx.vectors resolves words outside the trained vocabulary at tag time. */
+  restore(spec: FeatureSpec, state: FeatureState, ctx: FeatureContext): Feature;
 }

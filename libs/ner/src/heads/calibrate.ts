@@ -2,12 +2,11 @@
  * Calibration of the max-margin decision rule: per-class thresholds θ (emission = s − θ) chosen by coordinate
  * ascent on dev F1. θ_O stays 0 (only differences matter). Deterministic: a fixed grid, classes in index order.
  */
-import type { MaxMarginHead } from './max-margin';
 
 const GRID = [-1, -0.75, -0.5, -0.35, -0.2, -0.1, 0, 0.1, 0.2, 0.35, 0.5, 0.75, 1];
 
 /** `f1()` evaluates dev F1 with the head's current thresholds. Returns the best F1 found. */
-export function calibrateThresholds(head: MaxMarginHead, outsideClass: number, f1: () => number, rounds = 2): number {
+export function calibrateThresholds(head: { thresholds: Float32Array }, outsideClass: number, f1: () => number, rounds = 2): number {
   let best = f1();
   const th = head.thresholds;
   for (let r = 0; r < rounds; r++) {

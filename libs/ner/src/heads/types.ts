@@ -1,7 +1,8 @@
 /**
- * Head plugins: how the window model's class scores are trained (loss and dL/dscores) and how they become the
- * per-token emissions a decoder sums along a tag path.
+ * Head plugins: how the window model's class scores are trained (an nn Loss over the scores of a batch's rows)
+ * and how they become the per-token emissions a decoder sums along a tag path.
  */
+import type { Loss } from '@window-ner/nn';
 import type { Rng } from '@window-ner/tensor';
 import type { HeadSpec } from '../config/config';
 import type { WindowBuilder } from '../windows/builder';
@@ -10,10 +11,25 @@ import type { WindowSet } from '../windows/windows';
 export interface TrainBatch {
   builder: WindowBuilder;
   set: WindowSet;
-  /** Gold class of each true window (rows 0..size-1 of the builder's buffer). */
+  /** Gold class of each true window (rows 0..size-1 of the builder). */
   gold: Int32Array;
   size: number;
   rng: Rng;
+}
+
+/** What a head's loss is given besides the scores [rows, C]: the gold classes of rows 0..size-1. */
+export interface HeadTarget {
+  gold: Int32Array;
+  size: number;
+}
+
+/** What a head may need from the model it is built for. */
+export interface HeadContext {
+  numClasses: number;
+  /** Class index of "O" (never replaced-centre corrupted), or -1. */
+  outsideClass: number;
+  /** A feature whose centre key may be replaced to corrupt a window, and the keys it may take, or null. */
+  replacement: { featureIndex: number; first: number; end: number } | null;
 }
 
 export interface Head {
@@ -25,16 +41,21 @@ export interface Head {
    * (corrupt windows) and return the total row count to score.
    */
   extend(batch: TrainBatch): number;
-  /** Summed loss over the batch and dL/dscores (divided by batch size) into dS (rows x C). */
-  lossGrad(scores: Float32Array, rows: number, batch: TrainBatch, C: number, dS: Float32Array): number;
+  /** Mean loss over the true windows and dL/dscores, from the scores [rows, C] of one batch. */
+  readonly loss: Loss<HeadTarget>;
   /** Turn raw scores (n x C) into decoder emissions in place-compatible output (higher is better, summed on a path). */
   emissions(scores: Float32Array, n: number, C: number, out: Float32Array): void;
   /** Per-token confidence in [0, 1] of the chosen label, from the emissions. */
   confidence(emissions: Float32Array, n: number, C: number, chosen: Int32Array, out: Float32Array): void;
+  /**
+   * After training (best weights restored), tune the decision rule on dev: `devF1()` evaluates dev F1 with the
+   * head's current state. Returns dev F1 before tuning. Absent when the head has nothing to tune.
+   */
+  tune?(devF1: () => number): number;
   /** JSON state saved in the model file (e.g. calibrated thresholds). */
   getState(): Record<string, unknown>;
 }
 
 export interface HeadPlugin {
-  create(spec: HeadSpec, numClasses: number, state?: Record<string, unknown>): Head;
+  create(spec: HeadSpec, ctx: HeadContext, state?: Record<string, unknown>): Head;
 }

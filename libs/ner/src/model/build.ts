@@ -1,37 +1,59 @@
 /**
- * Build a fresh window model for training from a config, the training sentences and a vector source.
+ * Build a window model fresh for training, or from saved parts (model/file.ts): features, network, head and
+ * decoder, each through its registry.
  */
 import { Rng } from '@window-ner/tensor';
 import type { NerConfig } from '../config/config';
-import type { Feature } from '../features/types';
+import type { Feature, FeatureContext, FeatureState } from '../features/types';
+import { lookupFeature } from '../features/lookup';
 import { LabelSet } from '../labels/label-set';
 import type { Sentence } from '../corpus/types';
-import { MaxMarginHead } from '../heads/max-margin';
-import { EmbeddingFeature } from '../features/embedding';
+import type { HeadContext } from '../heads/types';
 import type { VectorSource } from '../vectors/source';
 import { decoderPlugins, featurePlugins, headPlugins } from '../plugins/registry';
-import { Mlp } from './mlp';
+import { buildNetwork } from './network';
 import { WindowModel } from './window-model';
+
+function featureContext(i: number, type: string, vectors: VectorSource | null): FeatureContext {
+  return { name: `${type}${i}`, vectors, lookup: lookupFeature };
+}
 
 export function createModel(config: NerConfig, train: readonly Sentence[], vectors: VectorSource | null, rng: Rng = new Rng(config.train.seed)): WindowModel {
   if (train.length === 0) throw new Error('training corpus has no sentences');
   const labels = LabelSet.fromSentences(train, config.model.scheme);
   if (labels.size < 2) throw new Error('training corpus has no entities: nothing to learn');
   const trainTokens = train.map((s) => s.tokens);
-  const features: Feature[] = config.model.features.map((spec) =>
-    featurePlugins.get(spec.type).create(spec, { trainTokens, vectors, rng: rng.fork(), minFreq: config.train.minFreq }),
+  const features: Feature[] = config.model.features.map((spec, i) =>
+    featurePlugins.get(spec.type).create(spec, {
+      ...featureContext(i, spec.type, vectors),
+      trainTokens,
+      rng: rng.fork(),
+      minFreq: config.train.minFreq,
+      noise: config.train.embeddingNoise,
+    }),
   );
-  const inputDim = features.reduce((a, f) => a + f.dim, 0) * (2 * config.model.window + 1);
-  const mlp = new Mlp({ inputDim, hidden: config.model.hidden, outputDim: labels.size, activation: config.model.activation, dropout: config.model.dropout }, rng.fork());
-  const head = headPlugins.get(config.model.head.type).create(config.model.head, labels.size);
-  wireHead(head, features, labels);
-  return new WindowModel(config, labels, features, mlp, head, decoderPlugins.get(config.model.decoder));
+  return assemble(config, labels, features, rng.fork());
 }
 
-/** Give the max-margin head what it needs to corrupt centre words: the embedding feature's word rows. */
-export function wireHead(head: unknown, features: Feature[], labels: LabelSet): void {
-  if (!(head instanceof MaxMarginHead)) return;
-  head.outsideClass = labels.index('O');
-  const fi = features.findIndex((f) => f instanceof EmbeddingFeature);
-  if (fi >= 0) head.replacer = { featureIndex: fi, firstRow: 3, endRow: features[fi].trainableRows };
+/** Features rebuilt from their saved states (a model file). */
+export function restoreFeatures(config: NerConfig, states: FeatureState[], vectors: VectorSource | null): Feature[] {
+  return config.model.features.map((spec, i) => featurePlugins.get(spec.type).restore(spec, states[i], featureContext(i, spec.type, vectors)));
+}
+
+/** The model around its features; `rng` null builds zero weights for a load to overwrite. */
+export function assemble(config: NerConfig, labels: LabelSet, features: Feature[], rng: Rng | null, headState?: Record<string, unknown>): WindowModel {
+  const m = config.model;
+  const network = buildNetwork(features, m, labels.size, rng);
+  const head = headPlugins.get(m.head.type).create(m.head, headContext(features, labels), headState);
+  return new WindowModel(config, labels, features, network, head, decoderPlugins.get(m.decoder));
+}
+
+function headContext(features: Feature[], labels: LabelSet): HeadContext {
+  const featureIndex = features.findIndex((f) => f.replacementKeys !== null);
+  const keys = featureIndex >= 0 ? features[featureIndex].replacementKeys! : null;
+  return {
+    numClasses: labels.size,
+    outsideClass: labels.labels.indexOf('O'),
+    replacement: keys ? { featureIndex, first: keys.first, end: keys.end } : null,
+  };
 }

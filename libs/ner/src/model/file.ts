@@ -1,23 +1,26 @@
 /**
  * The model file: one SQLite database holding everything needed to rebuild the pipeline — the merged config,
- * the label set, each feature's state (vocabulary as JSON, tables as float32 BLOBs), the MLP weights, the head's
- * state (e.g. calibrated thresholds), metrics and provenance. Written to a temp file beside the target and
+ * the label set, each feature's state (vocabulary as JSON, tables as float32 BLOBs), the network's weights (nn's
+ * serializeModel of the scorer, stored as `mlp/<param>`), the head's state (e.g. calibrated thresholds), metrics
+ * and provenance. Written to a temp file beside the target and
  * renamed, so a crash or an error never leaves a half-written model at the target path.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { tf, bytesToFloat32, float32ToBytes } from '@window-ner/tensor';
+import { loadWeights, serializeModel, type SavedWeight } from '@window-ner/nn';
+import { bytesToFloat32, float32ToBytes } from '@window-ner/tensor';
 import { resolveConfig, type NerConfig } from '../config/config';
-import type { Feature, FeatureState } from '../features/types';
+import type { FeatureState } from '../features/types';
 import { LabelSet } from '../labels/label-set';
 import type { VectorSource } from '../vectors/source';
-import { decoderPlugins, featurePlugins, headPlugins } from '../plugins/registry';
 import { checkModelPlugins, pluginsUsedBy } from '../plugins/allowlist';
-import { wireHead } from './build';
-import { Mlp } from './mlp';
-import { WindowModel } from './window-model';
+import { assemble, restoreFeatures } from './build';
+import type { WindowModel } from './window-model';
+
+/** Prefix of the network's weights in the tensors table (the name dates from format v1's MLP). */
+const NETWORK_PREFIX = 'mlp/';
 
 export const MODEL_FORMAT = 'window-ner-model';
 export const MODEL_FORMAT_VERSION = 1;
@@ -55,8 +58,8 @@ export function saveModel(model: WindowModel, path: string, extras: SaveExtras =
           putMeta.run(`feature/${i}`, JSON.stringify({ type: f.type, json: state.json, tables: Object.keys(state.tables) }));
           for (const [name, t] of Object.entries(state.tables)) putTensor.run(`feature/${i}/${name}`, JSON.stringify(t.shape), float32ToBytes(t.data));
         });
-        for (const p of model.mlp.params()) {
-          putTensor.run(`mlp/${p.name}`, JSON.stringify(p.value.shape), float32ToBytes(p.value.dataSync() as Float32Array));
+        for (const [name, w] of Object.entries(serializeModel(model.network.scorer).weights)) {
+          putTensor.run(NETWORK_PREFIX + name, JSON.stringify(w.shape), float32ToBytes(w.values));
         }
       })();
     } finally {
@@ -116,25 +119,23 @@ export async function loadModel(path: string, vectors: VectorSource | null): Pro
       const shape = JSON.parse(row.shape) as number[];
       return { shape, data: bytesToFloat32(row.data, shape.reduce((a, b) => a * b, 1)) };
     };
-    const features: Feature[] = config.model.features.map((spec, i) => {
+    const states: FeatureState[] = config.model.features.map((spec, i) => {
       const saved = need(`feature/${i}`) as { type: string; json: Record<string, unknown>; tables: string[] };
       if (saved.type !== spec.type) throw new Error(`${path}: feature ${i} is "${saved.type}" but the config says "${spec.type}"`);
-      const state: FeatureState = { json: saved.json, tables: Object.fromEntries(saved.tables.map((t) => [t, tensor(`feature/${i}/${t}`)])) };
-      return featurePlugins.get(spec.type).restore(spec, state, vectors);
+      return { json: saved.json, tables: Object.fromEntries(saved.tables.map((t) => [t, tensor(`feature/${i}/${t}`)])) };
     });
-    const inputDim = features.reduce((a, f) => a + f.dim, 0) * (2 * config.model.window + 1);
-    const m = config.model;
-    const mlp = new Mlp({ inputDim, hidden: m.hidden, outputDim: labels.size, activation: m.activation, dropout: m.dropout }, null);
-    for (const p of mlp.params()) {
-      const t = tensor(`mlp/${p.name}`);
-      if (t.shape.join('x') !== p.value.shape.join('x')) throw new Error(`${path}: tensor mlp/${p.name} has shape ${t.shape} but the config needs ${p.value.shape}`);
-      const v = tf.tensor(t.data, t.shape);
-      p.value.assign(v);
-      v.dispose();
+    const model = assemble(config, labels, restoreFeatures(config, states, vectors), null, need('head'));
+    const weights: Record<string, SavedWeight> = {};
+    for (const { name } of db.prepare(`SELECT name FROM tensors WHERE name LIKE '${NETWORK_PREFIX}%'`).all() as { name: string }[]) {
+      const t = tensor(name);
+      weights[name.slice(NETWORK_PREFIX.length)] = { shape: t.shape, values: t.data };
     }
-    const head = headPlugins.get(m.head.type).create(m.head, labels.size, need('head'));
-    wireHead(head, features, labels);
-    const model = new WindowModel(config, labels, features, mlp, head, decoderPlugins.get(m.decoder));
+    try {
+      loadWeights(model.network.scorer, weights);
+    } catch (e) {
+      model.dispose();
+      throw new Error(`${path}: the network's weights do not fit its config (model.hidden, model.norm): ${(e as Error).message}`);
+    }
     return { model, metrics: need('metrics'), provenance: need('provenance'), version };
   } finally {
     db.close();

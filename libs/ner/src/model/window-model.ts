@@ -1,17 +1,16 @@
 /**
- * The window model: features -> windows -> MLP scores -> head emissions -> decoder tags. Built fresh for
+ * The window model: features -> windows -> network scores -> head emissions -> decoder tags. Built fresh for
  * training (model/build.ts) or from a model file (model/file.ts); both paths produce this same object.
  */
-import { tf, type Rng } from '@window-ner/tensor';
-import type { Param } from '@window-ner/nn';
+import { tf, Rng } from '@window-ner/tensor';
+import { disposeParams, type Param } from '@window-ner/nn';
 import type { NerConfig } from '../config/config';
 import type { Feature } from '../features/types';
 import type { Head } from '../heads/types';
 import type { LabelSet } from '../labels/label-set';
 import type { Decoder } from '../decoders/types';
-import { WindowBuilder } from '../windows/builder';
 import { buildWindows, type WindowSet } from '../windows/windows';
-import { Mlp } from './mlp';
+import type { WindowNetwork } from './network';
 
 /** Windows scored per forward pass at inference (bounds memory; large enough to amortise kernel overhead). */
 const INFER_BATCH = 4096;
@@ -23,26 +22,25 @@ export interface DecodedSentence {
   confidence: Float32Array;
 }
 
-export class WindowModel {
-  readonly builder: WindowBuilder;
+/** Inference draws nothing at random; the context still carries an rng. */
+const INFERENCE = { training: false, rng: new Rng(0) };
 
+export class WindowModel {
   constructor(
     readonly config: NerConfig,
     readonly labels: LabelSet,
     readonly features: Feature[],
-    readonly mlp: Mlp,
+    readonly network: WindowNetwork,
     readonly head: Head,
     readonly decoder: Decoder,
-  ) {
-    this.builder = new WindowBuilder(features, config.model.window, config.train.batchSize * head.rowsPerWindow);
-  }
+  ) {}
 
   get numClasses(): number {
     return this.labels.size;
   }
 
   params(): Param[] {
-    return [...this.features.flatMap((f) => f.params()), ...this.mlp.params()];
+    return this.network.net.params();
   }
 
   /** Windows of tokenised sentences; `gold` tags (strings) become class indices when given. */
@@ -55,11 +53,11 @@ export class WindowModel {
   scoreAll(set: WindowSet, batch = INFER_BATCH): Float32Array {
     const C = this.numClasses;
     const out = new Float32Array(set.n * C);
-    const builder = new WindowBuilder(this.features, this.config.model.window, Math.min(batch, Math.max(set.n, 1)));
+    const width = 2 * set.m + 1;
     for (let start = 0; start < set.n; start += batch) {
       const count = Math.min(batch, set.n - start);
-      const x = builder.fill(set, null, start, count);
-      const s = tf.tidy(() => this.mlp.forward(tf.tensor2d(x, [count, builder.inputDim]), false, null).scores);
+      const keys = set.ids.map((ids) => ids.subarray(start * width, (start + count) * width));
+      const s = tf.tidy(() => this.network.net.forward(keys, INFERENCE).y);
       out.set(s.dataSync() as Float32Array, start * C);
       s.dispose();
     }
@@ -96,8 +94,6 @@ export class WindowModel {
   }
 
   dispose(): void {
-    this.mlp.dispose();
+    disposeParams(this.params());
   }
 }
-
-export type { Rng };

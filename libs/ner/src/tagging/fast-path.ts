@@ -121,8 +121,7 @@ export class FastScorer implements WindowScorer {
     const acc = this.blocks.subarray(first * this.cols, (first + count) * this.cols);
     acc.fill(0);
     this.net.features.forEach((f, fi) => {
-      const x = new Float32Array(count * f.dim);
-      for (let k = 0; k < count; k++) f.copyRow(ids[fi][k], x, k * f.dim);
+      const x = f.vectors(Int32Array.from(ids[fi]));
       const y = tf.tidy(() => tf.matMul(tf.tensor2d(x, [count, f.dim]), tf.tensor2d(this.featureW[fi], [f.dim, this.cols])));
       const v = y.dataSync() as Float32Array;
       for (let i = 0; i < acc.length; i++) acc[i] += v[i];
@@ -135,7 +134,7 @@ export class FastScorer implements WindowScorer {
     if (words.length === 0) return;
     const ids = this.net.features.map((f) => {
       const out = new Int32Array(words.length);
-      f.ids(words, out, 0, false);
+      f.encode(words, out, 0, false);
       return Array.from(out);
     });
     this.project(ids, this.used);

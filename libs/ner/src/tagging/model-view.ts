@@ -3,13 +3,33 @@
  * layer split per window position — kept in this one file so the scorers code against small interfaces rather
  * than the model's classes.
  */
+import { Rng, tf } from '@window-ner/tensor';
 import type { Feature } from '../features/types';
-import { EmbeddingFeature } from '../features/embedding';
 import type { WindowModel } from '../model/window-model';
 import type { ScoredSentences, WindowScorer } from './scorer';
 
-/** The parts of a feature the fast path uses: its width, padding rows, and rows by word. */
-export type ProjectedFeature = Pick<Feature, 'dim' | 'padStart' | 'padEnd' | 'ids' | 'copyRow'>;
+/** The parts of a feature the fast path uses: its width, padding keys, keys by word, and the vectors of keys. */
+export type ProjectedFeature = Pick<Feature, 'dim' | 'padStart' | 'padEnd' | 'encode'> & {
+  /** [keys.length, dim] vectors, row-major (the feature's inference forward). */
+  vectors(keys: Int32Array): Float32Array;
+};
+
+const INFERENCE = { training: false, rng: new Rng(0) };
+
+function projected(f: Feature): ProjectedFeature {
+  return {
+    dim: f.dim,
+    padStart: f.padStart,
+    padEnd: f.padEnd,
+    encode: (tokens, out, offset, training) => f.encode(tokens, out, offset, training),
+    vectors(keys) {
+      const y = tf.tidy(() => f.forward(keys, INFERENCE).y);
+      const v = y.dataSync() as Float32Array;
+      y.dispose();
+      return v;
+    },
+  };
+}
 
 /**
  * A network with one hidden layer over windows of 2m+1 positions, each position the concatenation of the
@@ -30,7 +50,7 @@ export interface ProjectableNetwork {
 }
 
 function beginBatch(model: WindowModel): void {
-  for (const f of model.features) if (f instanceof EmbeddingFeature) f.beginBatch();
+  for (const f of model.features) f.beginBatch();
 }
 
 /** The reference scorer: the model's own forward over each token's window (inference mode). */
@@ -45,24 +65,25 @@ export function referenceScorer(model: WindowModel): WindowScorer {
   };
 }
 
-/** The model's network as the fast path sees it, or null when it has more or fewer than one hidden layer. */
+/**
+ * The model's network as the fast path sees it, or null when the fast path cannot serve it: more or fewer than
+ * one hidden layer, a norm layer, or a feature whose vector depends on more than the token's own string.
+ */
 export function projectableNetwork(model: WindowModel): ProjectableNetwork | null {
-  const { layers } = model.mlp;
-  if (layers.length !== 2) return null;
-  const [hidden, output] = layers;
-  const emb = model.features.find((f) => f instanceof EmbeddingFeature) as EmbeddingFeature | undefined;
+  const { hidden, output } = model.network;
+  if (hidden.length !== 1 || model.config.model.norm !== 'none' || !model.features.every((f) => f.perWord)) return null;
+  const [layer] = hidden;
   return {
     window: model.config.model.window,
-    features: model.features,
+    features: model.features.map(projected),
     hidden: {
-      W: hidden.W.value.dataSync() as Float32Array,
-      b: hidden.b.value.dataSync() as Float32Array,
-      H: hidden.W.value.shape[1] as number,
-      activation: model.mlp.config.activation,
+      W: layer.W.value.dataSync() as Float32Array,
+      b: layer.b!.value.dataSync() as Float32Array,
+      H: layer.W.value.shape[1] as number,
+      activation: model.config.model.activation,
     },
-    output: { W: output.W.value.dataSync() as Float32Array, b: output.b.value.dataSync() as Float32Array, C: model.numClasses },
-    // Vocabularies are frequency-ordered after their padding and unknown rows.
-    frequentWords: (limit) => (emb ? emb.vocab.slice(3, 3 + limit) : []),
+    output: { W: output.W.value.dataSync() as Float32Array, b: output.b!.value.dataSync() as Float32Array, C: model.numClasses },
+    frequentWords: (limit) => [...new Set(model.features.flatMap((f) => f.frequentWords(limit)))].slice(0, limit),
     beginBatch: () => beginBatch(model),
   };
 }

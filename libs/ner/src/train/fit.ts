@@ -1,22 +1,19 @@
 /**
- * The training loop: mini-batches of windows built into a reused buffer, one forward/backward of the MLP per
- * batch, sparse updates of the embedding rows in the batch, dev F1 after each epoch, early stopping with
- * patience (the best epoch is restored), then (max-margin head) threshold calibration on dev.
- *
- * Overhead kept out of the step: X is written into one reused Float32Array; no pass over the embedding table;
- * the loss comes from the head's JS loss on the (tiny) score matrix we read anyway for dL/dscores.
+ * Training: nn's Trainer over the window network, with the head's loss. A batch is the keys of its windows (built
+ * into reused buffers, word dropout applied, corrupt windows added by the head); hooks evaluate dev F1 after each
+ * epoch (early stopping with patience restores the best epoch) and let the head tune its decision rule on dev at
+ * the end (max-margin threshold calibration).
  */
-import { createOptimizer, restoreSnapshot, takeSnapshot, type Snapshot } from '@window-ner/nn';
+import { createOptimizer, train, type EpochRecord } from '@window-ner/nn';
 import { Rng } from '@window-ner/tensor';
 import type { TrainProgress } from '../api';
 import type { NerConfig } from '../config/config';
 import type { Sentence } from '../corpus/types';
 import { conlleval, type ConllevalResult } from '../metrics/conlleval';
-import { calibrateThresholds } from '../heads/calibrate';
-import { MaxMarginHead } from '../heads/max-margin';
 import type { VectorSource } from '../vectors/source';
 import { createModel } from '../model/build';
 import type { WindowModel } from '../model/window-model';
+import { WindowBuilder } from '../windows/builder';
 import type { WindowSet } from '../windows/windows';
 
 export interface FitOptions {
@@ -28,16 +25,9 @@ export interface FitOptions {
   signal?: AbortSignal;
 }
 
-export interface EpochRecord {
-  epoch: number;
-  loss: number;
-  devF1: number | null;
-  seconds: number;
-  windowsPerSecond: number;
-}
-
 export interface FitResult {
   model: WindowModel;
+  /** Per epoch: mean loss, dev F1 (`metric`), seconds, training windows per second (`examplesPerSecond`). */
   history: EpochRecord[];
   bestEpoch: number;
   /** Dev evaluation of the returned model (after calibration), or null without dev data. */
@@ -64,103 +54,78 @@ export async function fitModel(opts: FitOptions): Promise<FitResult> {
   const rng = new Rng(tc.seed);
   const model = createModel(config, opts.train, opts.vectors, rng.fork());
   const trainSet = model.windows(opts.train.map((s) => s.tokens), true, opts.train.map((s) => s.tags));
-  const devSet = opts.dev?.length ? model.windows(opts.dev.map((s) => s.tokens), false, opts.dev.map((s) => s.tags)) : null;
-  const C = model.numClasses;
+  const dev = opts.dev?.length ? { set: model.windows(opts.dev.map((s) => s.tokens), false, opts.dev.map((s) => s.tags)), gold: opts.dev } : null;
   const B = tc.batchSize;
   const head = model.head;
-  const builder = model.builder;
-  builder.reserve(B * head.rowsPerWindow);
-  const dS = new Float32Array(B * head.rowsPerWindow * C);
+  const builder = new WindowBuilder(model.features, config.model.window, B * head.rowsPerWindow);
   const gold = new Int32Array(B);
-  const order = Int32Array.from({ length: trainSet.n }, (_, i) => i);
   const steps = Math.ceil(trainSet.n / B);
-  const optimizer = createOptimizer(tc.optimizer);
-  const params = model.params();
-  // dL/dx is only needed when some feature table is trained (sparse embedding rows).
-  const trainsInputs = model.features.some((f) => f.trainable && f.params().length > 0);
-  const history: EpochRecord[] = [];
   let best = -1;
-  let bestEpoch = 0;
-  let snapshot: Snapshot | null = null;
-  let bad = 0;
-  let trainSeconds = 0;
-  let windowsSeen = 0;
+  let batches = 0;
+  let devF1Uncalibrated: number | undefined;
   const progress = (p: Partial<TrainProgress> & { phase: TrainProgress['phase'] }) =>
     opts.onProgress?.({ epoch: 0, epochs: tc.epochs, step: 0, stepsPerEpoch: steps, ...p });
 
-  for (let epoch = 1; epoch <= tc.epochs; epoch++) {
-    const te = performance.now();
-    rng.shuffle(order);
-    let lossSum = 0;
-    for (let step = 0; step < steps; step++) {
-      if (opts.signal?.aborted) throw new Error('training aborted');
-      const start = step * B;
-      const count = Math.min(B, trainSet.n - start);
-      builder.fill(trainSet, order, start, count, { wordDropout: tc.wordDropout, noise: tc.embeddingNoise, rng });
-      for (let b = 0; b < count; b++) gold[b] = trainSet.labels[order[start + b]];
-      const batch = { builder, set: trainSet, gold, size: count, rng };
-      const rows = head.extend(batch);
-      const x = builder.view(rows);
-      const pass = model.mlp.trainPass(x, rows, rng);
-      lossSum += head.lossGrad(pass.scores, rows, batch, C, dS);
-      const dxData = pass.backward(dS.subarray(0, rows * C), !trainsInputs);
-      if (dxData) builder.scatterGrad(dxData, rows);
-      optimizer.step(params, { l2: tc.l2, clipNorm: tc.clipNorm });
-      windowsSeen += count;
-      if (step % 20 === 0 || step === steps - 1) {
-        const secs = (performance.now() - te) / 1000;
-        const wps = ((step + 1) * B) / Math.max(secs, 1e-9);
-        progress({ phase: 'train', epoch, step: step + 1, loss: lossSum / (start + count), windowsPerSecond: wps, etaSeconds: (steps - step - 1) * B / wps, bestDevF1: best >= 0 ? best : undefined });
-        // Yield to the event loop now and then so progress events, aborts and worker messages get through.
-        if (step % 200 === 0) await new Promise((r) => setImmediate(r));
+  const optimizer = createOptimizer(tc.optimizer);
+  const result = await train({
+    model: model.network.net,
+    loss: head.loss,
+    optimizer,
+    examples: trainSet.n,
+    batch: (indices) => {
+      // Each epoch announces its training phase at its first batch (progress events come every 20 steps).
+      if (batches++ % steps === 0) progress({ phase: 'train', epoch: Math.ceil(batches / steps), step: 0, bestDevF1: best >= 0 ? best : undefined });
+      const size = indices.length;
+      builder.fill(trainSet, indices, { wordDropout: tc.wordDropout, rng });
+      for (let b = 0; b < size; b++) gold[b] = trainSet.labels[indices[b]];
+      const rows = head.extend({ builder, set: trainSet, gold, size, rng });
+      return { x: builder.view(rows), target: { gold, size } };
+    },
+    batchSize: B,
+    epochs: tc.epochs,
+    seed: tc.seed,
+    step: { l2: tc.l2, clipNorm: tc.clipNorm },
+    lrDecay: tc.lrDecay,
+    // NER's patience counts the epochs without improvement it tolerates; nn's stops on the patience-th.
+    patience: tc.patience + 1,
+    validate: dev
+      ? () => {
+          progress({ phase: 'eval', epoch: Math.ceil(batches / steps), step: steps });
+          const f1 = evaluateSet(model, dev.set, dev.gold).overall.f1;
+          best = Math.max(best, f1);
+          return f1;
+        }
+      : undefined,
+    onEnd: () => {
+      if (!dev || !head.tune) return;
+      const scores = model.scoreAll(dev.set);
+      devF1Uncalibrated = head.tune(() => evaluateSet(model, dev.set, dev.gold, scores).overall.f1);
+    },
+    // A diverged run still ends with a model and its NaN loss in the history: the server's publish gate rejects it
+    // from that and keeps the file for inspection.
+    nonFiniteLoss: 'record',
+    progressEvery: 20,
+    signal: opts.signal,
+    onProgress: (e) => {
+      if (e.phase === 'train') {
+        const eta = ((steps - e.step) * B) / Math.max(e.examplesPerSecond, 1e-9);
+        progress({ phase: 'train', epoch: e.epoch, step: e.step, loss: e.loss, windowsPerSecond: e.examplesPerSecond, etaSeconds: eta, bestDevF1: best >= 0 ? best : undefined });
+      } else {
+        progress({ phase: 'eval', epoch: e.epoch, step: steps, loss: e.loss, devF1: e.metric, windowsPerSecond: e.examplesPerSecond, bestDevF1: best >= 0 ? best : undefined });
       }
-    }
-    const epochSeconds = (performance.now() - te) / 1000;
-    trainSeconds += epochSeconds;
-    optimizer.lr = optimizer.lr * tc.lrDecay;
-    let devF1: number | null = null;
-    if (devSet && opts.dev) {
-      progress({ phase: 'eval', epoch, step: steps });
-      devF1 = evaluateSet(model, devSet, opts.dev).overall.f1;
-    }
-    const rec = { epoch, loss: lossSum / trainSet.n, devF1, seconds: epochSeconds, windowsPerSecond: trainSet.n / epochSeconds };
-    history.push(rec);
-    progress({ phase: 'eval', epoch, step: steps, loss: rec.loss, devF1: devF1 ?? undefined, windowsPerSecond: rec.windowsPerSecond, bestDevF1: Math.max(best, devF1 ?? -1) });
-    if (devF1 === null) {
-      bestEpoch = epoch;
-      continue;
-    }
-    if (devF1 > best) {
-      best = devF1;
-      bestEpoch = epoch;
-      snapshot = takeSnapshot(params);
-      bad = 0;
-    } else if (++bad > tc.patience) {
-      break;
-    }
-  }
-  if (snapshot) restoreSnapshot(params, snapshot);
+    },
+  });
   optimizer.dispose();
-
-  let dev: ConllevalResult | null = null;
-  let devF1Uncalibrated: number | undefined;
-  if (devSet && opts.dev) {
-    const scores = model.scoreAll(devSet);
-    if (head instanceof MaxMarginHead) {
-      devF1Uncalibrated = evaluateSet(model, devSet, opts.dev, scores).overall.f1;
-      calibrateThresholds(head, model.labels.index('O'), () => evaluateSet(model, devSet, opts.dev!, scores).overall.f1);
-    }
-    dev = evaluateSet(model, devSet, opts.dev, scores);
-  }
+  const trainSeconds = result.history.reduce((a, h) => a + h.seconds, 0);
   return {
     model,
-    history,
-    bestEpoch,
-    dev,
+    history: result.history,
+    bestEpoch: result.bestEpoch,
+    dev: dev ? evaluateSet(model, dev.set, dev.gold) : null,
     devF1Uncalibrated,
     trainWindows: trainSet.n,
     seconds: (performance.now() - t0) / 1000,
     trainSeconds,
-    windowsPerSecond: windowsSeen / Math.max(trainSeconds, 1e-9),
+    windowsPerSecond: (trainSet.n * result.history.length) / Math.max(trainSeconds, 1e-9),
   };
 }

@@ -1,6 +1,6 @@
 /**
- * Windows as integers: for every token of a corpus, the row id of each feature at each of the 2m+1 positions
- * (padding ids past sentence edges). X is built from these on demand into a reused buffer (builder.ts), so a
+ * Windows as integers: for every token of a corpus, the key of each feature at each of the 2m+1 positions
+ * (padding ids past sentence edges). X is built from these batch by batch (the network's ConcatWindow layer), so a
  * whole corpus of windows costs (2m+1) x features int32 per token, not floats.
  */
 import type { Feature } from '../features/types';
@@ -10,7 +10,7 @@ export interface WindowSet {
   readonly n: number;
   /** m: positions i-m .. i+m. */
   readonly m: number;
-  /** Per feature: ids[f][w * (2m+1) + p] is feature f's row id at position p of window w. */
+  /** Per feature: ids[f][w * (2m+1) + p] is feature f's key at position p of window w. */
   readonly ids: Int32Array[];
   /** Gold class per window (-1 when unlabeled). */
   readonly labels: Int32Array;
@@ -22,7 +22,7 @@ export interface WindowSet {
  * Turn sentences into windows. `training` true maps words outside each feature's trained vocabulary to its
  * <unk> row; false lets features consult the vector store (dev/test/tagging).
  */
-export function buildWindows(sentences: string[][], features: Feature[], m: number, training: boolean, labels?: Int32Array[]): WindowSet {
+export function buildWindows(sentences: string[][], features: readonly Feature[], m: number, training: boolean, labels?: Int32Array[]): WindowSet {
   let n = 0;
   let maxLen = 0;
   for (const s of sentences) {
@@ -40,7 +40,7 @@ export function buildWindows(sentences: string[][], features: Feature[], m: numb
     const len = tokens.length;
     if (labels) gold.set(labels[si], base);
     features.forEach((f, fi) => {
-      f.ids(tokens, tokIds, 0, training);
+      f.encode(tokens, tokIds, 0, training);
       const out = ids[fi];
       for (let t = 0; t < len; t++) {
         const o = (base + t) * width;

@@ -11,6 +11,9 @@ import { getActivation, type Activation } from '../activations/activations';
 import { initializers } from '../initializers/initializers';
 import { defaultName } from './naming';
 
+/** Activations tfjs fuses into matMul whose derivative nn computes from the output (see activations). */
+const FUSED: Record<string, 'linear' | 'relu' | 'sigmoid' | undefined> = { linear: 'linear', relu: 'relu', sigmoid: 'sigmoid' };
+
 export interface DenseConfig {
   type?: 'dense';
   name?: string;
@@ -53,10 +56,19 @@ export class Dense implements Layer {
     }
     const x2 = x as tf.Tensor2D;
     const W = this.W.value as tf.Tensor2D;
-    const lin = tf.matMul(x2, W);
-    const z = this.b ? tf.add(lin, this.b.value) : lin;
     const linearAct = this.act.name === 'linear';
-    const y = linearAct ? z : this.act.fn(z);
+    const fused = FUSED[this.act.name];
+    // One fused kernel (product, bias, activation) where tfjs has the activation; the derivative of those is
+    // computed from the output alone (relu: y > 0 exactly when z > 0; sigmoid: y(1 - y)), so z is not needed.
+    let z: tf.Tensor2D;
+    let y: tf.Tensor2D;
+    if (fused) {
+      y = z = tf.fused.matMul({ a: x2, b: W, bias: this.b?.value, activation: fused }) as tf.Tensor2D;
+    } else {
+      const lin = tf.matMul(x2, W);
+      z = (this.b ? tf.add(lin, this.b.value) : lin) as tf.Tensor2D;
+      y = (linearAct ? z : this.act.fn(z)) as tf.Tensor2D;
+    }
     return {
       y,
       backward: (dy) => {

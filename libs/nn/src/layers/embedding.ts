@@ -29,6 +29,8 @@ export class Embedding implements Layer<Int32Array, null> {
   readonly name: string;
   readonly table: SparseParam;
   private readonly inputLength: number;
+  /** Scratch: unique-row index of each table row during one forward, -1 when absent. */
+  private slotOf = new Int32Array(0);
 
   constructor(readonly config: EmbeddingConfig, rng: Rng = new Rng(), table?: Float32Array) {
     this.name = config.name ?? defaultName('embedding');
@@ -50,21 +52,28 @@ export class Embedding implements Layer<Int32Array, null> {
       throw new NnError(`Embedding "${this.name}": ${n} ids is not a multiple of inputLength ${this.inputLength}`);
     }
     const out = new Float32Array(n * dim);
-    // Unique ids and, per position, the index of its unique row (the segment id for the backward sum).
-    const slot = new Map<number, number>();
+    // Unique ids and, per position, the index of its unique row (the segment id for the backward sum), through
+    // a scratch slot per table row (reset after): a Map per step showed up in training profiles, and so did a
+    // subarray view per copied row.
+    const slotOf = this.slotOf.length === rows ? this.slotOf : (this.slotOf = new Int32Array(rows).fill(-1));
     const segment = new Int32Array(n);
     const unique: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const id = ids[i];
-      if (!(id >= 0 && id < rows)) throw new NnError(`Embedding "${this.name}": id ${id} at position ${i} is outside [0, ${rows})`);
-      out.set(table.subarray(id * dim, id * dim + dim), i * dim);
-      let s = slot.get(id);
-      if (s === undefined) {
-        s = unique.length;
-        slot.set(id, s);
-        unique.push(id);
+    try {
+      for (let i = 0; i < n; i++) {
+        const id = ids[i];
+        if (!(id >= 0 && id < rows)) throw new NnError(`Embedding "${this.name}": id ${id} at position ${i} is outside [0, ${rows})`);
+        const src = id * dim;
+        const dst = i * dim;
+        for (let j = 0; j < dim; j++) out[dst + j] = table[src + j];
+        let s = slotOf[id];
+        if (s < 0) {
+          s = slotOf[id] = unique.length;
+          unique.push(id);
+        }
+        segment[i] = s;
       }
-      segment[i] = s;
+    } finally {
+      for (const id of unique) slotOf[id] = -1;
     }
     const y = tf.tensor2d(out, [n / this.inputLength, this.inputLength * dim]);
     return {

@@ -7,5 +7,6 @@ export * from './layer-norm';
 export * from './activation-layer';
 export * from './softmax';
 export * from './chain';
+export * from './concat-window';
 export * from './registry';
 export * from './serialize';

@@ -13,6 +13,7 @@ import { LayerNorm, type LayerNormConfig } from './layer-norm';
 import { ActivationLayer, type ActivationLayerConfig } from './activation-layer';
 import { Softmax } from './softmax';
 import { Chain, Concatenate } from './chain';
+import { ConcatWindow, type IdLayer } from './concat-window';
 
 export type { AnyLayer };
 
@@ -29,6 +30,11 @@ layers.register('activation', (c) => new ActivationLayer(c as unknown as Activat
 layers.register('softmax', (c) => new Softmax(c as { name?: string }));
 layers.register('chain', (c, rng) => new Chain(children(c).map((l) => buildLayer(l, rng)), c.name as string | undefined));
 layers.register('concatenate', (c, rng) => new Concatenate(children(c).map((l) => buildLayer(l, rng)), c.name as string | undefined));
+
+layers.register('concatWindow', (c, rng) => {
+  const parts = children(c).map((l) => ({ layer: buildLayer<IdLayer>(l, rng), dim: l.dim as number }));
+  return new ConcatWindow(parts, c.width as number, c.name as string | undefined);
+});
 
 function children(c: LayerConfig): LayerConfig[] {
   if (!Array.isArray(c.layers)) throw new NnError(`${c.type} "${String(c.name)}": config.layers must be an array of layer configs`);

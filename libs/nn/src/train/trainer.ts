@@ -61,6 +61,16 @@ export interface TrainOptions<X, T> {
   mode?: 'max' | 'min';
   /** Stop after this many epochs without improvement (default: never). */
   patience?: number;
+  /**
+   * A batch loss that is not finite: 'throw' (default) stops training naming the step; 'record' keeps training and
+   * the epoch's loss becomes NaN/Infinity (for a caller that judges a diverged run from its history).
+   */
+  nonFiniteLoss?: 'throw' | 'record';
+  /**
+   * Runs once after training, when the best weights are back in place (e.g. calibrate a decision rule on the
+   * validation data); its result is returned as `TrainResult.end`.
+   */
+  onEnd?: (result: TrainResult) => unknown;
   onProgress?: (e: TrainProgressEvent) => void;
   progressEvery?: number;
   signal?: AbortSignal;
@@ -72,6 +82,8 @@ export interface TrainResult {
   bestMetric: number | null;
   stoppedEarly: boolean;
   steps: number;
+  /** What onEnd returned. */
+  end?: unknown;
 }
 
 function disposeAll(v: unknown): void {
@@ -112,7 +124,7 @@ export async function train<X, T>(opts: TrainOptions<X, T>): Promise<TrainResult
       const values = stacked.dataSync();
       stacked.dispose();
       for (let i = 0; i < pending.length; i++) {
-        if (!Number.isFinite(values[i])) {
+        if (!Number.isFinite(values[i]) && opts.nonFiniteLoss !== 'record') {
           pending.forEach((p) => p.loss.dispose());
           throw new NnError(`train: loss is ${values[i]} at epoch ${epoch}, step ${pending[i].step} of ${steps}`);
         }
@@ -151,6 +163,8 @@ export async function train<X, T>(opts: TrainOptions<X, T>): Promise<TrainResult
       }
     }
     drain();
+    // An abort that arrived during the epoch's last yield must not wait for a validation pass.
+    if (opts.signal?.aborted) throw new NnError(`train: aborted at the end of epoch ${epoch}`);
     const seconds = (performance.now() - t0) / 1000;
     opts.optimizer.lr = opts.optimizer.lr * lrDecay;
     const metric = opts.validate ? opts.validate() : null;
@@ -172,7 +186,9 @@ export async function train<X, T>(opts: TrainOptions<X, T>): Promise<TrainResult
     }
   }
   if (snapshot) restoreSnapshot(params, snapshot);
-  return { history, bestEpoch, bestMetric: best, stoppedEarly, steps: totalSteps };
+  const result: TrainResult = { history, bestEpoch, bestMetric: best, stoppedEarly, steps: totalSteps };
+  if (opts.onEnd) result.end = await opts.onEnd(result);
+  return result;
 }
 
 /** The same loop as an object, for callers that configure once and fit later (or fit again with more epochs). */

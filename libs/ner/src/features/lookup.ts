@@ -1,0 +1,110 @@
+/**
+ * A feature that is a lookup table: keys are row ids of an nn Embedding (trainable rows are a row-sparse param),
+ * optionally with Gaussian noise on its vectors during training, and optionally with rows past the table that
+ * the definition supplies at tag time (the embedding feature's store words). `embedding` and `casing` are built
+ * from this, and so can a plugin module's feature (it gets `lookup` in its context, no imports needed).
+ */
+import { Embedding, type ForwardContext, type ForwardResult, type SparseParam } from '@window-ner/nn';
+import { tf } from '@window-ner/tensor';
+import type { Feature, FeatureState, KeyRange } from './types';
+
+export interface LookupDefinition {
+  type: string;
+  /** Layer name (its table param is `<name>/table`). */
+  name: string;
+  dim: number;
+  /** rows x dim values, trained in place when `trainable`; absent: the identity (a one-hot per key, dim keys). */
+  table?: Float32Array;
+  trainable: boolean;
+  encode(tokens: readonly string[], out: Int32Array, offset: number, training: boolean): void;
+  padStart: number;
+  padEnd: number;
+  unkKey?: number;
+  replacementKeys?: KeyRange | null;
+  /** Std of training noise on the vectors (0 = off). */
+  noise?: number;
+  frequentWords?(limit: number): string[];
+  /** The vector of a key past the table (rows resolved at tag time); never asked while training. */
+  extraRow?(key: number): Float32Array;
+  beginBatch?(): void;
+  getState(): FeatureState;
+}
+
+export class LookupFeature implements Feature {
+  readonly name: string;
+  readonly table: Embedding;
+  readonly type: string;
+  readonly dim: number;
+  readonly padStart: number;
+  readonly padEnd: number;
+  readonly unkKey: number;
+  readonly replacementKeys: KeyRange | null;
+  readonly perWord = true;
+
+  constructor(private readonly def: LookupDefinition) {
+    this.name = def.name;
+    this.type = def.type;
+    this.dim = def.dim;
+    this.padStart = def.padStart;
+    this.padEnd = def.padEnd;
+    this.unkKey = def.unkKey ?? -1;
+    this.replacementKeys = def.replacementKeys ?? null;
+    const table = def.table ?? identity(def.dim);
+    this.table = new Embedding({ name: def.name, rows: table.length / def.dim, dim: def.dim, trainable: def.trainable }, undefined, table);
+  }
+
+  encode(tokens: readonly string[], out: Int32Array, offset: number, training: boolean): void {
+    this.def.encode(tokens, out, offset, training);
+  }
+
+  forward(keys: Int32Array, ctx: ForwardContext): ForwardResult<tf.Tensor, null> {
+    const rows = this.table.table.rows;
+    if (this.def.extraRow && !ctx.training && keys.some((k) => k >= rows)) return { y: this.withExtraRows(keys), backward: () => null };
+    const r = this.table.forward(keys, ctx);
+    const noise = this.def.noise ?? 0;
+    if (!ctx.training || noise <= 0 || !this.table.table.trainable) return r;
+    return { y: tf.add(r.y, tf.randomNormal(r.y.shape, 0, noise, 'float32', ctx.rng.int(2 ** 31))), backward: r.backward };
+  }
+
+  /** Inference over keys some of which lie past the table. */
+  private withExtraRows(keys: Int32Array): tf.Tensor {
+    const { table, rows, dim } = this.table.table;
+    const out = new Float32Array(keys.length * dim);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      if (k < rows) for (let j = 0; j < dim; j++) out[i * dim + j] = table[k * dim + j];
+      else out.set(this.def.extraRow!(k), i * dim);
+    }
+    return tf.tensor2d(out, [keys.length, dim]);
+  }
+
+  params(): SparseParam[] {
+    return this.table.params();
+  }
+
+  frequentWords(limit: number): string[] {
+    return this.def.frequentWords?.(limit) ?? [];
+  }
+
+  beginBatch(): void {
+    this.def.beginBatch?.();
+  }
+
+  getState(): FeatureState {
+    return this.def.getState();
+  }
+
+  getConfig() {
+    return { type: this.type, name: this.name, dim: this.dim };
+  }
+}
+
+function identity(n: number): Float32Array {
+  const t = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) t[i * n + i] = 1;
+  return t;
+}
+
+export function lookupFeature(def: LookupDefinition): Feature {
+  return new LookupFeature(def);
+}
