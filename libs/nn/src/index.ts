@@ -38,7 +38,7 @@ export type { ActivationLayerConfig } from './layers/activation-layer';
 export { Softmax } from './layers/softmax';
 export { chain, concatenate, Chain, Concatenate } from './layers/chain';
 export { ConcatWindow } from './layers/concat-window';
-export type { ConcatWindowPart, IdLayer } from './layers/concat-window';
+export type { ConcatWindowPart, IdLayer, StridedBackward } from './layers/concat-window';
 export { buildLayer, layers } from './layers/registry';
 export type { LayerFactory } from './layers/registry';
 export { serializeModel, loadWeights, deserializeModel } from './layers/serialize';

@@ -58,6 +58,33 @@ describe('ConcatWindow', () => {
     [0, 1, 2].forEach((j) => expect(p.grad![at * 3 + j]).toBeCloseTo(slice(2)[j] + slice(3)[j] + slice(4)[j], 5));
   });
 
+  it('writes rows in place (gatherInto) with the same output and gradients as going through each part\'s forward', () => {
+    const run = (hide: boolean) => {
+      const { words, onehot } = layer();
+      // A part that offers only forward: ConcatWindow must interleave its output and split dL/dy back.
+      const plain = (e: Embedding) => (hide ? { name: e.name, forward: e.forward.bind(e), params: () => e.params(), getConfig: () => e.getConfig() } : e);
+      const window = new ConcatWindow([{ layer: plain(words), dim: 3 }, { layer: plain(onehot), dim: 2 }], 3, 'w');
+      const ids = [Int32Array.from([0, 1, 2, 2, 2, 3]), Int32Array.from([0, 0, 1, 1, 0, 1])];
+      const dy = Float32Array.from({ length: 2 * 15 }, (_, i) => Math.sin(i + 1));
+      const y = tf.tidy(() => {
+        const r = window.forward(ids, { training: true, rng: new Rng(4) });
+        r.backward(tf.tensor2d(dy, [2, 15]));
+        return r.y;
+      });
+      const values = Array.from(y.dataSync());
+      y.dispose();
+      const p = words.table as SparseParam;
+      flushSparseGrad(p);
+      const grad = Array.from(p.gradRows!).sort().map((row) => Array.from(p.grad!.subarray(Array.from(p.gradRows!).indexOf(row) * 3, Array.from(p.gradRows!).indexOf(row) * 3 + 3)));
+      return { values, grad };
+    };
+    const fast = run(false);
+    const slow = run(true);
+    expect(fast.values).toEqual(slow.values);
+    expect(fast.grad.length).toBe(4);
+    fast.grad.flat().forEach((g, i) => expect(g).toBeCloseTo(slow.grad.flat()[i], 6));
+  });
+
   it('rebuilds from its config, and says what is wrong with its input', () => {
     const { window } = layer();
     const copy = buildLayer<ConcatWindow>(window.getConfig());

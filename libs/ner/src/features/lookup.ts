@@ -4,7 +4,7 @@
  * the definition supplies at tag time (the embedding feature's store words). `embedding` and `casing` are built
  * from this, and so can a plugin module's feature (it gets `lookup` in its context, no imports needed).
  */
-import { Embedding, type ForwardContext, type ForwardResult, type SparseParam } from '@window-ner/nn';
+import { Embedding, type ForwardContext, type ForwardResult, type SparseParam, type StridedBackward } from '@window-ner/nn';
 import { tf } from '@window-ner/tensor';
 import type { Feature, FeatureState, KeyRange } from './types';
 
@@ -66,16 +66,31 @@ export class LookupFeature implements Feature {
     return { y: tf.add(r.y, tf.randomNormal(r.y.shape, 0, noise, 'float32', ctx.rng.int(2 ** 31))), backward: r.backward };
   }
 
+  /** ConcatWindow's fast path: rows written in place (null when training adds noise: forward does that). */
+  gatherInto(keys: Int32Array, out: Float32Array, stride: number, offset: number, ctx: ForwardContext): StridedBackward | null {
+    if (ctx.training) return (this.def.noise ?? 0) > 0 && this.table.table.trainable ? null : this.table.gatherInto(keys, out, stride, offset, ctx);
+    if (!this.def.extraRow || !keys.some((k) => k >= this.table.table.rows)) return this.table.gatherInto(keys, out, stride, offset, ctx);
+    this.copyRows(keys, out, stride, offset);
+    return () => {};
+  }
+
   /** Inference over keys some of which lie past the table. */
   private withExtraRows(keys: Int32Array): tf.Tensor {
+    const out = new Float32Array(keys.length * this.dim);
+    this.copyRows(keys, out, this.dim, 0);
+    return tf.tensor2d(out, [keys.length, this.dim]);
+  }
+
+  /** Row of each key (from the table, or the definition's extra rows past it) to out[i * stride + offset ..]. */
+  private copyRows(keys: Int32Array, out: Float32Array, stride: number, offset: number): void {
     const { table, rows, dim } = this.table.table;
-    const out = new Float32Array(keys.length * dim);
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i];
-      if (k < rows) for (let j = 0; j < dim; j++) out[i * dim + j] = table[k * dim + j];
-      else out.set(this.def.extraRow!(k), i * dim);
+      const src = k < rows ? table : this.def.extraRow!(k);
+      const from = k < rows ? k * dim : 0;
+      const to = i * stride + offset;
+      for (let j = 0; j < dim; j++) out[to + j] = src[from + j];
     }
-    return tf.tensor2d(out, [keys.length, dim]);
   }
 
   params(): SparseParam[] {

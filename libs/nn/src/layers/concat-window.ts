@@ -11,8 +11,17 @@ import type { ForwardContext, ForwardResult, Layer, Param } from '../core/types'
 import { NnError, checkPositiveInt } from '../core/errors';
 import { defaultName } from './naming';
 
-/** A layer from ids to one vector per id ([ids.length, dim]). */
-export type IdLayer = Layer<Int32Array, unknown>;
+/** Reads dL/dy for the rows a gatherInto wrote, from the same strided layout, and accumulates the part's grads. */
+export type StridedBackward = (dy: Float32Array, stride: number, offset: number) => void;
+
+/**
+ * A layer from ids to one vector per id ([ids.length, dim]). One that can also write its vectors straight into
+ * columns offset..offset+dim of a row-major matrix with `stride` columns (gatherInto) spares ConcatWindow a
+ * tensor and a copy per part each way; it returns null when it cannot this time (the forward is used then).
+ */
+export type IdLayer = Layer<Int32Array, unknown> & {
+  gatherInto?(ids: Int32Array, out: Float32Array, stride: number, offset: number, ctx: ForwardContext): StridedBackward | null;
+};
 
 export interface ConcatWindowPart {
   layer: IdLayer;
@@ -49,38 +58,55 @@ export class ConcatWindow implements Layer<readonly Int32Array[], null> {
     if (ids.length !== this.parts.length) throw new NnError(`ConcatWindow "${this.name}": ${ids.length} id arrays for ${this.parts.length} parts`);
     const n = ids[0].length;
     if (n % this.width !== 0) throw new NnError(`ConcatWindow "${this.name}": ${n} ids is not a multiple of the window width ${this.width}`);
-    const rs = this.parts.map((p, i) => {
+    for (let i = 0; i < ids.length; i++) {
       if (ids[i].length !== n) throw new NnError(`ConcatWindow "${this.name}": part ${i} has ${ids[i].length} ids, part 0 has ${n}`);
-      const r = p.layer.forward(ids[i], ctx);
-      if (r.y.rank !== 2 || r.y.shape[0] !== n || r.y.shape[1] !== p.dim) {
-        throw new NnError(`ConcatWindow "${this.name}": part ${i} gave shape [${r.y.shape}], expected [${n}, ${p.dim}]`);
-      }
-      return r;
-    });
-    if (rs.length === 1) {
-      const r = rs[0];
+    }
+    const only = this.parts.length === 1 ? this.parts[0].layer : null;
+    if (only && !only.gatherInto) {
+      const r = this.partForward(0, ids[0], ctx);
       return { y: tf.reshape(r.y, [n / this.width, this.outputDim]), backward: (dy) => (r.backward(tf.reshape(dy, [n, this.positionDim])), null) };
     }
-    // Interleaved on the host: tfjs cpu's concat/split along axis 1 go element by element through TensorBuffer
-    // (they were most of a training step); reading a cpu tensor is free, and one copy per value is the floor.
+    // Built on the host: tfjs cpu's concat/split along axis 1 go element by element through TensorBuffer (they
+    // were most of a training step); parts that can write their rows in place (gatherInto) do, the others are
+    // interleaved from their output. Reading a cpu tensor is free.
     const D = this.positionDim;
     const out = new Float32Array(n * D);
-    for (let i = 0; i < rs.length; i++) interleave(rs[i].y.dataSync() as Float32Array, out, n, this.parts[i].dim, D, this.offsets[i], true);
+    const backs: ((g: Float32Array) => void)[] = [];
+    this.parts.forEach((part, i) => {
+      const off = this.offsets[i];
+      const strided = part.layer.gatherInto?.(ids[i], out, D, off, ctx) ?? null;
+      if (strided) {
+        backs.push((g) => strided(g, D, off));
+        return;
+      }
+      const r = this.partForward(i, ids[i], ctx);
+      interleave(r.y.dataSync() as Float32Array, out, n, part.dim, D, off, true);
+      // A part without trainable params has nothing to learn from its gradient (ids have none).
+      if (!part.layer.params().some((p) => p.trainable)) return;
+      backs.push((g) => {
+        const rows = new Float32Array(n * part.dim);
+        interleave(rows, g, n, part.dim, D, off, false);
+        r.backward(tf.tensor2d(rows, [n, part.dim]));
+      });
+    });
     return {
       y: tf.tensor2d(out, [n / this.width, this.outputDim]),
       backward: (dy) => {
+        if (backs.length === 0) return null;
         const g = dy.dataSync() as Float32Array;
-        for (let i = 0; i < rs.length; i++) {
-          // A part without trainable params has nothing to learn from its gradient (ids have none).
-          if (!this.parts[i].layer.params().some((p) => p.trainable)) continue;
-          const d = this.parts[i].dim;
-          const part = new Float32Array(n * d);
-          interleave(part, g, n, d, D, this.offsets[i], false);
-          rs[i].backward(tf.tensor2d(part, [n, d]));
-        }
+        for (const b of backs) b(g);
         return null;
       },
     };
+  }
+
+  private partForward(i: number, ids: Int32Array, ctx: ForwardContext): ForwardResult<tf.Tensor, unknown> {
+    const p = this.parts[i];
+    const r = p.layer.forward(ids, ctx);
+    if (r.y.rank !== 2 || r.y.shape[0] !== ids.length || r.y.shape[1] !== p.dim) {
+      throw new NnError(`ConcatWindow "${this.name}": part ${i} gave shape [${r.y.shape}], expected [${ids.length}, ${p.dim}]`);
+    }
+    return r;
   }
 
   params(): Param[] {

@@ -7,7 +7,8 @@
  */
 import { tf, Rng } from '@window-ner/tensor';
 import type { ForwardContext, ForwardResult, Layer, SparseParam } from '../core/types';
-import { sparseParam, addSparseGrad } from '../core/params';
+import { sparseParam, addSparseGrad, mergeSparseRows } from '../core/params';
+import type { StridedBackward } from './concat-window.js';
 import { NnError, checkPositiveInt } from '../core/errors';
 import { initializers } from '../initializers/initializers';
 import { defaultName } from './naming';
@@ -46,15 +47,50 @@ export class Embedding implements Layer<Int32Array, null> {
   }
 
   forward(ids: Int32Array, _ctx: ForwardContext): ForwardResult<tf.Tensor, null> {
-    const { rows, dim, table } = this.table;
+    const { dim } = this.table;
     const n = ids.length;
     if (n % this.inputLength !== 0) {
       throw new NnError(`Embedding "${this.name}": ${n} ids is not a multiple of inputLength ${this.inputLength}`);
     }
     const out = new Float32Array(n * dim);
-    // Unique ids and, per position, the index of its unique row (the segment id for the backward sum), through
-    // a scratch slot per table row (reset after): a Map per step showed up in training profiles, and so did a
-    // subarray view per copied row.
+    const { unique, segment } = this.gather(ids, out, dim, 0);
+    const y = tf.tensor2d(out, [n / this.inputLength, this.inputLength * dim]);
+    return {
+      y,
+      backward: (dy) => {
+        if (!this.table.trainable) return null;
+        // Duplicate ids are summed on the host when the grad is flushed (tfjs cpu's unsortedSegmentSum loops
+        // over segments with a mask each: ~20 s for one 256-window batch).
+        addSparseGrad(this.table, unique, tf.reshape(dy, [n, dim]), segment);
+        return null;
+      },
+    };
+  }
+
+  /** ConcatWindow's fast path: rows written in place; the backward sums dL/dy per unique id on the host. */
+  gatherInto(ids: Int32Array, out: Float32Array, stride: number, offset: number, _ctx: ForwardContext): StridedBackward {
+    const { unique, segment } = this.gather(ids, out, stride, offset);
+    return (dy, dyStride, dyOffset) => {
+      if (!this.table.trainable) return;
+      const dim = this.table.dim;
+      const sums = new Float32Array(unique.length * dim);
+      for (let i = 0; i < segment.length; i++) {
+        const s = segment[i] * dim;
+        const g = i * dyStride + dyOffset;
+        for (let j = 0; j < dim; j++) sums[s + j] += dy[g + j];
+      }
+      mergeSparseRows(this.table, unique, sums);
+    };
+  }
+
+  /**
+   * Copy row ids[i] to out[i * stride + offset ..], and find the unique ids and, per position, the index of its
+   * unique row (the segment id for the backward sum), through a scratch slot per table row (reset after): a Map
+   * per step showed up in training profiles, and so did a subarray view per copied row.
+   */
+  private gather(ids: Int32Array, out: Float32Array, stride: number, offset: number): { unique: Int32Array; segment: Int32Array } {
+    const { rows, dim, table } = this.table;
+    const n = ids.length;
     const slotOf = this.slotOf.length === rows ? this.slotOf : (this.slotOf = new Int32Array(rows).fill(-1));
     const segment = new Int32Array(n);
     const unique: number[] = [];
@@ -63,7 +99,7 @@ export class Embedding implements Layer<Int32Array, null> {
         const id = ids[i];
         if (!(id >= 0 && id < rows)) throw new NnError(`Embedding "${this.name}": id ${id} at position ${i} is outside [0, ${rows})`);
         const src = id * dim;
-        const dst = i * dim;
+        const dst = i * stride + offset;
         for (let j = 0; j < dim; j++) out[dst + j] = table[src + j];
         let s = slotOf[id];
         if (s < 0) {
@@ -75,17 +111,7 @@ export class Embedding implements Layer<Int32Array, null> {
     } finally {
       for (const id of unique) slotOf[id] = -1;
     }
-    const y = tf.tensor2d(out, [n / this.inputLength, this.inputLength * dim]);
-    return {
-      y,
-      backward: (dy) => {
-        if (!this.table.trainable) return null;
-        // Duplicate ids are summed on the host when the grad is flushed (tfjs cpu's unsortedSegmentSum loops
-        // over segments with a mask each: ~20 s for one 256-window batch).
-        addSparseGrad(this.table, Int32Array.from(unique), tf.reshape(dy, [n, dim]), segment);
-        return null;
-      },
-    };
+    return { unique: Int32Array.from(unique), segment };
   }
 
   params(): SparseParam[] {
