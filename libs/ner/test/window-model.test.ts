@@ -166,17 +166,38 @@ describe('training, save/load, tagging', () => {
     expect(loaded.model.scoreAll(loaded.model.windows(sents, false))).toEqual(fit.model.scoreAll(fit.model.windows(sents, false)));
     // A file whose config asks for a norm layer it has no weights for (e.g. one written when norm was ignored).
     const db = new Database(path);
-    db.prepare("DELETE FROM tensors WHERE name LIKE 'mlp/norm0/%'").run();
+    db.prepare("DELETE FROM tensors WHERE name LIKE 'network/norm0/%'").run();
     db.close();
     await expect(loadModel(path, vectors)).rejects.toThrow(/m\.sqlite: the network's weights do not fit its config .*norm0\/gamma/);
   });
 
-  it('loads the default model written before the network was built from nn layers', async () => {
-    const { model } = await loadModel(resolve(__dirname, '../../../data/models/default.sqlite'), null);
+  it('loads the default model (format v2: the nn layer config beside its weights) and tags with it', async () => {
+    const path = resolve(__dirname, '../../../data/models/default.sqlite');
+    const db = new Database(path, { readonly: true });
+    const meta = (key: string) => JSON.parse((db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string }).value);
+    expect(meta('format')).toEqual({ name: 'window-ner-model', version: 2 });
+    expect(meta('network').layers.map((l: { type: string }) => l.type)).toEqual(['dense', 'dropout', 'dense']);
+    db.close();
+    const { model } = await loadModel(path, null);
     const tagger = new WindowTagger(model, { version: 'x', path: '', head: 'softmax', labels: [], types: [], config: {}, metrics: {}, provenance: {} }, null);
     const [ents] = tagger.tag(['Angela Merkel met Emmanuel Macron in Paris on Tuesday .']);
     expect(ents.map((e) => [e.text, e.label])).toEqual([['Angela Merkel', 'PER'], ['Emmanuel Macron', 'PER'], ['Paris', 'LOC']]);
     tagger.dispose();
+  });
+
+  it('refuses a model file of another format version, naming the version and what to do', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ner-v1-'));
+    const config = resolveConfig({ hidden: [8], epochs: 1, batchSize: 64, features: [{ type: 'embedding', dim: 16 }, { type: 'casing' }] });
+    const fit = await fitModel({ config, train: train.slice(0, 50), vectors });
+    for (const [version, why] of [[1, /model format v1 written by an older window-ner; retrain it with `window-ner train`/], [3, /model format v3 written by a newer window-ner/]] as const) {
+      const path = join(dir, `v${version}.sqlite`);
+      saveModel(fit.model, path);
+      const db = new Database(path);
+      db.prepare("UPDATE meta SET value = ? WHERE key = 'format'").run(JSON.stringify({ name: 'window-ner-model', version }));
+      db.close();
+      await expect(loadModel(path, vectors)).rejects.toThrow(why);
+      await expect(loadModel(path, vectors)).rejects.toThrow(/this build reads window-ner-model v2/);
+    }
   });
 
   it('a malformed corpus fails naming file:line and writes no model', async () => {

@@ -1,9 +1,13 @@
 /**
  * The model file: one SQLite database holding everything needed to rebuild the pipeline — the merged config,
- * the label set, each feature's state (vocabulary as JSON, tables as float32 BLOBs), the network's weights (nn's
- * serializeModel of the scorer, stored as `mlp/<param>`), the head's state (e.g. calibrated thresholds), metrics
- * and provenance. Written to a temp file beside the target and
+ * the label set, each feature's state (vocabulary as JSON, tables as float32 BLOBs), the network (nn's
+ * serializeModel of the scorer: its layer config as JSON in `network`, its weights as `network/<param>`), the
+ * head's state (e.g. calibrated thresholds), metrics and provenance. Written to a temp file beside the target and
  * renamed, so a crash or an error never leaves a half-written model at the target path.
+ *
+ * Format versions: v1 (before the network was built from libs/nn layers) kept the weights as `mlp/<param>` and
+ * plugins as module paths; v2 keeps the nn layer config with the weights and plugins by package name. A v1 file is
+ * refused with its version named (retrain it): nothing in it is imported or guessed at.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
@@ -19,11 +23,11 @@ import { checkModelPlugins, pluginsUsedBy } from '../plugins/allowlist';
 import { assemble, restoreFeatures } from './build';
 import type { WindowModel } from './window-model';
 
-/** Prefix of the network's weights in the tensors table (the name dates from format v1's MLP). */
-const NETWORK_PREFIX = 'mlp/';
+/** Prefix of the network's weights in the tensors table. */
+const NETWORK_PREFIX = 'network/';
 
 export const MODEL_FORMAT = 'window-ner-model';
-export const MODEL_FORMAT_VERSION = 1;
+export const MODEL_FORMAT_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -58,7 +62,9 @@ export function saveModel(model: WindowModel, path: string, extras: SaveExtras =
           putMeta.run(`feature/${i}`, JSON.stringify({ type: f.type, json: state.json, tables: Object.keys(state.tables) }));
           for (const [name, t] of Object.entries(state.tables)) putTensor.run(`feature/${i}/${name}`, JSON.stringify(t.shape), float32ToBytes(t.data));
         });
-        for (const [name, w] of Object.entries(serializeModel(model.network.scorer).weights)) {
+        const network = serializeModel(model.network.scorer);
+        putMeta.run('network', JSON.stringify(network.config));
+        for (const [name, w] of Object.entries(network.weights)) {
           putTensor.run(NETWORK_PREFIX + name, JSON.stringify(w.shape), float32ToBytes(w.values));
         }
       })();
@@ -102,9 +108,13 @@ export async function loadModel(path: string, vectors: VectorSource | null): Pro
       if (v === undefined) throw new Error(`${path}: model file has no "${key}" entry`);
       return JSON.parse(v);
     };
-    const format = need('format');
-    if (format.name !== MODEL_FORMAT || format.version > MODEL_FORMAT_VERSION) {
-      throw new Error(`${path}: unsupported model format ${JSON.stringify(format)} (this build reads ${MODEL_FORMAT} v${MODEL_FORMAT_VERSION})`);
+    const format = need('format') as { name?: unknown; version?: unknown };
+    if (format.name !== MODEL_FORMAT) throw new Error(`${path}: not a window-ner model file (format ${JSON.stringify(format)})`);
+    if (format.version !== MODEL_FORMAT_VERSION) {
+      const why = typeof format.version === 'number' && format.version < MODEL_FORMAT_VERSION
+        ? 'written by an older window-ner; retrain it with `window-ner train` (its config is in the file\'s meta table)'
+        : 'written by a newer window-ner; upgrade to read it';
+      throw new Error(`${path}: model format v${String(format.version)} ${why} (this build reads ${MODEL_FORMAT} v${MODEL_FORMAT_VERSION})`);
     }
     // Plugins first: a model needing plugins this process was not allowed fails before anything else is read.
     // Older files kept module paths in config.model.plugins; they are refused, never imported.
@@ -125,6 +135,8 @@ export async function loadModel(path: string, vectors: VectorSource | null): Pro
       return { json: saved.json, tables: Object.fromEntries(saved.tables.map((t) => [t, tensor(`feature/${i}/${t}`)])) };
     });
     const model = assemble(config, labels, restoreFeatures(config, states, vectors), null, need('head'));
+    // The network is rebuilt from the NER config (the saved `network` layer config documents it for tools);
+    // every saved weight must then match a param by name and shape.
     const weights: Record<string, SavedWeight> = {};
     for (const { name } of db.prepare(`SELECT name FROM tensors WHERE name LIKE '${NETWORK_PREFIX}%'`).all() as { name: string }[]) {
       const t = tensor(name);

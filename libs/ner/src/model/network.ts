@@ -2,7 +2,7 @@
  * The window network as a composition of nn layers (thinc's chain / concatenate / ExtractWindow):
  *   keys per feature ──ConcatWindow(features)──▶ X [windows, (2m+1)·Σ dim_f]
  *   ──Dense(H, g)──▶ Dropout ──▶ [LayerNorm | BatchNorm] ──▶ … (one block per hidden layer) ──Dense(C)──▶ scores
- * The scorer (everything after the window) holds the weights saved as `mlp/<param>`; the layers are named
+ * The scorer (everything after the window) is what the model file saves as `network` (config) and `network/<param>`; the layers are named
  * hidden<i>, dropout<i>, norm<i> and output, so param names stay hidden0/W, hidden0/b, output/W, output/b.
  */
 import { BatchNorm, Chain, ConcatWindow, Dense, Dropout, LayerNorm, type AnyLayer } from '@window-ner/nn';
@@ -14,7 +14,7 @@ export interface WindowNetwork {
   /** features → window → scorer: keys (one array per feature, width per window) to class scores. */
   readonly net: Chain<readonly Int32Array[], null>;
   readonly window: ConcatWindow;
-  /** Everything after the window: its params are the model file's `mlp/` tensors. */
+  /** Everything after the window: its config and params are the model file's `network` entries. */
   readonly scorer: Chain;
   readonly hidden: Dense[];
   readonly output: Dense;
