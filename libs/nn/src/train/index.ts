@@ -1,2 +1,0 @@
-export * from './snapshot';
-export * from './trainer';
