@@ -15,8 +15,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { LoadClient, type LoadResult } from './http-client';
-import { makeTexts, roughTokens } from './http-texts';
+import { LoadClient, type LoadResult } from './http-client.js';
+import { makeTexts, roughTokens } from './http-texts.js';
 
 // The repo root, from this script's path (root package.json is CommonJS, so no import.meta here).
 const ROOT = resolve(dirname(resolve(process.argv[1])), '..');

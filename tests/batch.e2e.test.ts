@@ -9,9 +9,9 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadTagger } from '@window-ner/ner';
 import { initBackend } from '@window-ner/tensor';
-import { spawnCli, type CliProcess } from './support/cli-process';
-import { DATA_DIR } from './support/paths';
-import { pollUntil } from './support/poll';
+import { spawnCli, type CliProcess } from './support/cli-process.js';
+import { DATA_DIR } from './support/paths.js';
+import { pollUntil } from './support/poll.js';
 import { freePort, startRedis, type RedisServer } from '@window-ner/ner-app';
 
 const fx = inject('fixtures');

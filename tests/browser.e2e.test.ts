@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { launchBrowser } from './support/browser';
-import { postJson } from './support/http-client';
-import { ARTIFACTS } from './support/paths';
-import { startInProcess } from './support/service';
+import { launchBrowser } from './support/browser.js';
+import { postJson } from './support/http-client.js';
+import { ARTIFACTS } from './support/paths.js';
+import { startInProcess } from './support/service.js';
 
 const fx = inject('fixtures');
 let service: Awaited<ReturnType<typeof startInProcess>>;

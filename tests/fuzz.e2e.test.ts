@@ -1,9 +1,9 @@
 import http from 'node:http';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { DEFAULT_LIMITS } from '@window-ner/ner-app';
-import { generate, seeded, type BadRequest } from './support/bad-requests';
-import { isErrorBody, postJson, request } from './support/http-client';
-import { startInProcess } from './support/service';
+import { generate, seeded, type BadRequest } from './support/bad-requests.js';
+import { isErrorBody, postJson, request } from './support/http-client.js';
+import { startInProcess } from './support/service.js';
 
 const fx = inject('fixtures');
 const COUNT = 10_000;

@@ -1,11 +1,11 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { request } from './support/http-client';
-import { startLoad } from './support/load';
-import { BTC_DEV } from './support/paths';
-import { pollUntil } from './support/poll';
-import { startInProcess } from './support/service';
+import { request } from './support/http-client.js';
+import { startLoad } from './support/load.js';
+import { BTC_DEV } from './support/paths.js';
+import { pollUntil } from './support/poll.js';
+import { startInProcess } from './support/service.js';
 
 const fx = inject('fixtures');
 const TOKEN = 'hot-swap-admin-token';

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { postJson, request } from './support/http-client';
-import { validate } from './support/json-schema';
-import { startInProcess } from './support/service';
+import { postJson, request } from './support/http-client.js';
+import { validate } from './support/json-schema.js';
+import { startInProcess } from './support/service.js';
 
 const fx = inject('fixtures');
 let service: Awaited<ReturnType<typeof startInProcess>>;

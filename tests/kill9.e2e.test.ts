@@ -2,10 +2,10 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, inject, it } from 'vitest';
-import { spawnServer } from './support/child-server';
-import { postJson, request } from './support/http-client';
-import { BTC_DEV, BTC_TRAIN, DATA_DIR } from './support/paths';
-import { pollUntil } from './support/poll';
+import { spawnServer } from './support/child-server.js';
+import { postJson, request } from './support/http-client.js';
+import { BTC_DEV, BTC_TRAIN, DATA_DIR } from './support/paths.js';
+import { pollUntil } from './support/poll.js';
 
 const fx = inject('fixtures');
 const TOKEN = 'kill9-admin-token';

@@ -8,10 +8,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnServer, type ChildServer } from './support/child-server';
-import { postJson, request } from './support/http-client';
-import { CLI } from './support/paths';
-import { pollUntil } from './support/poll';
+import { spawnServer, type ChildServer } from './support/child-server.js';
+import { postJson, request } from './support/http-client.js';
+import { CLI } from './support/paths.js';
+import { pollUntil } from './support/poll.js';
 
 const TOKEN = 'plugins-e2e-token';
 const root = mkdtempSync(join(tmpdir(), 'window-ner-plugins-e2e-'));

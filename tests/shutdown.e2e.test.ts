@@ -4,9 +4,9 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, inject, it } from 'vitest';
-import { spawnServer } from './support/child-server';
-import { request } from './support/http-client';
-import { pollUntil } from './support/poll';
+import { spawnServer } from './support/child-server.js';
+import { request } from './support/http-client.js';
+import { pollUntil } from './support/poll.js';
 
 const fx = inject('fixtures');
 const serverArgs = (name: string, ...extra: string[]) => [

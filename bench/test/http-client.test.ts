@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LoadClient } from '../http-client';
+import { LoadClient } from '../http-client.js';
 
 // A real loopback server: /healthz answers 200, POST /v1/entities answers 200 unless the body asks for 500.
 let server: http.Server;

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { CLI } from './paths';
+import { CLI } from './paths.js';
 
 export interface LogLine {
   msg: string;

@@ -4,8 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { CLI } from './paths';
-import { pollUntil } from './poll';
+import { CLI } from './paths.js';
+import { pollUntil } from './poll.js';
 
 export interface CliProcess {
   proc: ChildProcess;

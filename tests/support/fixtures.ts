@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { importEmbeddings } from '@window-ner/embeddings';
 import { loadTagger, trainModel } from '@window-ner/ner';
 import { initBackend } from '@window-ner/tensor';
-import { BTC_DEV, BTC_TRAIN, DATA_DIR } from './paths';
+import { BTC_DEV, BTC_TRAIN, DATA_DIR } from './paths.js';
 
 export interface Fixtures {
   dir: string;

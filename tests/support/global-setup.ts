@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
-import { buildFixtures, type Fixtures } from './fixtures';
+import { buildFixtures, type Fixtures } from './fixtures.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

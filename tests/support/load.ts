@@ -1,6 +1,6 @@
 /** Steady tagging load for fault tests: N lanes of sequential keep-alive requests, recording every answer. */
 import http from 'node:http';
-import { postJson } from './http-client';
+import { postJson } from './http-client.js';
 
 export interface LoadRecord {
   at: number;

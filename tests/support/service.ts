@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { loadTagger } from '@window-ner/ner';
 import { silentLogger, startService, type Limits, type Logger, type Service, type TrainingLimits } from '@window-ner/ner-app';
 import { initBackend } from '@window-ner/tensor';
-import type { Fixtures } from './fixtures';
-import { DATA_DIR } from './paths';
+import type { Fixtures } from './fixtures.js';
+import { DATA_DIR } from './paths.js';
 
 export interface InProcessOptions {
   adminToken?: string;

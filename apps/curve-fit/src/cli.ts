@@ -1,6 +1,6 @@
 /** Command-line flags of curve-fit; choices come from the nn registries so every optimizer/activation is usable. */
 import { activations, optimizers } from '@window-ner/nn';
-import { DEFAULTS, type CurveFitOptions } from './fit';
+import { DEFAULTS, type CurveFitOptions } from './fit.js';
 
 export function usage(): string {
   return [

@@ -5,7 +5,7 @@
  */
 import { Rng, tf } from '@window-ner/tensor';
 import { buildLayer, createOptimizer, meanSquaredError, paramShape, setParamValues, type Layer } from '@window-ner/nn';
-import { makeCurveData } from './data';
+import { makeCurveData } from './data.js';
 
 export interface CurveFitOptions {
   optimizer: string;

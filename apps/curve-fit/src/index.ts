@@ -1,3 +1,3 @@
-export { makeCurveData, type CurveData } from './data';
-export { fitCurve, DEFAULTS, type CurveFitOptions, type CurveFitResult } from './fit';
-export { parseArgs, usage } from './cli';
+export { makeCurveData, type CurveData } from './data.js';
+export { fitCurve, DEFAULTS, type CurveFitOptions, type CurveFitResult } from './fit.js';
+export { parseArgs, usage } from './cli.js';

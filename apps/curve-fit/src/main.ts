@@ -1,7 +1,7 @@
 /** curve-fit: the seed's TensorFlow example on @window-ner/nn. Run: npx tsx apps/curve-fit/src/main.ts --help */
 import { initBackend } from '@window-ner/tensor';
-import { parseArgs, usage } from './cli';
-import { fitCurve } from './fit';
+import { parseArgs, usage } from './cli.js';
+import { fitCurve } from './fit.js';
 
 async function main(argv: string[]): Promise<number> {
   let parsed;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@window-ner/tensor';
 import { optimizers } from '@window-ner/nn';
-import { DEFAULTS, fitCurve, makeCurveData, parseArgs, usage } from '../src/index';
+import { DEFAULTS, fitCurve, makeCurveData, parseArgs, usage } from '../src/index.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', log: null });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tokenMatches } from '../src/server/http/admin-auth';
-import { postJson, request } from './support/http-client';
-import { startTestServer, type TestServer } from './support/test-server';
+import { tokenMatches } from '../src/server/http/admin-auth.js';
+import { postJson, request } from './support/http-client.js';
+import { startTestServer, type TestServer } from './support/test-server.js';
 
 describe('admin routes', () => {
   let off: TestServer;

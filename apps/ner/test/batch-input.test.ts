@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatOf, readDocuments } from '../src/batch/input';
+import { formatOf, readDocuments } from '../src/batch/input.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'window-ner-batch-input-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

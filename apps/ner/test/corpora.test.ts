@@ -7,8 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request } from './support/http-client';
-import { SMALL, startTrainingServer, TOKEN, type TrainingServer } from './support/training-service';
+import { request } from './support/http-client.js';
+import { SMALL, startTrainingServer, TOKEN, type TrainingServer } from './support/training-service.js';
 
 interface Uploaded {
   id: string;

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isErrorBody, postJson, request } from './support/http-client';
-import { startTestServer, type TestServer } from './support/test-server';
+import { isErrorBody, postJson, request } from './support/http-client.js';
+import { startTestServer, type TestServer } from './support/test-server.js';
 
 interface Entity {
   text: string;

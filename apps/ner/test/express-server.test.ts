@@ -3,8 +3,8 @@ import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createExpressServer } from '../src/server/http/express-server';
-import { request } from './support/http-client';
+import { createExpressServer } from '../src/server/http/express-server.js';
+import { request } from './support/http-client.js';
 
 const servers: http.Server[] = [];
 afterEach(async () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelHolder } from '../src/server/models/model-holder';
-import { postJson, request } from './support/http-client';
-import { RuleTagger } from './support/rule-tagger';
-import { startTestServer, type TestServer } from './support/test-server';
+import { ModelHolder } from '../src/server/models/model-holder.js';
+import { postJson, request } from './support/http-client.js';
+import { RuleTagger } from './support/rule-tagger.js';
+import { startTestServer, type TestServer } from './support/test-server.js';
 
 let srv: TestServer;
 beforeAll(async () => {
@@ -132,7 +132,7 @@ describe('time limit', () => {
 
 /** A pino logger that keeps its lines in memory, parsed; `raw` keeps the text to check nothing secret was written. */
 async function memoryLogger() {
-  const { createLogger } = await import('../src/server/http/logger');
+  const { createLogger } = await import('../src/server/http/logger.js');
   const raw: string[] = [];
   const logger = createLogger({ destination: { write: (line: string) => void raw.push(line) } });
   const entries = () => raw.map((l) => JSON.parse(l) as Record<string, any>);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BackendInfo } from '@window-ner/tensor';
 import { describe, expect, it } from 'vitest';
-import { BLAS_INSTALL_LINE, missingBlasWarning } from '../src/cli/native-warning';
+import { BLAS_INSTALL_LINE, missingBlasWarning } from '../src/cli/native-warning.js';
 
 const CLI = resolve(import.meta.dirname, '../bin/window-ner.js');
 const info = (name: string, tried: BackendInfo['tried']): BackendInfo => ({ name, tfBackend: name, detail: '', blas: null, tried });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postJson, request, type RawResponse } from './support/http-client';
-import { validate } from './support/json-schema';
-import { startTestServer, type TestServer } from './support/test-server';
+import { postJson, request, type RawResponse } from './support/http-client.js';
+import { validate } from './support/json-schema.js';
+import { startTestServer, type TestServer } from './support/test-server.js';
 
 type Doc = Parameters<typeof validate>[0] & { info: Record<string, unknown>; paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }> }>> };
 

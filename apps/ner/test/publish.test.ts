@@ -7,12 +7,12 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTagger } from '@window-ner/ner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../src/server/http/logger';
-import { ModelHolder } from '../src/server/models/model-holder';
-import { ModelPublisher } from '../src/server/models/publisher';
-import { ServerDb } from '../src/server/store/server-db';
-import { request } from './support/http-client';
-import { DEFAULT_MODEL, SMALL, startTrainingServer, type TrainingServer } from './support/training-service';
+import { silentLogger } from '../src/server/http/logger.js';
+import { ModelHolder } from '../src/server/models/model-holder.js';
+import { ModelPublisher } from '../src/server/models/publisher.js';
+import { ServerDb } from '../src/server/store/server-db.js';
+import { request } from './support/http-client.js';
+import { DEFAULT_MODEL, SMALL, startTrainingServer, type TrainingServer } from './support/training-service.js';
 
 interface Published {
   version: string;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { ServerDb } from '../src/server/store/server-db';
+import { ServerDb } from '../src/server/store/server-db.js';
 
 const fresh = () => join(mkdtempSync(join(tmpdir(), 'server-db-')), 'server.sqlite');
 

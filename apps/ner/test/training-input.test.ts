@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMALL, startTrainingServer, type TrainingServer, waitForJob } from './support/training-service';
+import { SMALL, startTrainingServer, type TrainingServer, waitForJob } from './support/training-service.js';
 
 let srv: TrainingServer;
 const SECRET = 'TOP-SECRET-LINE-CONTENT';

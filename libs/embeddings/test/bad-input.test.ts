@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { EmbeddingImportError, EmbeddingStore, importEmbeddings, type EmbeddingFormat } from '../src/index';
-import { sha, tempDir, writeGlove, writeWink } from './fixtures';
+import { EmbeddingImportError, EmbeddingStore, importEmbeddings, type EmbeddingFormat } from '../src/index.js';
+import { sha, tempDir, writeGlove, writeWink } from './fixtures.js';
 
 let tmp: ReturnType<typeof tempDir>;
 let out: string;

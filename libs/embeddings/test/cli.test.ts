@@ -2,8 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { EmbeddingStore } from '../src/index';
-import { sha, tempDir, writeGlove, writeWord2VecBinary } from './fixtures';
+import { EmbeddingStore } from '../src/index.js';
+import { sha, tempDir, writeGlove, writeWord2VecBinary } from './fixtures.js';
 
 const BIN = resolve(import.meta.dirname, '../../../apps/ner/bin/window-ner.js');
 const run = (...args: string[]) =>

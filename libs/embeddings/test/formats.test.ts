@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { detectFormat, EmbeddingStore, ensureStore, importEmbeddings, type ImportProgress } from '../src/index';
-import { SAMPLE, tempDir, writeGlove, writeWink, writeWord2VecBinary, writeWord2VecText } from './fixtures';
+import { detectFormat, EmbeddingStore, ensureStore, importEmbeddings, type ImportProgress } from '../src/index.js';
+import { SAMPLE, tempDir, writeGlove, writeWink, writeWord2VecBinary, writeWord2VecText } from './fixtures.js';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => (tmp = tempDir()));

@@ -1,5 +1,5 @@
 /** Child process of the interrupt test: imports argv[2] into argv[3], printing progress lines to stdout. */
-import { importEmbeddings } from '../src/index';
+import { importEmbeddings } from '../src/index.js';
 
 await importEmbeddings({
   source: process.argv[2],

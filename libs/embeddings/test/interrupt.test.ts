@@ -8,8 +8,8 @@ import { createWriteStream, readdirSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { EmbeddingStore, importEmbeddings } from '../src/index';
-import { sha, tempDir, writeGlove } from './fixtures';
+import { EmbeddingStore, importEmbeddings } from '../src/index.js';
+import { sha, tempDir, writeGlove } from './fixtures.js';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => (tmp = tempDir()));

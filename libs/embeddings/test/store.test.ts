@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { EmbeddingStore, importEmbeddings, LruCache } from '../src/index';
-import { SAMPLE, tempDir, writeGlove } from './fixtures';
+import { EmbeddingStore, importEmbeddings, LruCache } from '../src/index.js';
+import { SAMPLE, tempDir, writeGlove } from './fixtures.js';
 
 let tmp: ReturnType<typeof tempDir>;
 let store: EmbeddingStore;

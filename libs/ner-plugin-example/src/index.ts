@@ -4,9 +4,9 @@
  * imports nothing from window-ner at run time (types only), so it works with whichever copy the host runs.
  */
 import type { PluginRegistries } from '@window-ner/ner';
-import { wordLengthPlugin } from './word-length';
+import { wordLengthPlugin } from './word-length.js';
 
-export { bucketState, checkBucketState, LENGTH_BUCKETS, lengthBucket, wordLengthFeature, wordLengthPlugin } from './word-length';
+export { bucketState, checkBucketState, LENGTH_BUCKETS, lengthBucket, wordLengthFeature, wordLengthPlugin } from './word-length.js';
 
 export function register(registries: PluginRegistries): void {
   registries.feature.register('word-length', wordLengthPlugin);

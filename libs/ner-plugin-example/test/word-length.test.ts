@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { allowedPlugins, allowPlugins, featurePlugins, loadTagger, trainModel } from '@window-ner/ner';
 import { describe, expect, it } from 'vitest';
-import { bucketState, checkBucketState, lengthBucket } from '../src/index';
+import { bucketState, checkBucketState, lengthBucket } from '../src/index.js';
 
 // Templated sentences: places and people in fixed slots, so a few epochs learn them.
 const PLACES = ['Paris', 'Rome', 'Oslo', 'Lima', 'Kyoto', 'Nairobi'];

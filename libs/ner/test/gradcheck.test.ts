@@ -6,10 +6,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gradCheck } from '@window-ner/nn';
 import { initBackend, Rng, tf } from '@window-ner/tensor';
-import { resolveConfig } from '../src/config/config';
-import { createModel } from '../src/model/build';
-import { WindowBuilder } from '../src/windows/builder';
-import type { Sentence } from '../src/corpus/types';
+import { resolveConfig } from '../src/config/config.js';
+import { createModel } from '../src/model/build.js';
+import { WindowBuilder } from '../src/windows/builder.js';
+import type { Sentence } from '../src/corpus/types.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', log: null });

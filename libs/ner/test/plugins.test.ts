@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { initBackend } from '@window-ner/tensor';
-import { resolveConfig } from '../src/config/config';
-import { fitModel } from '../src/train/fit';
-import { trainModel } from '../src/train/train-model';
-import { loadModel, saveModel } from '../src/model/file';
-import { tokenizerPlugins } from '../src/plugins/registry';
-import { allowedPlugins, allowPlugins, PluginNotAllowedError, pluginsUsedBy } from '../src/plugins/allowlist';
-import type { Sentence } from '../src/corpus/types';
+import { resolveConfig } from '../src/config/config.js';
+import { fitModel } from '../src/train/fit.js';
+import { trainModel } from '../src/train/train-model.js';
+import { loadModel, saveModel } from '../src/model/file.js';
+import { tokenizerPlugins } from '../src/plugins/registry.js';
+import { allowedPlugins, allowPlugins, PluginNotAllowedError, pluginsUsedBy } from '../src/plugins/allowlist.js';
+import type { Sentence } from '../src/corpus/types.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', log: null });

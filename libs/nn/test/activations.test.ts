@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '@window-ner/tensor';
-import { activations, getActivation, leakyRelu, relu, sigmoid, tanh } from '../src/index';
+import { activations, getActivation, leakyRelu, relu, sigmoid, tanh } from '../src/index.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', log: null });

@@ -1,7 +1,7 @@
 /** ConcatWindow: the layout of a window row, its gradients (nn gradCheck) and its errors. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, Rng, tf } from '@window-ner/tensor';
-import { ConcatWindow, Embedding, buildLayer, flushSparseGrad, gradCheck, type SparseParam } from '../src/index';
+import { ConcatWindow, Embedding, buildLayer, flushSparseGrad, gradCheck, type SparseParam } from '../src/index.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', log: null });

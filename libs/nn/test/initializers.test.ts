@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@window-ner/tensor';
-import { initializers } from '../src/index';
+import { initializers } from '../src/index.js';
 
 const stats = (v: Float32Array) => {
   let m = 0;

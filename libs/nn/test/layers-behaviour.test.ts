@@ -1,7 +1,7 @@
 /** What each layer does beyond its gradient: train/test behaviour, sparse rows, shapes and error messages. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, Rng, tf } from '@window-ner/tensor';
-import { BatchNorm, Dense, Dropout, Embedding, LayerNorm, Softmax, buildLayer, chain, createOptimizer, flushSparseGrad, type AnyLayer } from '../src/index';
+import { BatchNorm, Dense, Dropout, Embedding, LayerNorm, Softmax, buildLayer, chain, createOptimizer, flushSparseGrad, type AnyLayer } from '../src/index.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', log: null });

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, Rng, tf } from '@window-ner/tensor';
 import {
   ActivationLayer, BatchNorm, Dense, Dropout, Embedding, LayerNorm, Softmax, chain, checkLayer, concatenate,
-} from '../src/index';
+} from '../src/index.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', log: null });

@@ -1,7 +1,7 @@
 /** Loss values against hand computations and their gradients against centred differences. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, Rng, tf } from '@window-ner/tensor';
-import { accumulateDenseGrad, denseParam, gradCheck, losses, maxMargin, maxMarginLoss, meanSquaredError, softmaxCrossEntropy, type DenseParam } from '../src/index';
+import { accumulateDenseGrad, denseParam, gradCheck, losses, maxMargin, maxMarginLoss, meanSquaredError, softmaxCrossEntropy, type DenseParam } from '../src/index.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', log: null });

@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { hostKernels, initBackend, Rng, tf } from '@window-ner/tensor';
-import { createOptimizer, denseParam, sparseParam, type Param } from '../src/index';
+import { createOptimizer, denseParam, sparseParam, type Param } from '../src/index.js';
 
 async function nativeLoads(): Promise<boolean> {
   try {

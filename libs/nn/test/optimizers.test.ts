@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '@window-ner/tensor';
-import { createOptimizer, denseParam, optimizers, sparseParam, type DenseParam, type OptimizerSpec } from '../src/index';
+import { createOptimizer, denseParam, optimizers, sparseParam, type DenseParam, type OptimizerSpec } from '../src/index.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', log: null });

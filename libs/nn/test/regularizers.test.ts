@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '@window-ner/tensor';
-import { clipByGlobalNorm, createRegularizer, denseParam, globalGradNorm, l1, l2, regularizers, sparseParam, type DenseParam } from '../src/index';
+import { clipByGlobalNorm, createRegularizer, denseParam, globalGradNorm, l1, l2, regularizers, sparseParam, type DenseParam } from '../src/index.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', log: null });

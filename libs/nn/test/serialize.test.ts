@@ -1,7 +1,7 @@
 /** A model = config JSON + named Float32Array weights; reloading gives the same outputs. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, Rng, tf } from '@window-ner/tensor';
-import { BatchNorm, Dense, Dropout, Embedding, LayerNorm, chain, deserializeModel, loadWeights, serializeModel, type SerializedModel } from '../src/index';
+import { BatchNorm, Dense, Dropout, Embedding, LayerNorm, chain, deserializeModel, loadWeights, serializeModel, type SerializedModel } from '../src/index.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', log: null });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, Rng, tf } from '@window-ner/tensor';
-import { chain, createOptimizer, Dense, meanSquaredError, paramValues, softmaxCrossEntropy, train, Trainer, type Layer, type TrainProgressEvent } from '../src/index';
+import { chain, createOptimizer, Dense, meanSquaredError, paramValues, softmaxCrossEntropy, train, Trainer, type Layer, type TrainProgressEvent } from '../src/index.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', log: null });

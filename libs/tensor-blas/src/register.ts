@@ -3,14 +3,14 @@
  * gradient definitions and every other op stay tfjs's, so a gradient of a matMul runs two native matMuls.
  */
 import * as tf from '@tensorflow/tfjs';
-import { BINARY_CODES, requireAddon, UNARY_CODES, type NativeAddon } from './native';
-import type { NativeKernelFunc } from './kernels/cpu-backend';
-import { makeBatchMatMul } from './kernels/batch-matmul';
-import { makeFusedMatMul } from './kernels/fused-matmul';
-import { makeSum } from './kernels/sum';
-import { makeUnary } from './kernels/unary';
-import { makeBinary } from './kernels/binary';
-import { makeAddN, makeTranspose } from './kernels/layout';
+import { BINARY_CODES, requireAddon, UNARY_CODES, type NativeAddon } from './native.js';
+import type { NativeKernelFunc } from './kernels/cpu-backend.js';
+import { makeBatchMatMul } from './kernels/batch-matmul.js';
+import { makeFusedMatMul } from './kernels/fused-matmul.js';
+import { makeSum } from './kernels/sum.js';
+import { makeUnary } from './kernels/unary.js';
+import { makeBinary } from './kernels/binary.js';
+import { makeAddN, makeTranspose } from './kernels/layout.js';
 
 type Factory = (addon: NativeAddon, stock: NativeKernelFunc) => NativeKernelFunc;
 

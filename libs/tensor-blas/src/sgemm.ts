@@ -3,7 +3,7 @@
  * C = alpha * op(A) * op(B) + beta * C, where op(X) = X or Xᵀ; op(A) is m x k, op(B) is k x n, C is m x n.
  * lda/ldb/ldc are the row strides of A, B, C as stored (≥ their stored column counts). Bounds are checked natively.
  */
-import { requireAddon } from './native';
+import { requireAddon } from './native.js';
 
 export function sgemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
   a: Float32Array, lda: number, b: Float32Array, ldb: number, beta: number, c: Float32Array, ldc: number): void {

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
-import { registerKernels, unregisterKernels } from '../src/index';
+import { registerKernels, unregisterKernels } from '../src/index.js';
 
 export interface Result {
   shape: number[];

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registeredKernels, registerKernels, unregisterKernels, nativeKernelNames } from '../src/index';
-import { checkSame } from './compare';
-import { built, titled } from './native-status';
-import { randnArray, seededNormal } from './random';
+import { registeredKernels, registerKernels, unregisterKernels, nativeKernelNames } from '../src/index.js';
+import { checkSame } from './compare.js';
+import { built, titled } from './native-status.js';
+import { randnArray, seededNormal } from './random.js';
 
 const normal = seededNormal(31);
 const randn = (shape: number[]) => tf.tensor(randnArray(normal, shape.reduce((a, c) => a * c, 1)), shape);

@@ -1,8 +1,8 @@
 /** The native gather-sum-relu-linear kernel against its formula written out in JS, on H sizes with and without an 8-float tail. */
 import { describe, expect, it } from 'vitest';
-import { requireAddon } from '../src/index';
-import { built, titled } from './native-status';
-import { randnArray, seededNormal } from './random';
+import { requireAddon } from '../src/index.js';
+import { built, titled } from './native-status.js';
+import { randnArray, seededNormal } from './random.js';
 
 const normal = seededNormal(5);
 

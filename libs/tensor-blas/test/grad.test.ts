@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, it } from 'vitest';
-import { checkSame } from './compare';
-import { built, titled } from './native-status';
-import { randnArray, seededNormal } from './random';
+import { checkSame } from './compare.js';
+import { built, titled } from './native-status.js';
+import { randnArray, seededNormal } from './random.js';
 
 const normal = seededNormal(5);
 const randn = (shape: number[]) => tf.tensor(randnArray(normal, shape.reduce((a, c) => a * c, 1)), shape);

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkSame, expectClose, nativeAndStock } from './compare';
-import { built, titled } from './native-status';
-import { randnArray, seededNormal } from './random';
+import { checkSame, expectClose, nativeAndStock } from './compare.js';
+import { built, titled } from './native-status.js';
+import { randnArray, seededNormal } from './random.js';
 
 const normal = seededNormal(11);
 const randn = (shape: number[]) => tf.tensor(randnArray(normal, shape.reduce((a, c) => a * c, 1)), shape);

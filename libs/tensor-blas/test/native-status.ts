@@ -3,7 +3,7 @@
  * Skipping is only for machines without a BLAS; set WINDOW_NER_REQUIRE_NATIVE=1 (CI) to make a missing
  * addon a failure instead of a skip.
  */
-import { nativeAddon, nativeLoadError } from '../src/index';
+import { nativeAddon, nativeLoadError } from '../src/index.js';
 
 export const built = nativeAddon() !== null;
 export const skipReason = nativeLoadError();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { matMulF32, requireAddon, sgemm } from '../src/index';
-import { built, titled } from './native-status';
-import { randnArray, seededNormal } from './random';
+import { matMulF32, requireAddon, sgemm } from '../src/index.js';
+import { built, titled } from './native-status.js';
+import { randnArray, seededNormal } from './random.js';
 
 const normal = seededNormal(7);
 const randn = (n: number) => randnArray(normal, n);

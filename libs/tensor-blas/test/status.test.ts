@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { blasInfo, setBlasThreads } from '../src/index';
-import { built, skipReason } from './native-status';
+import { blasInfo, setBlasThreads } from '../src/index.js';
+import { built, skipReason } from './native-status.js';
 
 describe('addon build status', () => {
   it('built, or a reason says why not (and CI requires it built)', () => {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { backendInfo, backends, initBackend, type BackendInfo } from './backend';
+import { backendInfo, backends, initBackend, type BackendInfo } from './backend.js';
 
 // Imported lazily, as backends/native.ts does (the package is optional; nx forbids mixing static and lazy imports).
 const { nativeLoadError, registeredKernels } = await import('@window-ner/tensor-blas');

@@ -5,12 +5,12 @@
  * and why) and queryable with backendInfo().
  */
 import * as tf from '@tensorflow/tfjs';
-import { Registry } from './registry';
-import { nativePlugin } from './backends/native';
-import { cpuPlugin, isNotInstalled, tfjsNodePlugin, wasmPlugin } from './backends/stock';
-import type { BackendPlugin, BlasSummary, HostKernels } from './backends/types';
+import { Registry } from './registry.js';
+import { nativePlugin } from './backends/native.js';
+import { cpuPlugin, isNotInstalled, tfjsNodePlugin, wasmPlugin } from './backends/stock.js';
+import type { BackendPlugin, BlasSummary, HostKernels } from './backends/types.js';
 
-export type { BackendPlugin, BlasSummary, HostKernels } from './backends/types';
+export type { BackendPlugin, BlasSummary, HostKernels } from './backends/types.js';
 
 export interface BackendInfo {
   name: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesToFloat32, float32ToBytes } from './bytes';
+import { bytesToFloat32, float32ToBytes } from './bytes.js';
 
 /** Bit patterns that must survive: ±0, ±Inf, quiet and signalling-style NaNs with payloads, denormals, extremes. */
 const PATTERNS = [0x00000000, 0x80000000, 0x7f800000, 0xff800000, 0x7fc00000, 0xffc00001, 0x7f800001, 0x7fbfffff, 0x00000001, 0x807fffff, 0x7f7fffff, 0x3f800000];

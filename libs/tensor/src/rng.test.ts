@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from './rng';
+import { Rng } from './rng.js';
 
 const draws = (r: Rng, n: number, f: (r: Rng) => number) => Array.from({ length: n }, () => f(r));
 const mean = (xs: number[]) => xs.reduce((a, c) => a + c, 0) / xs.length;

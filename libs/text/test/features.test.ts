@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CASING_CLASSES, PADDING_CASING_INDEX, casingClass, casingIndex, normalizeDigits, normalizeWord, wordShape } from '../src/index';
+import { CASING_CLASSES, PADDING_CASING_INDEX, casingClass, casingIndex, normalizeDigits, normalizeWord, wordShape } from '../src/index.js';
 
 describe('normalizeWord', () => {
   it('lower-cases and maps digits to 0', () => {

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { defaultTokenizer, whitespaceTokenizer, type Tokenizer } from '../src/index';
+import { defaultTokenizer, whitespaceTokenizer, type Tokenizer } from '../src/index.js';
 
 // Pieces that stress the tokenizer: surrogate pairs, lone surrogates, combining marks, ZWJ emoji, control chars,
 // CRLF, Unicode spaces, and the characters its patterns care about.

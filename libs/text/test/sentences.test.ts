@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultTokenizer, splitSentences } from '../src/index';
+import { defaultTokenizer, splitSentences } from '../src/index.js';
 
 function sentences(text: string, breakOnNewline = false): string[] {
   const tokens = defaultTokenizer.tokenize(text);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultTokenizer, getTokenizer, whitespaceTokenizer, type Token } from '../src/index';
-import { isWhiteSpace } from '../src/tokenizer/whitespace';
+import { defaultTokenizer, getTokenizer, whitespaceTokenizer, type Token } from '../src/index.js';
+import { isWhiteSpace } from '../src/tokenizer/whitespace.js';
 
 const words = (text: string) => defaultTokenizer.tokenize(text).map((t) => t.text);
 

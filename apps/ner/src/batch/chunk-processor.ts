@@ -8,8 +8,8 @@ import { performance } from 'node:perf_hooks';
 import type { SandboxedJob } from 'bullmq';
 import { allowPlugins, loadTagger, type WindowTagger } from '@window-ner/ner';
 import { initBackend } from '@window-ner/tensor';
-import { fetchModel } from './model-source';
-import { ENV_EMBEDDINGS, ENV_MODEL_CACHE, ENV_PLUGINS, type BatchDocument, type ChunkJob, type ChunkResult, type DocumentResult } from './protocol';
+import { fetchModel } from './model-source.js';
+import { ENV_EMBEDDINGS, ENV_MODEL_CACHE, ENV_PLUGINS, type BatchDocument, type ChunkJob, type ChunkResult, type DocumentResult } from './protocol.js';
 
 const taggers = new Map<string, Promise<WindowTagger>>();
 let backend: Promise<unknown> | null = null;

@@ -6,7 +6,7 @@
  * without being held: only its first `maxChars * 3` bytes are kept while it is measured.
  */
 import { createReadStream } from 'node:fs';
-import type { BatchDocument } from './protocol';
+import type { BatchDocument } from './protocol.js';
 
 export type InputFormat = 'jsonl' | 'text';
 

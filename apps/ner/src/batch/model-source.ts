@@ -8,7 +8,7 @@ import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { BatchModel } from './protocol';
+import type { BatchModel } from './protocol.js';
 
 /** The model is not the one the batch was recorded with: retrying cannot help, so the chunk fails at once. */
 export class ModelMismatchError extends Error {

@@ -13,10 +13,10 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Job, Queue } from 'bullmq';
-import type { RedisConnection } from './connection';
-import { readDocuments, type InputFormat } from './input';
-import { BatchOutput } from './output';
-import { QUEUE_NAME, chunkJobId, type BatchDocument, type BatchModel, type ChunkJob, type ChunkResult } from './protocol';
+import type { RedisConnection } from './connection.js';
+import { readDocuments, type InputFormat } from './input.js';
+import { BatchOutput } from './output.js';
+import { QUEUE_NAME, chunkJobId, type BatchDocument, type BatchModel, type ChunkJob, type ChunkResult } from './protocol.js';
 
 export interface BatchOptions {
   input: string;

@@ -7,7 +7,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Worker, type ConnectionOptions } from 'bullmq';
-import { ENV_EMBEDDINGS, ENV_MODEL_CACHE, ENV_PLUGINS, QUEUE_NAME, type ChunkJob, type ChunkResult } from './protocol';
+import { ENV_EMBEDDINGS, ENV_MODEL_CACHE, ENV_PLUGINS, QUEUE_NAME, type ChunkJob, type ChunkResult } from './protocol.js';
 
 export interface BatchWorkerOptions {
   connection: ConnectionOptions;

@@ -2,7 +2,7 @@
  * Tiny flag parser on node:util's parseArgs: strict (unknown flags are errors), typed, with a usage hint.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { CliError } from './command';
+import { CliError } from './command.js';
 
 export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, usage: string) {
   try {

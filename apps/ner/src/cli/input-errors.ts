@@ -10,7 +10,7 @@
  */
 import { CorpusFileError, CorpusFormatError } from '@window-ner/ner';
 import { EmbeddingImportError } from '@window-ner/embeddings';
-import { CliError } from './command';
+import { CliError } from './command.js';
 
 const UNUSABLE_FILE: Record<string, string> = {
   ENOENT: 'no such file',

@@ -2,10 +2,10 @@
  * `window-ner <command> [flags]`: dispatch to commands/, print input errors as one line naming the file (exit 2,
  * no stack), anything else with its stack (exit 1).
  */
-import { type Command } from './command';
-import { commands } from './commands/index';
-import { asInputError } from './input-errors';
-import { stopProgressBars } from './progress';
+import { type Command } from './command.js';
+import { commands } from './commands/index.js';
+import { asInputError } from './input-errors.js';
+import { stopProgressBars } from './progress.js';
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4);

@@ -3,7 +3,7 @@
  * these modules are ever imported (see @window-ner/ner's allowPlugins); a model needing others is refused.
  */
 import { allowPlugins, PluginNotAllowedError } from '@window-ner/ner';
-import { CliError } from './command';
+import { CliError } from './command.js';
 
 /** The flag's usage lines, its description starting at column `indent` like the command's other flags. */
 export function pluginsUsage(indent: number): string {

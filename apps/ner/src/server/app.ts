@@ -6,25 +6,25 @@
 import { randomBytes } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
-import { requireAdmin } from './http/admin-auth';
-import { errorHandler, HttpError } from './http/http-error';
-import { jsonBody } from './http/json-body';
-import { type Limits, resolveLimits } from './http/limits';
-import { type Logger, silentLogger } from './http/logger';
-import { requestLifecycle } from './http/request-lifecycle';
-import { requestLog } from './http/request-log';
-import { createServerMetrics, type ServerMetrics } from './metrics/server-metrics';
-import type { ModelHolder } from './models/model-holder';
-import { openApiDocument } from './openapi/document';
-import { entitiesHandler } from './routes/entities';
-import { healthHandler, metricsHandler, modelsHandler, type ReadyChecks, readyHandler } from './routes/meta';
-import { uploadCorpusHandler } from './routes/corpora';
-import { activateModelHandler } from './routes/models';
-import { cancelJobHandler, getJobHandler, startTrainHandler, type TrainingJobs } from './routes/train';
-import type { ModelPublisher } from './models/publisher';
-import type { CorpusUploads } from './store/corpus-uploads';
-import type { ServerStore } from './store/server-store';
-import { renderPage } from '../web/page';
+import { requireAdmin } from './http/admin-auth.js';
+import { errorHandler, HttpError } from './http/http-error.js';
+import { jsonBody } from './http/json-body.js';
+import { type Limits, resolveLimits } from './http/limits.js';
+import { type Logger, silentLogger } from './http/logger.js';
+import { requestLifecycle } from './http/request-lifecycle.js';
+import { requestLog } from './http/request-log.js';
+import { createServerMetrics, type ServerMetrics } from './metrics/server-metrics.js';
+import type { ModelHolder } from './models/model-holder.js';
+import { openApiDocument } from './openapi/document.js';
+import { entitiesHandler } from './routes/entities.js';
+import { healthHandler, metricsHandler, modelsHandler, type ReadyChecks, readyHandler } from './routes/meta.js';
+import { uploadCorpusHandler } from './routes/corpora.js';
+import { activateModelHandler } from './routes/models.js';
+import { cancelJobHandler, getJobHandler, startTrainHandler, type TrainingJobs } from './routes/train.js';
+import type { ModelPublisher } from './models/publisher.js';
+import type { CorpusUploads } from './store/corpus-uploads.js';
+import type { ServerStore } from './store/server-store.js';
+import { renderPage } from '../web/page.js';
 
 export interface AppOptions {
   /** The model being served (swappable). */

@@ -5,17 +5,17 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createApp } from './app';
-import type { Limits } from './http/limits';
-import type { Logger } from './http/logger';
-import { JobService } from './jobs/job-service';
-import type { PublishGate } from './jobs/publish-gate';
-import { listen } from './lifecycle/listen';
-import { loadWarmTagger, type TaggerLoader } from './models/load-model';
-import { ModelHolder } from './models/model-holder';
-import { ModelPublisher } from './models/publisher';
-import { CorpusUploads } from './store/corpus-uploads';
-import { ServerDb } from './store/server-db';
+import { createApp } from './app.js';
+import type { Limits } from './http/limits.js';
+import type { Logger } from './http/logger.js';
+import { JobService } from './jobs/job-service.js';
+import type { PublishGate } from './jobs/publish-gate.js';
+import { listen } from './lifecycle/listen.js';
+import { loadWarmTagger, type TaggerLoader } from './models/load-model.js';
+import { ModelHolder } from './models/model-holder.js';
+import { ModelPublisher } from './models/publisher.js';
+import { CorpusUploads } from './store/corpus-uploads.js';
+import { ServerDb } from './store/server-db.js';
 import type { ConfigLimits } from '@window-ner/ner';
 
 export interface ServiceOptions {

@@ -4,8 +4,8 @@
  */
 import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
-import { createLogger } from '../../src/server/http/logger';
-import { runClusterPrimary } from '../../src/server/lifecycle/cluster';
+import { createLogger } from '../../src/server/http/logger.js';
+import { runClusterPrimary } from '../../src/server/lifecycle/cluster.js';
 
 cluster.setupPrimary({ exec: fileURLToPath(new URL('./cluster-worker.mjs', import.meta.url)) });
 process.exitCode = await runClusterPrimary(Number(process.argv[2]), createLogger(), { maxHeapMb: 0 });

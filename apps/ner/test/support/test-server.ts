@@ -1,8 +1,8 @@
 /** Start the real app on 127.0.0.1:0 for a test, and stop it afterwards. */
-import { createApp, type AppOptions, type CreatedApp } from '../../src/server/app';
-import { listen, type RunningServer } from '../../src/server/lifecycle/listen';
-import { ModelHolder } from '../../src/server/models/model-holder';
-import { RuleTagger } from './rule-tagger';
+import { createApp, type AppOptions, type CreatedApp } from '../../src/server/app.js';
+import { listen, type RunningServer } from '../../src/server/lifecycle/listen.js';
+import { ModelHolder } from '../../src/server/models/model-holder.js';
+import { RuleTagger } from './rule-tagger.js';
 
 export interface TestServer extends RunningServer {
   created: CreatedApp;

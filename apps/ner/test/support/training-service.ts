@@ -7,9 +7,9 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadTagger } from '@window-ner/ner';
-import { silentLogger } from '../../src/server/http/logger';
-import { startService, type Service, type TrainingLimits } from '../../src/server/service';
-import { request, type RawResponse } from './http-client';
+import { silentLogger } from '../../src/server/http/logger.js';
+import { startService, type Service, type TrainingLimits } from '../../src/server/service.js';
+import { request, type RawResponse } from './http-client.js';
 
 export const REPO = resolve(import.meta.dirname, '../../../..');
 export const DEFAULT_MODEL = join(REPO, 'data/models/default.sqlite');

@@ -1,5 +1,5 @@
 /** Guesses the format from the extension, then from the content (so "vectors.txt.gz" or an odd name still works). */
-import { readHead } from './source-stream';
+import { readHead } from './source-stream.js';
 
 export const FORMATS = ['glove', 'word2vec', 'word2vec-bin', 'wink'] as const;
 export type EmbeddingFormat = (typeof FORMATS)[number];

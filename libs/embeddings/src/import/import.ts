@@ -4,13 +4,13 @@
  */
 import { mkdirSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { detectFormat, FORMATS, type EmbeddingFormat } from './detect';
-import { parseTextVectors } from './text-format';
-import { parseWinkJson } from './wink-format';
-import { parseWord2VecBinary } from './word2vec-binary';
-import type { ProgressCallback } from './progress';
-import { StoreWriter } from './writer';
-import type { StoreMeta } from '../store/schema';
+import { detectFormat, FORMATS, type EmbeddingFormat } from './detect.js';
+import { parseTextVectors } from './text-format.js';
+import { parseWinkJson } from './wink-format.js';
+import { parseWord2VecBinary } from './word2vec-binary.js';
+import type { ProgressCallback } from './progress.js';
+import { StoreWriter } from './writer.js';
+import type { StoreMeta } from '../store/schema.js';
 
 export interface ImportOptions {
   /** The vectors file (GloVe .txt/.gz, word2vec .txt/.bin, wink .json). */

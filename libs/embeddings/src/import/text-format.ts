@@ -4,9 +4,9 @@
  * fields are the values and the rest is the word, once the dimension is known.
  */
 import { createInterface } from 'node:readline';
-import { EmbeddingImportError, parseValue } from './errors';
-import { openSource } from './source-stream';
-import type { ProgressCallback, VectorSink } from './progress';
+import { EmbeddingImportError, parseValue } from './errors.js';
+import { openSource } from './source-stream.js';
+import type { ProgressCallback, VectorSink } from './progress.js';
 
 export interface TextParseOptions {
   file: string;

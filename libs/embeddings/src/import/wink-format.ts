@@ -6,9 +6,9 @@
  * (The patterns cannot match inside a JSON string: a quote there is always escaped as \".)
  */
 import { StringDecoder } from 'node:string_decoder';
-import { EmbeddingImportError, parseValue } from './errors';
-import { openSource } from './source-stream';
-import type { ProgressCallback, VectorSink } from './progress';
+import { EmbeddingImportError, parseValue } from './errors.js';
+import { openSource } from './source-stream.js';
+import type { ProgressCallback, VectorSink } from './progress.js';
 
 export interface WinkParseOptions {
   file: string;

@@ -2,9 +2,9 @@
  * word2vec binary: a "count dim\n" text header, then per vector the word (UTF-8, up to a space), dim float32
  * little-endian values, and usually a "\n". Parsed from a byte stream with a small carry-over buffer.
  */
-import { EmbeddingImportError } from './errors';
-import { openSource } from './source-stream';
-import type { ProgressCallback, VectorSink } from './progress';
+import { EmbeddingImportError } from './errors.js';
+import { openSource } from './source-stream.js';
+import type { ProgressCallback, VectorSink } from './progress.js';
 
 export interface BinaryParseOptions {
   file: string;

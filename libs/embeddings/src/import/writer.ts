@@ -6,9 +6,9 @@
 import Database from 'better-sqlite3';
 import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { EmbeddingImportError } from './errors';
-import { CREATE_SCHEMA, metaToRows, SCHEMA_VERSION, type StoreMeta } from '../store/schema';
-import { vectorToBlob } from '../store/vector-bytes';
+import { EmbeddingImportError } from './errors.js';
+import { CREATE_SCHEMA, metaToRows, SCHEMA_VERSION, type StoreMeta } from '../store/schema.js';
+import { vectorToBlob } from '../store/vector-bytes.js';
 
 export interface WriterOptions {
   out: string;

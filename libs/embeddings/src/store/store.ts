@@ -4,10 +4,10 @@
  */
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import { LruCache } from './lru';
-import { digitsKey, lowerKey } from './normalize';
-import { CREATE_SCHEMA, rowsToMeta, type StoreMeta } from './schema';
-import { blobToVector } from './vector-bytes';
+import { LruCache } from './lru.js';
+import { digitsKey, lowerKey } from './normalize.js';
+import { CREATE_SCHEMA, rowsToMeta, type StoreMeta } from './schema.js';
+import { blobToVector } from './vector-bytes.js';
 
 export type LookupVia = 'exact' | 'lower' | 'digits' | 'unk';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, resolveConfig } from './config';
-import { checkConfigLimits, DEFAULT_CONFIG_LIMITS, estimateTrainingBytes, findUnsafeKey } from './limits';
+import { DEFAULT_CONFIG, resolveConfig } from './config.js';
+import { checkConfigLimits, DEFAULT_CONFIG_LIMITS, estimateTrainingBytes, findUnsafeKey } from './limits.js';
 
 const check = (partial: Record<string, unknown>, bytes = 1e6) => () => checkConfigLimits(resolveConfig(partial), DEFAULT_CONFIG_LIMITS, bytes);
 

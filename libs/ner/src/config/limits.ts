@@ -4,7 +4,7 @@
  * stop configs that are valid but would take the machine's memory or hours of CPU (hidden [100000], window 1000,
  * epochs 1e9). Errors name the key, like resolveConfig's.
  */
-import type { NerConfig } from './config';
+import type { NerConfig } from './config.js';
 
 export interface ConfigLimits {
   /** Units in one hidden layer. */

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseConll, parseConllCorpus, readConll, readConllCorpus } from './conll-read';
-import { CorpusFormatError } from './corpus-error';
+import { parseConll, parseConllCorpus, readConll, readConllCorpus } from './conll-read.js';
+import { CorpusFormatError } from './corpus-error.js';
 
 // Small invented fixtures (never corpus text).
 const FOUR_COLS_IOB1 = [

@@ -6,10 +6,10 @@
  * Tags are validated, the scheme of the whole file is detected (or given) and tags are converted to BIO.
  */
 import { readFileSync } from 'node:fs';
-import { detectScheme, toBio, type TagScheme } from '../labels/scheme';
-import { tryParseTag } from '../labels/tag';
-import { CorpusFormatError } from './corpus-error';
-import type { Sentence } from './types';
+import { detectScheme, toBio, type TagScheme } from '../labels/scheme.js';
+import { tryParseTag } from '../labels/tag.js';
+import { CorpusFormatError } from './corpus-error.js';
+import type { Sentence } from './types.js';
 
 export interface ConllReadOptions {
   /** Scheme of the file's tags; 'auto' (default) detects it from the whole file. */

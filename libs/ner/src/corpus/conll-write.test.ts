@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseConll, parseConllCorpus } from './conll-read';
-import { formatConll, writeConll } from './conll-write';
-import type { Sentence } from './types';
+import { parseConll, parseConllCorpus } from './conll-read.js';
+import { formatConll, writeConll } from './conll-write.js';
+import type { Sentence } from './types.js';
 
 const SENTENCES: Sentence[] = [
   { tokens: ['Jo', 'Smith', 'Ann'], tags: ['B-PER', 'I-PER', 'B-PER'] },

@@ -1,7 +1,7 @@
 /** CoNLL writer: "token tag" lines (or "token gold predicted" for conlleval), blank line between sentences. */
 import { writeFileSync } from 'node:fs';
-import { fromBio, type TagScheme } from '../labels/scheme';
-import type { Sentence } from './types';
+import { fromBio, type TagScheme } from '../labels/scheme.js';
+import type { Sentence } from './types.js';
 
 export interface ConllWriteOptions {
   /** Scheme to write the (BIO) tags in; default IOB2. */

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseJsonl, readJsonl } from './jsonl-read';
-import { formatJsonl } from './jsonl-write';
-import type { TokenizeFn } from './types';
-import { whitespaceTokenize } from './whitespace-tokenize';
+import { parseJsonl, readJsonl } from './jsonl-read.js';
+import { formatJsonl } from './jsonl-write.js';
+import type { TokenizeFn } from './types.js';
+import { whitespaceTokenize } from './whitespace-tokenize.js';
 
 /** Splits "U.S." style punctuation off words, so entity ends can fall inside a whitespace token. */
 const punctTokenize: TokenizeFn = (text) =>

@@ -9,8 +9,8 @@
  * (also overlaps created by snapping) are errors naming file:line and the entity.
  */
 import { readFileSync } from 'node:fs';
-import { CorpusFormatError } from './corpus-error';
-import type { Sentence, TokenizeFn, TokenSpan } from './types';
+import { CorpusFormatError } from './corpus-error.js';
+import type { Sentence, TokenizeFn, TokenSpan } from './types.js';
 
 export interface JsonlReadOptions {
   boundaries?: 'reject' | 'snap';

@@ -1,6 +1,6 @@
 /** JSONL writer: the inverse of the reader for sentences that carry text and offsets. */
-import { tagsToSpans } from '../labels/spans';
-import type { Sentence } from './types';
+import { tagsToSpans } from '../labels/spans.js';
+import type { Sentence } from './types.js';
 
 export function sentenceToJsonl(s: Sentence): string {
   if (s.text === undefined || !s.offsets) throw new Error('sentence has no text/offsets; JSONL needs character offsets');

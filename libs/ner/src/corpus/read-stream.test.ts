@@ -3,10 +3,10 @@ import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConll } from './conll-read';
-import { corpusLines, CorpusFileError, readCorpusStream } from './read-stream';
-import { whitespaceTokenize } from './whitespace-tokenize';
-import { CorpusFormatError } from './corpus-error';
+import { parseConll } from './conll-read.js';
+import { corpusLines, CorpusFileError, readCorpusStream } from './read-stream.js';
+import { whitespaceTokenize } from './whitespace-tokenize.js';
+import { CorpusFormatError } from './corpus-error.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'read-stream-'));
 const file = (name: string, content: string | Buffer) => {

@@ -7,9 +7,9 @@
  */
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { ConllLineParser, type ConllReadOptions } from './conll-read';
-import { parseJsonlRecord, type JsonlReadOptions } from './jsonl-read';
-import type { Sentence, TokenizeFn } from './types';
+import { ConllLineParser, type ConllReadOptions } from './conll-read.js';
+import { parseJsonlRecord, type JsonlReadOptions } from './jsonl-read.js';
+import type { Sentence, TokenizeFn } from './types.js';
 
 export interface StreamReadOptions {
   signal?: AbortSignal;

@@ -1,4 +1,4 @@
-import type { TokenSpan } from './types';
+import type { TokenSpan } from './types.js';
 
 /** Split on whitespace, keeping character offsets. A minimal tokenizer for tests and pre-tokenised text. */
 export function whitespaceTokenize(text: string): TokenSpan[] {

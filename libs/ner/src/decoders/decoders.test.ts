@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { LabelSet } from '../labels/label-set';
-import { isValidTransition } from '../labels/transitions';
-import { greedyDecoder } from './greedy';
-import { decoderPlugins } from '../plugins/registry';
-import { viterbiDecoder } from './viterbi';
-import type { DecodeResult } from './types';
+import { LabelSet } from '../labels/label-set.js';
+import { isValidTransition } from '../labels/transitions.js';
+import { greedyDecoder } from './greedy.js';
+import { decoderPlugins } from '../plugins/registry.js';
+import { viterbiDecoder } from './viterbi.js';
+import type { DecodeResult } from './types.js';
 
 const PER = LabelSet.fromTypes(['PER']); // O B-PER I-PER
 const TWO = LabelSet.fromTypes(['LOC', 'PER']); // O B-LOC I-LOC B-PER I-PER

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { whitespaceTokenize } from '../corpus/whitespace-tokenize';
-import { tagsToSpans } from '../labels/spans';
-import { spansToEntities } from './entities';
+import { whitespaceTokenize } from '../corpus/whitespace-tokenize.js';
+import { tagsToSpans } from '../labels/spans.js';
+import { spansToEntities } from './entities.js';
 
 describe('spansToEntities', () => {
   const text = 'Angela  Merkel visited New York.';

@@ -1,7 +1,7 @@
 /** Token spans → Entity objects with character offsets into the original text. */
-import type { Entity } from '../api';
-import type { TokenOffset } from '../corpus/types';
-import type { Span } from '../labels/spans';
+import type { Entity } from '../api.js';
+import type { TokenOffset } from '../corpus/types.js';
+import type { Span } from '../labels/spans.js';
 
 /**
  * tokenScores: per-token confidence in [0, 1] (e.g. exp of the chosen tag's log-probability); an entity's score is

@@ -2,8 +2,8 @@
  * Greedy decoder: per-token argmax, then BIO repair: an I-X that does not continue a chunk of type X becomes B-X
  * (the reading conlleval gives such a tag anyway, made explicit so spans and token accuracy agree).
  */
-import type { LabelSet } from '../labels/label-set';
-import { checkShape, outputArrays, type DecodeInto, type DecodeResult, type Decoder } from './types';
+import type { LabelSet } from '../labels/label-set.js';
+import { checkShape, outputArrays, type DecodeInto, type DecodeResult, type Decoder } from './types.js';
 
 export function argmaxRow(scores: Float32Array, row: number, L: number): number {
   let best = 0;

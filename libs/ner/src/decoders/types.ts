@@ -1,4 +1,4 @@
-import type { LabelSet } from '../labels/label-set';
+import type { LabelSet } from '../labels/label-set.js';
 
 /** A decoded sentence as label indices; label strings are looked up only where spans are built (indicesToSpans). */
 export interface DecodeResult {

@@ -3,8 +3,8 @@
  * start, after O, or after B-Y / I-Y with Y ≠ X). With an IO label set every path is valid, so it equals argmax.
  * Ties go to the lower label index, so results are deterministic.
  */
-import type { LabelSet } from '../labels/label-set';
-import { checkShape, outputArrays, type DecodeInto, type DecodeResult, type Decoder } from './types';
+import type { LabelSet } from '../labels/label-set.js';
+import { checkShape, outputArrays, type DecodeInto, type DecodeResult, type Decoder } from './types.js';
 
 /**
  * allowed[prev * L + next] and allowedStart[next], from the label set's transition rule; also, per next label,

@@ -4,7 +4,7 @@
  * the first layer learns a sentence-edge bias. Not trainable: the first layer's weights learn what each class means.
  */
 import { CASING_CLASSES, PADDING_CASING_INDEX, casingIndex } from '@window-ner/text';
-import type { Feature, FeatureContext, FeaturePlugin } from './types';
+import type { Feature, FeatureContext, FeaturePlugin } from './types.js';
 
 function casingFeature(ctx: FeatureContext): Feature {
   return ctx.lookup({

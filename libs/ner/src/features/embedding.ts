@@ -8,9 +8,9 @@
  * Rows: 0 <unk>, 1 <s> (before the sentence), 2 </s> (after it), then the vocabulary, most frequent first.
  */
 import type { Rng } from '@window-ner/tensor';
-import type { FeatureSpec } from '../config/config';
-import type { VectorSource } from '../vectors/source';
-import type { Feature, FeatureBuildContext, FeatureContext, FeaturePlugin } from './types';
+import type { FeatureSpec } from '../config/config.js';
+import type { VectorSource } from '../vectors/source.js';
+import type { Feature, FeatureBuildContext, FeatureContext, FeaturePlugin } from './types.js';
 
 export const UNK = 0;
 export const PAD_START = 1;

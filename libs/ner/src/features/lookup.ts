@@ -6,7 +6,7 @@
  */
 import { Embedding, type ForwardContext, type ForwardResult, type SparseParam, type StridedBackward } from '@window-ner/nn';
 import { tf } from '@window-ner/tensor';
-import type { Feature, FeatureState, KeyRange } from './types';
+import type { Feature, FeatureState, KeyRange } from './types.js';
 
 export interface LookupDefinition {
   type: string;

@@ -9,9 +9,9 @@
  */
 import type { Layer } from '@window-ner/nn';
 import type { Rng } from '@window-ner/tensor';
-import type { VectorSource } from '../vectors/source';
-import type { FeatureSpec } from '../config/config';
-import type { LookupDefinition } from './lookup';
+import type { VectorSource } from '../vectors/source.js';
+import type { FeatureSpec } from '../config/config.js';
+import type { LookupDefinition } from './lookup.js';
 
 /** What every feature plugin gets, to build itself fresh or from a model file. */
 export interface FeatureContext {

@@ -13,10 +13,10 @@
  */
 import { maxMarginLoss, type Loss } from '@window-ner/nn';
 import { tf } from '@window-ner/tensor';
-import type { HeadSpec } from '../config/config';
-import { CorruptSampler } from '../windows/sampler';
-import { calibrateThresholds } from './calibrate';
-import type { Head, HeadContext, HeadPlugin, HeadTarget, TrainBatch } from './types';
+import type { HeadSpec } from '../config/config.js';
+import { CorruptSampler } from '../windows/sampler.js';
+import { calibrateThresholds } from './calibrate.js';
+import type { Head, HeadContext, HeadPlugin, HeadTarget, TrainBatch } from './types.js';
 
 /**
  * The two hinge terms as nn's maxMarginLoss over scores [rows, C] (true windows first, then k corrupt windows per

@@ -3,7 +3,7 @@
  * Viterbi finds the most probable valid BIO path under per-token independence.
  */
 import { softmaxCrossEntropy, type Loss } from '@window-ner/nn';
-import type { Head, HeadPlugin, HeadTarget, TrainBatch } from './types';
+import type { Head, HeadPlugin, HeadTarget, TrainBatch } from './types.js';
 
 const loss: Loss<HeadTarget> = {
   name: 'softmaxCrossEntropy',

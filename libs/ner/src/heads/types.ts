@@ -4,9 +4,9 @@
  */
 import type { Loss } from '@window-ner/nn';
 import type { Rng } from '@window-ner/tensor';
-import type { HeadSpec } from '../config/config';
-import type { WindowBuilder } from '../windows/builder';
-import type { WindowSet } from '../windows/windows';
+import type { HeadSpec } from '../config/config.js';
+import type { WindowBuilder } from '../windows/builder.js';
+import type { WindowSet } from '../windows/windows.js';
 
 export interface TrainBatch {
   builder: WindowBuilder;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LabelSet } from './label-set';
+import { LabelSet } from './label-set.js';
 
 describe('LabelSet', () => {
   it('puts O first then B-/I- per sorted type, from tags of any scheme', () => {

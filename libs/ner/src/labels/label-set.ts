@@ -2,8 +2,8 @@
  * Index <-> label mapping of a model's output classes. 'O' is always index 0, then for each entity type (sorted,
  * so the same corpus always gives the same indices) B-TYPE, I-TYPE (BIO) or I-TYPE only (IO).
  */
-import { parseTag, typeOf } from './tag';
-import { isValidTransition, type LabelScheme } from './transitions';
+import { parseTag, typeOf } from './tag.js';
+import { isValidTransition, type LabelScheme } from './transitions.js';
 
 export class LabelSet {
   readonly labels: readonly string[];

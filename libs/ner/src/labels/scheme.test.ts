@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { detectScheme, fromBio, toBio } from './scheme';
-import { isValidTransition } from './transitions';
+import { detectScheme, fromBio, toBio } from './scheme.js';
+import { isValidTransition } from './transitions.js';
 
 describe('detectScheme', () => {
   it('detects IOB1 when an I- tag starts a chunk and B- exists (CoNLL-2003)', () => {

@@ -4,7 +4,7 @@
  * - IO: no B- at all; adjacent same-type entities merge (information lost, by design of the scheme).
  * - IOBES: S-X single-token chunk, E-X last token of a chunk.
  */
-import { parseTag, tryParseTag } from './tag';
+import { parseTag, tryParseTag } from './tag.js';
 
 export type TagScheme = 'IOB1' | 'IOB2' | 'IOBES' | 'IO';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LabelSet } from './label-set';
-import { indicesToSpans, spansToTags, tagsToSpans } from './spans';
+import { LabelSet } from './label-set.js';
+import { indicesToSpans, spansToTags, tagsToSpans } from './spans.js';
 
 const span = (type: string, startToken: number, endToken: number) => ({ type, startToken, endToken });
 

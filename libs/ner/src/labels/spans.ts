@@ -2,8 +2,8 @@
  * Tag sequences <-> token spans. Reading is lenient and follows conlleval's chunk rules, so it accepts BIO, IOB1,
  * IO and IOBES: an I-X (or E-X) that does not continue a chunk of type X starts a new chunk.
  */
-import type { LabelSet } from './label-set';
-import { parseTag } from './tag';
+import type { LabelSet } from './label-set.js';
+import { parseTag } from './tag.js';
 
 export interface Span {
   type: string;

@@ -2,7 +2,7 @@
  * BIO transition rules used by the decoders. Under BIO, I-X may only follow B-X or I-X; everything else is free.
  * An IO label set has no constraints (I-X after O simply starts an entity).
  */
-import { tryParseTag } from './tag';
+import { tryParseTag } from './tag.js';
 
 export type LabelScheme = 'BIO' | 'IO';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConllEvaluator, conlleval } from './conlleval';
-import { formatReport, perlFixed2, reportToJson } from './report';
+import { ConllEvaluator, conlleval } from './conlleval.js';
+import { formatReport, perlFixed2, reportToJson } from './report.js';
 
 // Hand-made cases; every count below is derived by hand from conlleval.pl's startOfChunk/endOfChunk rules.
 

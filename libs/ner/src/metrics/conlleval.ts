@@ -7,7 +7,7 @@
  * Difference from running the script on a CoNLL-2003 file: -DOCSTART- lines are not tokens here (the script
  * counts them as "O O" tokens, which only changes token accuracy).
  */
-import { endOfChunk, splitTag, startOfChunk, type ChunkTag } from './chunk-rules';
+import { endOfChunk, splitTag, startOfChunk, type ChunkTag } from './chunk-rules.js';
 
 export interface ChunkScore {
   /** Chunks in the gold data (conlleval's foundCorrect). */

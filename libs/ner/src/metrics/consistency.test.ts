@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fromBio, toBio } from '../labels/scheme';
-import { tagsToSpans } from '../labels/spans';
-import { conlleval } from './conlleval';
+import { fromBio, toBio } from '../labels/scheme.js';
+import { tagsToSpans } from '../labels/spans.js';
+import { conlleval } from './conlleval.js';
 
 // Cross-checks between independent implementations: conlleval's chunk rules (metrics/) and the span reader and
 // scheme conversions (labels/), on random tag sequences.

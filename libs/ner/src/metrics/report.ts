@@ -1,5 +1,5 @@
 /** conlleval-style text report (same lines and number formats as the Perl script) and the confusion table. */
-import type { ConfusionTable, ConllevalResult } from './conlleval';
+import type { ConfusionTable, ConllevalResult } from './conlleval.js';
 
 /**
  * Perl's printf("%6.2f"): C rounding of the exact binary value, which sends exact ties (12.125) to even (12.12);

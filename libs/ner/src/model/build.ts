@@ -3,16 +3,16 @@
  * decoder, each through its registry.
  */
 import { Rng } from '@window-ner/tensor';
-import type { NerConfig } from '../config/config';
-import type { Feature, FeatureContext, FeatureState } from '../features/types';
-import { lookupFeature } from '../features/lookup';
-import { LabelSet } from '../labels/label-set';
-import type { Sentence } from '../corpus/types';
-import type { HeadContext } from '../heads/types';
-import type { VectorSource } from '../vectors/source';
-import { decoderPlugins, featurePlugins, headPlugins } from '../plugins/registry';
-import { buildNetwork } from './network';
-import { WindowModel } from './window-model';
+import type { NerConfig } from '../config/config.js';
+import type { Feature, FeatureContext, FeatureState } from '../features/types.js';
+import { lookupFeature } from '../features/lookup.js';
+import { LabelSet } from '../labels/label-set.js';
+import type { Sentence } from '../corpus/types.js';
+import type { HeadContext } from '../heads/types.js';
+import type { VectorSource } from '../vectors/source.js';
+import { decoderPlugins, featurePlugins, headPlugins } from '../plugins/registry.js';
+import { buildNetwork } from './network.js';
+import { WindowModel } from './window-model.js';
 
 function featureContext(i: number, type: string, vectors: VectorSource | null): FeatureContext {
   return { name: `${type}${i}`, vectors, lookup: lookupFeature };

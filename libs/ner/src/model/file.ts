@@ -15,13 +15,13 @@ import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { loadWeights, serializeModel, type SavedWeight } from '@window-ner/nn';
 import { bytesToFloat32, float32ToBytes } from '@window-ner/tensor';
-import { resolveConfig, type NerConfig } from '../config/config';
-import type { FeatureState } from '../features/types';
-import { LabelSet } from '../labels/label-set';
-import type { VectorSource } from '../vectors/source';
-import { checkModelPlugins, pluginsUsedBy } from '../plugins/allowlist';
-import { assemble, restoreFeatures } from './build';
-import type { WindowModel } from './window-model';
+import { resolveConfig, type NerConfig } from '../config/config.js';
+import type { FeatureState } from '../features/types.js';
+import { LabelSet } from '../labels/label-set.js';
+import type { VectorSource } from '../vectors/source.js';
+import { checkModelPlugins, pluginsUsedBy } from '../plugins/allowlist.js';
+import { assemble, restoreFeatures } from './build.js';
+import type { WindowModel } from './window-model.js';
 
 /** Prefix of the network's weights in the tensors table. */
 const NETWORK_PREFIX = 'network/';

@@ -7,8 +7,8 @@
  */
 import { BatchNorm, Chain, ConcatWindow, Dense, Dropout, LayerNorm, type AnyLayer } from '@window-ner/nn';
 import type { Rng } from '@window-ner/tensor';
-import type { ModelConfig } from '../config/config';
-import type { Feature } from '../features/types';
+import type { ModelConfig } from '../config/config.js';
+import type { Feature } from '../features/types.js';
 
 export interface WindowNetwork {
   /** features → window → scorer: keys (one array per feature, width per window) to class scores. */

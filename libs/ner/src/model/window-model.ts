@@ -4,13 +4,13 @@
  */
 import { tf, Rng } from '@window-ner/tensor';
 import { disposeParams, type Param } from '@window-ner/nn';
-import type { NerConfig } from '../config/config';
-import type { Feature } from '../features/types';
-import type { Head } from '../heads/types';
-import type { LabelSet } from '../labels/label-set';
-import type { Decoder } from '../decoders/types';
-import { buildWindows, type WindowSet } from '../windows/windows';
-import type { WindowNetwork } from './network';
+import type { NerConfig } from '../config/config.js';
+import type { Feature } from '../features/types.js';
+import type { Head } from '../heads/types.js';
+import type { LabelSet } from '../labels/label-set.js';
+import type { Decoder } from '../decoders/types.js';
+import { buildWindows, type WindowSet } from '../windows/windows.js';
+import type { WindowNetwork } from './network.js';
 
 /** Windows scored per forward pass at inference (bounds memory; large enough to amortise kernel overhead). */
 const INFER_BATCH = 4096;

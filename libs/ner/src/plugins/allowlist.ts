@@ -10,8 +10,8 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolve as resolveImport } from 'import-meta-resolve';
 import semver from 'semver';
-import type { NerConfig } from '../config/config';
-import { registries, type PluginRegistries } from './registry';
+import type { NerConfig } from '../config/config.js';
+import { registries, type PluginRegistries } from './registry.js';
 
 /** The flag that allows plugins, named in every refusal. */
 const PLUGINS_FLAG = '--plugins';

@@ -5,14 +5,14 @@
  */
 import { Registry } from '@window-ner/tensor';
 import { tokenizers, type Tokenizer } from '@window-ner/text';
-import type { FeaturePlugin } from '../features/types';
-import type { HeadPlugin } from '../heads/types';
-import type { Decoder } from '../decoders/types';
-import { decoders } from '../decoders/registry';
-import { embeddingPlugin } from '../features/embedding';
-import { casingPlugin } from '../features/casing';
-import { softmaxPlugin } from '../heads/softmax';
-import { maxMarginPlugin } from '../heads/max-margin';
+import type { FeaturePlugin } from '../features/types.js';
+import type { HeadPlugin } from '../heads/types.js';
+import type { Decoder } from '../decoders/types.js';
+import { decoders } from '../decoders/registry.js';
+import { embeddingPlugin } from '../features/embedding.js';
+import { casingPlugin } from '../features/casing.js';
+import { softmaxPlugin } from '../heads/softmax.js';
+import { maxMarginPlugin } from '../heads/max-margin.js';
 
 export type TokenizerPlugin = Tokenizer;
 

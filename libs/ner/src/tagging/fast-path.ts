@@ -15,8 +15,8 @@
  */
 import { hostKernels, tf, type HostKernels } from '@window-ner/tensor';
 import { getActivation } from '@window-ner/nn';
-import type { ProjectableNetwork } from './model-view';
-import type { ScoredSentences, WindowScorer } from './scorer';
+import type { ProjectableNetwork } from './model-view.js';
+import type { ScoredSentences, WindowScorer } from './scorer.js';
 
 /** Default bound on cached words: 20,000 words x 5 positions x 300 floats ≈ 120 MB at most, reached only by
  * very diverse text; the cache is emptied and refilled when full. */

@@ -4,9 +4,9 @@
  * than the model's classes.
  */
 import { Rng, tf } from '@window-ner/tensor';
-import type { Feature } from '../features/types';
-import type { WindowModel } from '../model/window-model';
-import type { ScoredSentences, WindowScorer } from './scorer';
+import type { Feature } from '../features/types.js';
+import type { WindowModel } from '../model/window-model.js';
+import type { ScoredSentences, WindowScorer } from './scorer.js';
 
 /** The parts of a feature the fast path uses: its width, padding keys, keys by word, and the vectors of keys. */
 export type ProjectedFeature = Pick<Feature, 'dim' | 'padStart' | 'padEnd' | 'encode'> & {

@@ -7,14 +7,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { join, resolve } from 'node:path';
 import { initBackend, Rng } from '@window-ner/tensor';
-import { readConll } from '../corpus/conll-read';
-import { resolveConfig } from '../config/config';
-import { fitModel } from '../train/fit';
-import { loadModel } from '../model/file';
-import type { WindowModel } from '../model/window-model';
-import { MapVectorSource } from '../vectors/source';
-import { FastScorer } from './fast-path';
-import { projectableNetwork, referenceScorer } from './model-view';
+import { readConll } from '../corpus/conll-read.js';
+import { resolveConfig } from '../config/config.js';
+import { fitModel } from '../train/fit.js';
+import { loadModel } from '../model/file.js';
+import type { WindowModel } from '../model/window-model.js';
+import { MapVectorSource } from '../vectors/source.js';
+import { FastScorer } from './fast-path.js';
+import { projectableNetwork, referenceScorer } from './model-view.js';
 
 const DATA = resolve(__dirname, '../../../../data');
 const train = readConll(join(DATA, 'btc/btc.train')).slice(0, 400);

@@ -4,17 +4,17 @@
  * else the model's reference forward), decodes each sentence into label indices and builds spans from them,
  * mapped back to character offsets.
  */
-import type { Entity, LoadTaggerOptions, ModelInfo, Tagger } from '../api';
+import type { Entity, LoadTaggerOptions, ModelInfo, Tagger } from '../api.js';
 import { splitSentences, type Token } from '@window-ner/text';
-import { spansToEntities } from '../decoders/entities';
-import { indicesToSpans } from '../labels/spans';
-import { loadModel } from '../model/file';
-import type { WindowModel } from '../model/window-model';
-import { tokenizerPlugins } from '../plugins/registry';
-import { openVectorStore, type OpenedVectors } from '../vectors/store';
-import { FastScorer } from './fast-path';
-import { projectableNetwork, referenceScorer } from './model-view';
-import type { ScoredSentences, WindowScorer } from './scorer';
+import { spansToEntities } from '../decoders/entities.js';
+import { indicesToSpans } from '../labels/spans.js';
+import { loadModel } from '../model/file.js';
+import type { WindowModel } from '../model/window-model.js';
+import { tokenizerPlugins } from '../plugins/registry.js';
+import { openVectorStore, type OpenedVectors } from '../vectors/store.js';
+import { FastScorer } from './fast-path.js';
+import { projectableNetwork, referenceScorer } from './model-view.js';
+import type { ScoredSentences, WindowScorer } from './scorer.js';
 
 export interface TaggerOptions {
   /** Use the precomputed-projection scorer (default true; identical results within float rounding). */

@@ -6,15 +6,15 @@
  */
 import { createOptimizer, train, type EpochRecord } from '@window-ner/nn';
 import { Rng } from '@window-ner/tensor';
-import type { TrainProgress } from '../api';
-import type { NerConfig } from '../config/config';
-import type { Sentence } from '../corpus/types';
-import { conlleval, type ConllevalResult } from '../metrics/conlleval';
-import type { VectorSource } from '../vectors/source';
-import { createModel } from '../model/build';
-import type { WindowModel } from '../model/window-model';
-import { WindowBuilder } from '../windows/builder';
-import type { WindowSet } from '../windows/windows';
+import type { TrainProgress } from '../api.js';
+import type { NerConfig } from '../config/config.js';
+import type { Sentence } from '../corpus/types.js';
+import { conlleval, type ConllevalResult } from '../metrics/conlleval.js';
+import type { VectorSource } from '../vectors/source.js';
+import { createModel } from '../model/build.js';
+import type { WindowModel } from '../model/window-model.js';
+import { WindowBuilder } from '../windows/builder.js';
+import type { WindowSet } from '../windows/windows.js';
 
 export interface FitOptions {
   config: NerConfig;

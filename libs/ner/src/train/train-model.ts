@@ -7,17 +7,17 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { backendInfo, initBackend } from '@window-ner/tensor';
-import type { TrainProgress, TrainRequest, TrainResult } from '../api';
-import { resolveConfig, type NerConfig } from '../config/config';
-import { readConll } from '../corpus/conll-read';
-import { readJsonl } from '../corpus/jsonl-read';
-import { isJsonlPath, readCorpusStream } from '../corpus/read-stream';
-import type { Sentence } from '../corpus/types';
-import { reportToJson } from '../metrics/report';
-import { saveModel } from '../model/file';
-import { tokenizerPlugins } from '../plugins/registry';
-import { openVectorStore } from '../vectors/store';
-import { fitModel, type FitResult } from './fit';
+import type { TrainProgress, TrainRequest, TrainResult } from '../api.js';
+import { resolveConfig, type NerConfig } from '../config/config.js';
+import { readConll } from '../corpus/conll-read.js';
+import { readJsonl } from '../corpus/jsonl-read.js';
+import { isJsonlPath, readCorpusStream } from '../corpus/read-stream.js';
+import type { Sentence } from '../corpus/types.js';
+import { reportToJson } from '../metrics/report.js';
+import { saveModel } from '../model/file.js';
+import { tokenizerPlugins } from '../plugins/registry.js';
+import { openVectorStore } from '../vectors/store.js';
+import { fitModel, type FitResult } from './fit.js';
 
 /** Read a corpus by extension: .jsonl/.json -> JSONL spans (tokenised with the config's tokenizer), else CoNLL. */
 export function readCorpus(path: string, config: NerConfig): Sentence[] {

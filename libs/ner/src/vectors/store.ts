@@ -1,7 +1,7 @@
 /** The SQLite embedding store (@window-ner/embeddings) as a VectorSource. */
 import { existsSync } from 'node:fs';
 import { EmbeddingStore } from '@window-ner/embeddings';
-import type { VectorSource } from './source';
+import type { VectorSource } from './source.js';
 
 export interface OpenedVectors {
   source: VectorSource;

@@ -4,8 +4,8 @@
  * head adds corrupt windows by copying windows and replacing their centre key.
  */
 import type { Rng } from '@window-ner/tensor';
-import type { Feature } from '../features/types';
-import type { WindowSet } from './windows';
+import type { Feature } from '../features/types.js';
+import type { WindowSet } from './windows.js';
 
 export interface BatchOptions {
   /** Probability of replacing a (non-padding) key by the feature's <unk> key. */

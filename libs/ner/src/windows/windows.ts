@@ -3,7 +3,7 @@
  * (padding ids past sentence edges). X is built from these batch by batch (the network's ConcatWindow layer), so a
  * whole corpus of windows costs (2m+1) x features int32 per token, not floats.
  */
-import type { Feature } from '../features/types';
+import type { Feature } from '../features/types.js';
 
 export interface WindowSet {
   /** Number of windows (= tokens). */

@@ -3,7 +3,7 @@
  * survive the caller's tf.tidy; the optimizer disposes them when it consumes them.
  */
 import { tf } from '@window-ner/tensor';
-import type { DenseParam, Param, SparseParam } from './types';
+import type { DenseParam, Param, SparseParam } from './types.js';
 
 export interface ParamOptions {
   regularize?: boolean;

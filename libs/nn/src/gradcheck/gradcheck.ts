@@ -5,8 +5,8 @@
  * round-off out of the difference; ε = 1e-2 by default, where that round-off is ~1e-5 of the result.
  */
 import { tf, Rng } from '@window-ner/tensor';
-import { clearGrads, flushSparseGrad } from '../core/params';
-import type { AnyLayer, ForwardContext, Param } from '../core/types';
+import { clearGrads, flushSparseGrad } from '../core/params.js';
+import type { AnyLayer, ForwardContext, Param } from '../core/types.js';
 
 export interface GradCheckOptions {
   eps?: number;

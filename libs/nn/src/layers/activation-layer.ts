@@ -1,8 +1,8 @@
 /** A stand-alone activation layer (Dense can also fuse one). */
 
-import type { ForwardContext, ForwardResult, Layer } from '../core/types';
-import { getActivation, type Activation } from '../activations/activations';
-import { defaultName } from './naming';
+import type { ForwardContext, ForwardResult, Layer } from '../core/types.js';
+import { getActivation, type Activation } from '../activations/activations.js';
+import { defaultName } from './naming.js';
 import { tf } from '@window-ner/tensor';
 
 export interface ActivationLayerConfig {

@@ -5,11 +5,11 @@
  * are saved with the weights.
  */
 import { tf } from '@window-ner/tensor';
-import type { DenseParam, ForwardContext, ForwardResult, Layer } from '../core/types';
-import { denseParam, accumulateDenseGrad } from '../core/params';
-import { checkPositiveInt, checkRate, shapeMismatch } from '../core/errors';
-import { normalize, normalizeBackward } from './normalize';
-import { defaultName } from './naming';
+import type { DenseParam, ForwardContext, ForwardResult, Layer } from '../core/types.js';
+import { denseParam, accumulateDenseGrad } from '../core/params.js';
+import { checkPositiveInt, checkRate, shapeMismatch } from '../core/errors.js';
+import { normalize, normalizeBackward } from './normalize.js';
+import { defaultName } from './naming.js';
 
 export interface BatchNormConfig {
   type?: 'batchNorm';

@@ -5,9 +5,9 @@
  * the input gradients.
  */
 import { tf } from '@window-ner/tensor';
-import type { AnyLayer, ForwardContext, ForwardResult, Layer, Param } from '../core/types';
-import { NnError } from '../core/errors';
-import { defaultName } from './naming';
+import type { AnyLayer, ForwardContext, ForwardResult, Layer, Param } from '../core/types.js';
+import { NnError } from '../core/errors.js';
+import { defaultName } from './naming.js';
 
 
 export class Chain<X = tf.Tensor, DX = tf.Tensor> implements Layer<X, DX> {

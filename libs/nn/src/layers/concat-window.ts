@@ -7,9 +7,9 @@
  * rows and hands them to that part (a lookup table queues row-sparse gradients); there is no dL/d(ids).
  */
 import { tf } from '@window-ner/tensor';
-import type { ForwardContext, ForwardResult, Layer, Param } from '../core/types';
-import { NnError, checkPositiveInt } from '../core/errors';
-import { defaultName } from './naming';
+import type { ForwardContext, ForwardResult, Layer, Param } from '../core/types.js';
+import { NnError, checkPositiveInt } from '../core/errors.js';
+import { defaultName } from './naming.js';
 
 /** Reads dL/dy for the rows a gatherInto wrote, from the same strided layout, and accumulates the part's grads. */
 export type StridedBackward = (dy: Float32Array, stride: number, offset: number) => void;

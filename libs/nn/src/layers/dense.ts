@@ -4,12 +4,12 @@
  * copy is materialised (native BLAS kernels take the flags directly).
  */
 import { tf, Rng } from '@window-ner/tensor';
-import type { DenseParam, ForwardContext, ForwardResult, Layer } from '../core/types';
-import { denseParam, accumulateDenseGrad } from '../core/params';
-import { checkPositiveInt, shapeMismatch } from '../core/errors';
-import { getActivation, type Activation } from '../activations/activations';
-import { initializers } from '../initializers/initializers';
-import { defaultName } from './naming';
+import type { DenseParam, ForwardContext, ForwardResult, Layer } from '../core/types.js';
+import { denseParam, accumulateDenseGrad } from '../core/params.js';
+import { checkPositiveInt, shapeMismatch } from '../core/errors.js';
+import { getActivation, type Activation } from '../activations/activations.js';
+import { initializers } from '../initializers/initializers.js';
+import { defaultName } from './naming.js';
 
 /** Activations tfjs fuses into matMul whose derivative nn computes from the output (see activations). */
 const FUSED: Record<string, 'linear' | 'relu' | 'sigmoid' | undefined> = { linear: 'linear', relu: 'relu', sigmoid: 'sigmoid' };

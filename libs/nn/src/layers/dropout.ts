@@ -8,9 +8,9 @@
  * still Bernoulli(p); masks of successive steps overlap only as far as their random offsets do.
  */
 import { tf, Rng } from '@window-ner/tensor';
-import type { ForwardContext, ForwardResult, Layer } from '../core/types';
-import { checkRate, NnError } from '../core/errors';
-import { defaultName } from './naming';
+import type { ForwardContext, ForwardResult, Layer } from '../core/types.js';
+import { checkRate, NnError } from '../core/errors.js';
+import { defaultName } from './naming.js';
 
 export interface DropoutConfig {
   type?: 'dropout';

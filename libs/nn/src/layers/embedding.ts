@@ -6,12 +6,12 @@
  * only the rows in the batch — never a pass over the whole table.
  */
 import { tf, Rng } from '@window-ner/tensor';
-import type { ForwardContext, ForwardResult, Layer, SparseParam } from '../core/types';
-import { sparseParam, addSparseGrad, mergeSparseRows } from '../core/params';
+import type { ForwardContext, ForwardResult, Layer, SparseParam } from '../core/types.js';
+import { sparseParam, addSparseGrad, mergeSparseRows } from '../core/params.js';
 import type { StridedBackward } from './concat-window.js';
-import { NnError, checkPositiveInt } from '../core/errors';
-import { initializers } from '../initializers/initializers';
-import { defaultName } from './naming';
+import { NnError, checkPositiveInt } from '../core/errors.js';
+import { initializers } from '../initializers/initializers.js';
+import { defaultName } from './naming.js';
 
 export interface EmbeddingConfig {
   type?: 'embedding';

@@ -3,17 +3,17 @@
  * chains) from its getConfig() output; weights are loaded separately (layers/serialize).
  */
 import { Registry, Rng } from '@window-ner/tensor';
-import type { AnyLayer, Layer, LayerConfig } from '../core/types';
-import { NnError } from '../core/errors';
-import { Dense, type DenseConfig } from './dense';
-import { Embedding, type EmbeddingConfig } from './embedding';
-import { Dropout, type DropoutConfig } from './dropout';
-import { BatchNorm, type BatchNormConfig } from './batch-norm';
-import { LayerNorm, type LayerNormConfig } from './layer-norm';
-import { ActivationLayer, type ActivationLayerConfig } from './activation-layer';
-import { Softmax } from './softmax';
-import { Chain, Concatenate } from './chain';
-import { ConcatWindow, type IdLayer } from './concat-window';
+import type { AnyLayer, Layer, LayerConfig } from '../core/types.js';
+import { NnError } from '../core/errors.js';
+import { Dense, type DenseConfig } from './dense.js';
+import { Embedding, type EmbeddingConfig } from './embedding.js';
+import { Dropout, type DropoutConfig } from './dropout.js';
+import { BatchNorm, type BatchNormConfig } from './batch-norm.js';
+import { LayerNorm, type LayerNormConfig } from './layer-norm.js';
+import { ActivationLayer, type ActivationLayerConfig } from './activation-layer.js';
+import { Softmax } from './softmax.js';
+import { Chain, Concatenate } from './chain.js';
+import { ConcatWindow, type IdLayer } from './concat-window.js';
 
 export type { AnyLayer };
 

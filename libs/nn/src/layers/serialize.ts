@@ -3,10 +3,10 @@
  * with their shapes, e.g. for SQLite BLOBs); deserializeModel rebuilds the layer from the config through the
  * registry and loads every param by name, failing on a missing, extra or mis-shaped weight.
  */
-import type { AnyLayer, Layer, LayerConfig } from '../core/types';
-import { paramShape, paramValues, setParamValues } from '../core/params';
-import { NnError } from '../core/errors';
-import { buildLayer } from './registry';
+import type { AnyLayer, Layer, LayerConfig } from '../core/types.js';
+import { paramShape, paramValues, setParamValues } from '../core/params.js';
+import { NnError } from '../core/errors.js';
+import { buildLayer } from './registry.js';
 
 export interface SavedWeight {
   shape: number[];

@@ -3,9 +3,9 @@
  * the softmaxCrossEntropy loss on logits instead — fused and numerically safer.)
  */
 import { tf } from '@window-ner/tensor';
-import type { ForwardContext, ForwardResult, Layer } from '../core/types';
-import { shapeMismatch } from '../core/errors';
-import { defaultName } from './naming';
+import type { ForwardContext, ForwardResult, Layer } from '../core/types.js';
+import { shapeMismatch } from '../core/errors.js';
+import { defaultName } from './naming.js';
 
 export class Softmax implements Layer {
   readonly name: string;

@@ -6,8 +6,8 @@
  * class's score on the true example, and the true class's own column is masked out).
  */
 import { tf } from '@window-ner/tensor';
-import type { Loss } from '../core/types';
-import { checkRate, shapeMismatch } from '../core/errors';
+import type { Loss } from '../core/types.js';
+import { checkRate, shapeMismatch } from '../core/errors.js';
 
 export interface MaxMarginResult {
   loss: tf.Scalar;

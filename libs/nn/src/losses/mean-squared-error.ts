@@ -1,7 +1,7 @@
 /** Mean squared error over all elements: L = (1/N) Σ (p − t)², dL/dp = 2 (p − t) / N. */
 import { tf } from '@window-ner/tensor';
-import type { Loss } from '../core/types';
-import { shapeMismatch } from '../core/errors';
+import type { Loss } from '../core/types.js';
+import { shapeMismatch } from '../core/errors.js';
 
 export const meanSquaredError: Loss<tf.Tensor> = {
   name: 'meanSquaredError',

@@ -1,8 +1,8 @@
 import { Registry } from '@window-ner/tensor';
-import type { Loss } from '../core/types';
-import { softmaxCrossEntropy } from './softmax-cross-entropy';
-import { maxMargin } from './max-margin';
-import { meanSquaredError } from './mean-squared-error';
+import type { Loss } from '../core/types.js';
+import { softmaxCrossEntropy } from './softmax-cross-entropy.js';
+import { maxMargin } from './max-margin.js';
+import { meanSquaredError } from './mean-squared-error.js';
 
 export const losses = new Registry<Loss<any>>('loss');
 losses.register('softmaxCrossEntropy', softmaxCrossEntropy);

@@ -3,8 +3,8 @@
  * dL/dz = (softmax(z) − onehot(y)) / n. Fused so it is stable (logSoftmax) and needs no Softmax layer.
  */
 import { tf } from '@window-ner/tensor';
-import type { Loss } from '../core/types';
-import { NnError, shapeMismatch } from '../core/errors';
+import type { Loss } from '../core/types.js';
+import { NnError, shapeMismatch } from '../core/errors.js';
 
 export type Labels = Int32Array | number[] | tf.Tensor1D;
 

@@ -6,10 +6,10 @@
  * L2 applies to weights only (params with regularize=true); clipping is by the global norm over both kinds.
  */
 import { tf, Registry } from '@window-ner/tensor';
-import { checkRate, NnError } from '../core/errors';
-import { flushSparseGrad } from '../core/params';
-import type { DenseParam, Optimizer, Param, SparseParam } from '../core/types';
-import { DEFAULT_LR, adadelta, adagrad, adam, momentum, nadam, nag, rmsprop, sgd, type LiveRate, type OptimizerSpec, type Rule, type RuleFactory } from './rules';
+import { checkRate, NnError } from '../core/errors.js';
+import { flushSparseGrad } from '../core/params.js';
+import type { DenseParam, Optimizer, Param, SparseParam } from '../core/types.js';
+import { DEFAULT_LR, adadelta, adagrad, adam, momentum, nadam, nag, rmsprop, sgd, type LiveRate, type OptimizerSpec, type Rule, type RuleFactory } from './rules.js';
 
 export interface StepOptions {
   /** L2 coefficient added to the gradient of params with regularize=true (weights, never biases). */

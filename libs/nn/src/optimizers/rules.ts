@@ -16,7 +16,7 @@
  *   nadam     m, v as adam; w -= lr (β1 m/(1-β1ᵗ⁺¹) + (1-β1) g/(1-β1ᵗ)) / (√(v/(1-β2ᵗ)) + ε)   (Dozat)
  */
 import { hostKernels, type HostKernels } from '@window-ner/tensor';
-import { checkRate } from '../core/errors';
+import { checkRate } from '../core/errors.js';
 
 export interface OptimizerSpec {
   /** Registry name: sgd, momentum, nag, adagrad, rmsprop, adadelta, adam, nadam. */

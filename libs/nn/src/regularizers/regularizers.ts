@@ -5,9 +5,9 @@
  *   L1: penalty λ Σ|w|, gradient λ sign(w)     L2: penalty (λ/2) Σ w², gradient λ w
  */
 import { tf, Registry } from '@window-ner/tensor';
-import { checkRate } from '../core/errors';
-import { accumulateDenseGrad, flushSparseGrad, mergeSparseRows } from '../core/params';
-import type { DenseParam, Param, SparseParam } from '../core/types';
+import { checkRate } from '../core/errors.js';
+import { accumulateDenseGrad, flushSparseGrad, mergeSparseRows } from '../core/params.js';
+import type { DenseParam, Param, SparseParam } from '../core/types.js';
 
 export interface Regularizer {
   readonly name: string;

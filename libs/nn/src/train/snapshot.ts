@@ -1,7 +1,7 @@
 /** Copies of every parameter value, so early stopping can restore the best epoch. */
 import { tf } from '@window-ner/tensor';
-import { NnError } from '../core/errors';
-import type { Param } from '../core/types';
+import { NnError } from '../core/errors.js';
+import type { Param } from '../core/types.js';
 
 export type Snapshot = Map<string, Float32Array>;
 

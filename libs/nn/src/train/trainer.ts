@@ -8,10 +8,10 @@
  * traced to its exact step.
  */
 import { tf, Rng } from '@window-ner/tensor';
-import { checkPositiveInt, checkRate, NnError } from '../core/errors';
-import type { Layer, Loss, Param } from '../core/types';
-import type { RuleOptimizer, StepOptions } from '../optimizers/optimizer';
-import { restoreSnapshot, takeSnapshot, type Snapshot } from './snapshot';
+import { checkPositiveInt, checkRate, NnError } from '../core/errors.js';
+import type { Layer, Loss, Param } from '../core/types.js';
+import type { RuleOptimizer, StepOptions } from '../optimizers/optimizer.js';
+import { restoreSnapshot, takeSnapshot, type Snapshot } from './snapshot.js';
 
 export interface Batch<X, T> {
   x: X;

@@ -1,7 +1,7 @@
 /** BatchMatMul on the cpu backend through native sgemm; non-float32 inputs go to tfjs's own kernel. */
-import type { NativeAddon } from '../native';
-import { f32, type KernelArgs, type NativeKernelFunc } from './cpu-backend';
-import { nativeMatMul } from './matmul-core';
+import type { NativeAddon } from '../native.js';
+import { f32, type KernelArgs, type NativeKernelFunc } from './cpu-backend.js';
+import { nativeMatMul } from './matmul-core.js';
 
 export function makeBatchMatMul(addon: NativeAddon, stock: NativeKernelFunc): NativeKernelFunc {
   return (args: KernelArgs) => {

@@ -4,8 +4,8 @@
  * native loop. Other dtypes → tfjs.
  */
 import * as tf from '@tensorflow/tfjs';
-import { BINARY_CODES, isComparison, type NativeAddon } from '../native';
-import { f32, outputF32, outputU8, size, type KernelArgs, type NativeKernelFunc } from './cpu-backend';
+import { BINARY_CODES, isComparison, type NativeAddon } from '../native.js';
+import { f32, outputF32, outputU8, size, type KernelArgs, type NativeKernelFunc } from './cpu-backend.js';
 
 /** True when `shape` broadcast against `out` is a cyclic repeat: minus leading 1s it is a suffix of `out`. */
 function isTrailing(shape: number[], out: number[]): boolean {

@@ -4,9 +4,9 @@
  * per output column are fused; any other broadcast falls back to tfjs's Add / Prelu kernels for that step.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ACTIVATION_CODES, type FusedActivation, type NativeAddon } from '../native';
-import { f32, size, type CpuBackend, type KernelArgs, type NativeKernelFunc } from './cpu-backend';
-import { nativeMatMul } from './matmul-core';
+import { ACTIVATION_CODES, type FusedActivation, type NativeAddon } from '../native.js';
+import { f32, size, type CpuBackend, type KernelArgs, type NativeKernelFunc } from './cpu-backend.js';
+import { nativeMatMul } from './matmul-core.js';
 
 /** Values of t when it is float32 and broadcasts as a scalar or a per-column vector against [..., n]. */
 function perColumn(backend: CpuBackend, t: tf.TensorInfo | undefined, n: number): Float32Array | null {

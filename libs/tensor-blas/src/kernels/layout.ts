@@ -2,8 +2,8 @@
  * Transpose and AddN for float32 on top of the native binary loops (no extra native code):
  * Transpose is x * 1 read through permuted strides (keeps -0, ±Inf, NaN), AddN a chain of in-place adds.
  */
-import { BINARY_CODES, type NativeAddon } from '../native';
-import { f32, outputF32, size, type KernelArgs, type NativeKernelFunc } from './cpu-backend';
+import { BINARY_CODES, type NativeAddon } from '../native.js';
+import { f32, outputF32, size, type KernelArgs, type NativeKernelFunc } from './cpu-backend.js';
 
 const ONE = new Float32Array([1]);
 

@@ -4,8 +4,8 @@
  * agrees with this wherever its modulo indexing is right (equal batch dims, or one side batch size 1).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { NativeAddon } from '../native';
-import { outputF32, size } from './cpu-backend';
+import type { NativeAddon } from '../native.js';
+import { outputF32, size } from './cpu-backend.js';
 
 export interface MatMulPlan {
   outShape: number[];

@@ -3,8 +3,8 @@
  * tfjs's transpose-then-reduce; float32 only, other axis sets and dtypes go to tfjs's kernel.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { NativeAddon } from '../native';
-import { f32, outputF32, size, type KernelArgs, type NativeKernelFunc } from './cpu-backend';
+import type { NativeAddon } from '../native.js';
+import { f32, outputF32, size, type KernelArgs, type NativeKernelFunc } from './cpu-backend.js';
 
 export function makeSum(addon: NativeAddon, stock: NativeKernelFunc): NativeKernelFunc {
   return (args: KernelArgs) => {

@@ -1,6 +1,6 @@
 /** Elementwise float32 kernels (Tanh, Exp, Relu, ...) as one native loop; other dtypes go to tfjs's kernel. */
-import { UNARY_CODES, type NativeAddon } from '../native';
-import { f32, outputF32, type KernelArgs, type NativeKernelFunc } from './cpu-backend';
+import { UNARY_CODES, type NativeAddon } from '../native.js';
+import { f32, outputF32, type KernelArgs, type NativeKernelFunc } from './cpu-backend.js';
 
 /** `param` reads the kernel's scalar attribute (LeakyRelu's / Step's alpha). */
 export function makeUnary(addon: NativeAddon, op: keyof typeof UNARY_CODES, stock: NativeKernelFunc, param: (attrs: KernelArgs['attrs']) => number = () => 0): NativeKernelFunc {

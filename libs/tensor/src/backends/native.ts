@@ -5,7 +5,7 @@
  * WINDOW_NER_NATIVE=0 disables it (to test or compare the fall-back path).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BackendPlugin, BlasSummary, HostKernels } from './types';
+import type { BackendPlugin, BlasSummary, HostKernels } from './types.js';
 
 type TensorBlas = typeof import('@window-ner/tensor-blas');
 

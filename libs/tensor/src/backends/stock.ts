@@ -1,8 +1,8 @@
 /** The backends tfjs ships: tfjs-node (optional dependency, absent here), wasm (SIMD, one thread in Node), cpu. */
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
-import { quietCpuBanner, restoreStockCpuKernels } from './native';
-import type { BackendPlugin } from './types';
+import { quietCpuBanner, restoreStockCpuKernels } from './native.js';
+import type { BackendPlugin } from './types.js';
 
 const require = createRequire(import.meta.url);
 

@@ -3,7 +3,7 @@
  * ".", "!", "?" or "…" (plus closing quotes/brackets glued to it), and at a blank line. Abbreviations ("U.S.",
  * "Mr.") are single tokens from the tokenizer, so they never end a sentence here.
  */
-import type { Token } from '../tokenizer/token';
+import type { Token } from '../tokenizer/token.js';
 
 /** Token index range [start, end) of one sentence. */
 export interface SentenceRange {

@@ -13,9 +13,9 @@
  */
 import { createRequire } from 'node:module';
 import type { TreebankWordTokenizer } from 'natural';
-import { CONTINUATION, FALLBACK_PIECE, PROTECTED, SPLITTER } from './patterns';
-import { makeToken, type Token, type Tokenizer } from './token';
-import { whitespaceTokenizer } from './whitespace';
+import { CONTINUATION, FALLBACK_PIECE, PROTECTED, SPLITTER } from './patterns.js';
+import { makeToken, type Token, type Tokenizer } from './token.js';
+import { whitespaceTokenizer } from './whitespace.js';
 
 // Only natural's Treebank tokenizer, not its index: the index loads all of natural (classifiers, WordNet, lexicons,
 // its Redis/Mongo/Postgres adapters, dotenv), ~660k heap objects that every full GC of a serving worker marks

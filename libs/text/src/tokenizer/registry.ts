@@ -1,7 +1,7 @@
 /** Tokenizers by name. The ner lib wraps this in its plugin registry; a plugin may add its own here. */
-import { defaultTokenizer } from './default';
-import type { Tokenizer } from './token';
-import { whitespaceTokenizer } from './whitespace';
+import { defaultTokenizer } from './default.js';
+import type { Tokenizer } from './token.js';
+import { whitespaceTokenizer } from './whitespace.js';
 
 export const tokenizers = new Map<string, Tokenizer>([
   [defaultTokenizer.name, defaultTokenizer],

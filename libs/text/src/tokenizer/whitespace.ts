@@ -1,5 +1,5 @@
 /** Tokenizer for pre-tokenised input (e.g. CoNLL tokens joined by spaces): every whitespace-free run is a token. */
-import { makeToken, type Token, type Tokenizer } from './token';
+import { makeToken, type Token, type Tokenizer } from './token.js';
 
 export const whitespaceTokenizer: Tokenizer = {
   name: 'whitespace',

@@ -9,10 +9,10 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fitModel, openVectorStore, readConll, resolveConfig, WindowTagger, type FitResult } from '@window-ner/ner';
 import { backendInfo, initBackend } from '@window-ner/tensor';
-import { parseFlags } from '../args';
-import { CliError, type Command } from '../command';
-import { REPO_ROOT, resolveEmbeddings } from './train';
-import { preferOneBlasThreadForTraining, userBlasEnv } from '../blas-threads';
+import { parseFlags } from '../args.js';
+import { CliError, type Command } from '../command.js';
+import { REPO_ROOT, resolveEmbeddings } from './train.js';
+import { preferOneBlasThreadForTraining, userBlasEnv } from '../blas-threads.js';
 
 const usage = `Usage: window-ner bench [--data DIR] [--heads softmax,max-margin] [--out FILE] [--config JSON] [--embeddings PATH]
 

@@ -2,11 +2,11 @@
 import { existsSync } from 'node:fs';
 import { conlleval, formatConfusion, formatReport, loadTagger, readCorpus, reportToJson } from '@window-ner/ner';
 import { initBackend } from '@window-ner/tensor';
-import { parseFlags } from '../args';
-import { CliError, type Command } from '../command';
-import { allowPluginsFlag, pluginsUsage, refusePluginsAsCliError } from '../plugins-flag';
-import { readingInput } from '../input-errors';
-import { resolveEmbeddings } from './train';
+import { parseFlags } from '../args.js';
+import { CliError, type Command } from '../command.js';
+import { allowPluginsFlag, pluginsUsage, refusePluginsAsCliError } from '../plugins-flag.js';
+import { readingInput } from '../input-errors.js';
+import { resolveEmbeddings } from './train.js';
 
 const usage = `Usage: window-ner eval --model MODEL.sqlite --data FILE [--confusion] [--json] [--embeddings PATH|none] [--plugins LIST]
 

@@ -4,10 +4,10 @@
  */
 import { FORMATS, defaultEmbeddingsSource, importEmbeddings, type EmbeddingFormat } from '@window-ner/embeddings';
 import { existsSync } from 'node:fs';
-import { numberFlag, parseFlags } from '../args';
-import { CliError, type Command } from '../command';
-import { asInputError } from '../input-errors';
-import { importProgressBar } from '../progress';
+import { numberFlag, parseFlags } from '../args.js';
+import { CliError, type Command } from '../command.js';
+import { asInputError } from '../input-errors.js';
+import { importProgressBar } from '../progress.js';
 
 const usage = `Usage: window-ner import-embeddings [source] [flags]
 

@@ -6,19 +6,19 @@ import cluster from 'node:cluster';
 import { join, resolve } from 'node:path';
 import { DEFAULT_CONFIG_LIMITS, loadTagger } from '@window-ner/ner';
 import { initBackend } from '@window-ner/tensor';
-import { createLogger } from '../../server/http/logger';
-import { missingBlasWarning } from '../native-warning';
-import { DEFAULT_LIMITS, type Limits } from '../../server/http/limits';
-import { runClusterPrimary } from '../../server/lifecycle/cluster';
-import { DEFAULT_MAX_CORPUS_BYTES } from '../../server/jobs/job-service';
-import { DEFAULT_PUBLISH_GATE } from '../../server/jobs/publish-gate';
-import { DEFAULT_KEEP_MODELS } from '../../server/models/publisher';
-import { DEFAULT_MAX_UPLOADS_BYTES, startService, type TrainingLimits } from '../../server/service';
-import { ServerDb } from '../../server/store/server-db';
-import { numberFlag, parseFlags } from '../args';
-import { allowPluginsFlag, pluginsUsage } from '../plugins-flag';
-import { CliError, type Command } from '../command';
-import { REPO_ROOT, resolveEmbeddings } from './train';
+import { createLogger } from '../../server/http/logger.js';
+import { missingBlasWarning } from '../native-warning.js';
+import { DEFAULT_LIMITS, type Limits } from '../../server/http/limits.js';
+import { runClusterPrimary } from '../../server/lifecycle/cluster.js';
+import { DEFAULT_MAX_CORPUS_BYTES } from '../../server/jobs/job-service.js';
+import { DEFAULT_PUBLISH_GATE } from '../../server/jobs/publish-gate.js';
+import { DEFAULT_KEEP_MODELS } from '../../server/models/publisher.js';
+import { DEFAULT_MAX_UPLOADS_BYTES, startService, type TrainingLimits } from '../../server/service.js';
+import { ServerDb } from '../../server/store/server-db.js';
+import { numberFlag, parseFlags } from '../args.js';
+import { allowPluginsFlag, pluginsUsage } from '../plugins-flag.js';
+import { CliError, type Command } from '../command.js';
+import { REPO_ROOT, resolveEmbeddings } from './train.js';
 
 const usage = `Usage: window-ner serve [--port N] [--host H] [--model FILE] [--embeddings PATH|none] [--workers N] [flags]
 

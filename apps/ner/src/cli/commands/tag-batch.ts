@@ -1,15 +1,15 @@
 /** `window-ner tag-batch`: tag a large file on the batch workers of a Redis queue; resumable, output in input order. */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { checkRedis, redisConnection, type RedisConnection } from '../../batch/connection';
-import { formatOf } from '../../batch/input';
-import { describeModel, isUrl } from '../../batch/model-source';
-import { BatchFailedError, runBatch } from '../../batch/run-batch';
-import { DEFAULT_LIMITS } from '../../server/http/limits';
-import { numberFlag, parseFlags } from '../args';
-import { CliError, type Command } from '../command';
-import { ProgressBar } from '../progress';
-import { REPO_ROOT } from './train';
+import { checkRedis, redisConnection, type RedisConnection } from '../../batch/connection.js';
+import { formatOf } from '../../batch/input.js';
+import { describeModel, isUrl } from '../../batch/model-source.js';
+import { BatchFailedError, runBatch } from '../../batch/run-batch.js';
+import { DEFAULT_LIMITS } from '../../server/http/limits.js';
+import { numberFlag, parseFlags } from '../args.js';
+import { CliError, type Command } from '../command.js';
+import { ProgressBar } from '../progress.js';
+import { REPO_ROOT } from './train.js';
 
 const usage = `Usage: window-ner tag-batch INPUT --out OUT.jsonl --queue redis://HOST:PORT [--chunk N] [--model FILE|URL] [flags]
 

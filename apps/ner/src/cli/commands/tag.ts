@@ -4,11 +4,11 @@ import { loadTagger } from '@window-ner/ner';
 import { initBackend } from '@window-ner/tensor';
 import { tokenizerPlugins } from '@window-ner/ner';
 import { splitSentences } from '@window-ner/text';
-import { parseFlags } from '../args';
-import { CliError, type Command } from '../command';
-import { allowPluginsFlag, pluginsUsage, refusePluginsAsCliError } from '../plugins-flag';
-import { readingInput } from '../input-errors';
-import { resolveEmbeddings } from './train';
+import { parseFlags } from '../args.js';
+import { CliError, type Command } from '../command.js';
+import { allowPluginsFlag, pluginsUsage, refusePluginsAsCliError } from '../plugins-flag.js';
+import { readingInput } from '../input-errors.js';
+import { resolveEmbeddings } from './train.js';
 
 const usage = `Usage: window-ner tag --model MODEL.sqlite [FILE] [--format jsonl|conll] [--embeddings PATH|none] [--plugins LIST]
 

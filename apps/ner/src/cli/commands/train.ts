@@ -7,12 +7,12 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureStore } from '@window-ner/embeddings';
 import { trainModel, CorpusFileError, CorpusFormatError, type TrainProgress } from '@window-ner/ner';
-import { parseFlags } from '../args';
-import { CliError, type Command } from '../command';
-import { asInputError } from '../input-errors';
-import { importProgressBar, ProgressBar } from '../progress';
-import { preferOneBlasThreadForTraining } from '../blas-threads';
-import { allowPluginsFlag, pluginsUsage } from '../plugins-flag';
+import { parseFlags } from '../args.js';
+import { CliError, type Command } from '../command.js';
+import { asInputError } from '../input-errors.js';
+import { importProgressBar, ProgressBar } from '../progress.js';
+import { preferOneBlasThreadForTraining } from '../blas-threads.js';
+import { allowPluginsFlag, pluginsUsage } from '../plugins-flag.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../..');
 export const DEFAULT_EMBEDDINGS = resolve(REPO_ROOT, 'data/embeddings.sqlite');

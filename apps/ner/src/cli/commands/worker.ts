@@ -4,13 +4,13 @@
  */
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBatchWorker } from '../../batch/worker';
+import { startBatchWorker } from '../../batch/worker.js';
 import { allowedPluginSpecs } from '@window-ner/ner';
-import { parseFlags } from '../args';
-import { allowPluginsFlag, pluginsUsage } from '../plugins-flag';
-import { CliError, type Command } from '../command';
-import { positiveInt, queueConnection } from './tag-batch';
-import { resolveEmbeddings } from './train';
+import { parseFlags } from '../args.js';
+import { allowPluginsFlag, pluginsUsage } from '../plugins-flag.js';
+import { CliError, type Command } from '../command.js';
+import { positiveInt, queueConnection } from './tag-batch.js';
+import { resolveEmbeddings } from './train.js';
 
 const usage = `Usage: window-ner worker --queue redis://HOST:PORT [--concurrency N] [--embeddings PATH|none] [--plugins LIST] [flags]
 

@@ -5,7 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { HttpError } from './http-error';
+import { HttpError } from './http-error.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 

@@ -5,7 +5,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { Request, RequestHandler } from 'express';
-import { HttpError } from './http-error';
+import { HttpError } from './http-error.js';
 
 export function jsonBody(maxBytes: number): RequestHandler {
   return (req, _res, next) => {

@@ -3,10 +3,10 @@
  * handler did, marks connections to close while shutting down, and on finish records the request metrics.
  */
 import type { RequestHandler, Response } from 'express';
-import type { ServerMetrics } from '../metrics/server-metrics';
-import { HttpError, sendError } from './http-error';
-import type { RequestContext } from './request-context';
-import { routeLabel } from './request-log';
+import type { ServerMetrics } from '../metrics/server-metrics.js';
+import { HttpError, sendError } from './http-error.js';
+import type { RequestContext } from './request-context.js';
+import { routeLabel } from './request-log.js';
 
 export interface LifecycleOptions {
   metrics: ServerMetrics;

@@ -18,8 +18,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import { pino } from 'pino';
 import { pinoHttp } from 'pino-http';
-import type { Logger } from './logger';
-import type { RequestContext } from './request-context';
+import type { Logger } from './logger.js';
+import type { RequestContext } from './request-context.js';
 
 /** A bounded label: the matched route pattern, never the raw URL (fuzzing would explode a metric's series). */
 export function routeLabel(req: IncomingMessage): string {

@@ -16,14 +16,14 @@ import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { allowedPluginSpecs, checkConfigLimits, type ConfigLimits, DEFAULT_CONFIG_LIMITS, resolveConfig } from '@window-ner/ner';
 import type { TrainRequest } from '@window-ner/ner';
-import { HttpError } from '../http/http-error';
-import type { Logger } from '../http/logger';
-import { DEFAULT_KEEP_MODELS, type ModelPublisher } from '../models/publisher';
-import type { TrainingJobs, TrainJobInput } from '../routes/train';
-import type { JobRecord, ServerStore } from '../store/server-store';
-import { DEFAULT_PUBLISH_GATE, gateVerdict, type PublishGate } from './publish-gate';
-import { corpusFile, scrubPaths } from './training-input';
-import type { FromWorker, TrainWorkerData } from './worker-protocol';
+import { HttpError } from '../http/http-error.js';
+import type { Logger } from '../http/logger.js';
+import { DEFAULT_KEEP_MODELS, type ModelPublisher } from '../models/publisher.js';
+import type { TrainingJobs, TrainJobInput } from '../routes/train.js';
+import type { JobRecord, ServerStore } from '../store/server-store.js';
+import { DEFAULT_PUBLISH_GATE, gateVerdict, type PublishGate } from './publish-gate.js';
+import { corpusFile, scrubPaths } from './training-input.js';
+import type { FromWorker, TrainWorkerData } from './worker-protocol.js';
 
 /** Largest corpus file a job reads (train and dev each), unless the operator sets another. */
 export const DEFAULT_MAX_CORPUS_BYTES = 20 * 1024 * 1024;

@@ -6,8 +6,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { allowPlugins, conlleval, loadTagger, readCorpusStream, tokenizerPlugins, trainModel } from '@window-ner/ner';
-import type { Baseline } from './publish-gate';
-import type { FromWorker, ToWorker, TrainWorkerData } from './worker-protocol';
+import type { Baseline } from './publish-gate.js';
+import type { FromWorker, ToWorker, TrainWorkerData } from './worker-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('train-worker-main.ts must run in a worker thread');

@@ -6,7 +6,7 @@
  */
 import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { HttpError } from '../http/http-error';
+import { HttpError } from '../http/http-error.js';
 
 const badInput = (message: string) => new HttpError(400, 'invalid_request', message);
 

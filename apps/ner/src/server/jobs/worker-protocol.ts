@@ -1,6 +1,6 @@
 /** Messages between the server thread and a training worker thread. */
 import type { TrainProgress, TrainRequest, TrainResult } from '@window-ner/ner';
-import type { Baseline } from './publish-gate';
+import type { Baseline } from './publish-gate.js';
 
 export interface TrainWorkerData {
   request: TrainRequest;

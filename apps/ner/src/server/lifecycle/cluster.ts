@@ -5,7 +5,7 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
-import type { Logger } from '../http/logger';
+import type { Logger } from '../http/logger.js';
 
 /**
  * BLAS threads per worker: N workers each spinning up one BLAS thread per core oversubscribe the machine (and

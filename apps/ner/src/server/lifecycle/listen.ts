@@ -6,8 +6,8 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CreatedApp } from '../app';
-import { createExpressServer } from '../http/express-server';
+import type { CreatedApp } from '../app.js';
+import { createExpressServer } from '../http/express-server.js';
 
 const KEEP_ALIVE_MS = 65_000;
 

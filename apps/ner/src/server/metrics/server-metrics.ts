@@ -8,7 +8,7 @@
  */
 import { backendInfo, tf } from '@window-ner/tensor';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { ModelHolder } from '../models/model-holder';
+import type { ModelHolder } from '../models/model-holder.js';
 
 export interface ServerMetrics {
   registry: Registry;

@@ -12,10 +12,10 @@
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { TrainResult } from '@window-ner/ner';
-import type { Logger } from '../http/logger';
-import type { PublishedModel, ServerStore } from '../store/server-store';
-import { loadWarmTagger, type TaggerLoader } from './load-model';
-import type { ModelHolder } from './model-holder';
+import type { Logger } from '../http/logger.js';
+import type { PublishedModel, ServerStore } from '../store/server-store.js';
+import { loadWarmTagger, type TaggerLoader } from './load-model.js';
+import type { ModelHolder } from './model-holder.js';
 
 export interface PublisherOptions {
   db: ServerStore;

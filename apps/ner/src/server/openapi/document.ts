@@ -5,13 +5,13 @@
  * the answers against the document.
  */
 import { z } from 'zod';
-import { ErrorBody } from '../http/http-error';
-import type { Limits } from '../http/limits';
-import { UploadedCorpus } from '../routes/corpora';
-import { BatchEntitiesResponse, EntitiesResponse, Entity, entitiesRequestSchema } from '../routes/entities-schema';
-import { Job } from '../routes/job-schema';
-import { Health, ModelInfo, ModelsResponse, PublishedModel, Ready } from '../routes/meta-schema';
-import { TrainJobInput } from '../routes/train';
+import { ErrorBody } from '../http/http-error.js';
+import type { Limits } from '../http/limits.js';
+import { UploadedCorpus } from '../routes/corpora.js';
+import { BatchEntitiesResponse, EntitiesResponse, Entity, entitiesRequestSchema } from '../routes/entities-schema.js';
+import { Job } from '../routes/job-schema.js';
+import { Health, ModelInfo, ModelsResponse, PublishedModel, Ready } from '../routes/meta-schema.js';
+import { TrainJobInput } from '../routes/train.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object, description: string) => ({ description, content: { 'application/json': { schema } } });

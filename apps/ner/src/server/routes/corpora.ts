@@ -6,8 +6,8 @@
  */
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { HttpError } from '../http/http-error';
-import { type CorpusFormat, type CorpusUploads, UploadError } from '../store/corpus-uploads';
+import { HttpError } from '../http/http-error.js';
+import { type CorpusFormat, type CorpusUploads, UploadError } from '../store/corpus-uploads.js';
 
 export const UploadedCorpus = z.strictObject({
   /** Path relative to the data directory, for POST /v1/train's "train" / "dev". */

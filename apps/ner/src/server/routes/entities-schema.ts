@@ -7,8 +7,8 @@
  * answer 413 rather than 400, after any problem with the shape.
  */
 import { z } from 'zod';
-import { HttpError } from '../http/http-error';
-import type { Limits } from '../http/limits';
+import { HttpError } from '../http/http-error.js';
+import type { Limits } from '../http/limits.js';
 
 /**
  * A string of at most `max` UTF-16 code units (JS string length, what offsets count). zod's own .max() counts code

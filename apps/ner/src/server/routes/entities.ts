@@ -8,12 +8,12 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Entity } from '@window-ner/ner';
 import type { RequestHandler, Response } from 'express';
 import type { z } from 'zod';
-import type { ServerMetrics } from '../metrics/server-metrics';
-import type { ModelHolder } from '../models/model-holder';
-import { HttpError } from '../http/http-error';
-import type { Limits } from '../http/limits';
-import { context } from '../http/request-context';
-import { type BatchEntitiesResponse, entitiesRequestSchema, type EntitiesResponse, parseEntitiesRequest } from './entities-schema';
+import type { ServerMetrics } from '../metrics/server-metrics.js';
+import type { ModelHolder } from '../models/model-holder.js';
+import { HttpError } from '../http/http-error.js';
+import type { Limits } from '../http/limits.js';
+import { context } from '../http/request-context.js';
+import { type BatchEntitiesResponse, entitiesRequestSchema, type EntitiesResponse, parseEntitiesRequest } from './entities-schema.js';
 
 /** Characters tagged between two event-loop turns: a few ms of work on one core. */
 const CHUNK_CHARS = 8_000;

@@ -3,11 +3,11 @@ import type { ModelInfo } from '@window-ner/ner';
 import type { RequestHandler } from 'express';
 import type { z } from 'zod';
 import { basename, isAbsolute } from 'node:path';
-import type { ServerMetrics } from '../metrics/server-metrics';
-import type { ModelHolder } from '../models/model-holder';
-import type { PublishedModel, ServerStore } from '../store/server-store';
-import { HttpError } from '../http/http-error';
-import type { Health, ModelInfo as PublicModelInfo, ModelsResponse, PublishedModel as PublicPublished, Ready } from './meta-schema';
+import type { ServerMetrics } from '../metrics/server-metrics.js';
+import type { ModelHolder } from '../models/model-holder.js';
+import type { PublishedModel, ServerStore } from '../store/server-store.js';
+import { HttpError } from '../http/http-error.js';
+import type { Health, ModelInfo as PublicModelInfo, ModelsResponse, PublishedModel as PublicPublished, Ready } from './meta-schema.js';
 
 /** Absolute paths (training corpora, stores) reduced to file names, at any depth of a JSON value. */
 function withoutServerPaths(value: unknown): unknown {

@@ -1,9 +1,9 @@
 /** POST /v1/models/:version/activate (admin): serve another published version (rollback or roll forward). */
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { HttpError } from '../http/http-error';
-import type { ModelPublisher } from '../models/publisher';
-import { publicPublished } from './meta';
+import { HttpError } from '../http/http-error.js';
+import type { ModelPublisher } from '../models/publisher.js';
+import { publicPublished } from './meta.js';
 
 export const ActivatedModel = z.object({
   version: z.string(),

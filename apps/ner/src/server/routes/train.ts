@@ -2,9 +2,9 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { findUnsafeKey } from '@window-ner/ner';
-import { HttpError } from '../http/http-error';
-import type { JobRecord } from '../store/server-store';
-import { describeIssue } from './entities-schema';
+import { HttpError } from '../http/http-error.js';
+import type { JobRecord } from '../store/server-store.js';
+import { describeIssue } from './entities-schema.js';
 
 export const TrainJobInput = z.strictObject({
   /**

@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ServerStore } from './server-store';
+import type { ServerStore } from './server-store.js';
 
 /** 'rejected': trained, but the publish gate kept the model out of service (the job's error says why). */
 export type JobStatus = 'running' | 'succeeded' | 'rejected' | 'failed' | 'cancelled';

@@ -3,9 +3,9 @@
  * published models and which one is served. ServerDb keeps it in one SQLite file; a registry for replicas on
  * several machines implements the same interface. Every method that changes more than one record is atomic.
  */
-import type { JobRecord, JobStatus, PublishedModel } from './server-db';
+import type { JobRecord, JobStatus, PublishedModel } from './server-db.js';
 
-export type { JobRecord, JobStatus, PublishedModel } from './server-db';
+export type { JobRecord, JobStatus, PublishedModel } from './server-db.js';
 
 export interface ServerStore {
   insertJob(id: string, request: Record<string, unknown>): JobRecord;
