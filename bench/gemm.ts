@@ -120,7 +120,7 @@ async function main(): Promise<void> {
   if (native?.blas) console.log(`native: ${native.blas.config}, ${native.blas.threads} threads`);
 }
 
-// No top-level await: bench/ is not an ESM package, so tsx may compile this file as CommonJS.
+// Run as a script (npx tsx bench/gemm.ts) it prints the table; imported, it only exports runGemmBench.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((e) => {
     console.error(e);

@@ -32,9 +32,9 @@ function tokensPerSecond(tagger: WindowTagger, sentences: string[][], minSeconds
 }
 
 /**
- * GEMM rows from bench/gemm.ts's runGemmBench(), in a child process: that file is compiled as CommonJS (bench/ is
- * not an ESM package), and importing it here would require() an ES module already being loaded (a cycle).
- * A fresh process also measures GEMM without the trained models' memory around.
+ * GEMM rows from bench/gemm.ts's runGemmBench(), in a child process run through tsx (a dev dependency: bench/ is
+ * TypeScript that is not built into dist). A fresh process also measures GEMM without the trained models' memory
+ * around.
  */
 function gemmRows(): unknown {
   const gemmFile = join(REPO_ROOT, 'bench/gemm.ts');
