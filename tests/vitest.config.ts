@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 // End-to-end suites start real servers (in-process and as child processes) and a real browser. globalSetup trains
@@ -8,6 +9,8 @@ import { defineConfig } from 'vitest/config';
 process.env.DOTENV_CONFIG_QUIET = 'true';
 
 export default defineConfig({
+  // Tests run the TypeScript sources: workspace packages resolve to src/ (the @window-ner/source export), not dist/.
+  ssr: { resolve: { conditions: ['@window-ner/source', ...defaultServerConditions] } },
   root: fileURLToPath(new URL('.', import.meta.url)),
   test: {
     include: ['**/*.e2e.test.ts'],

@@ -1,6 +1,9 @@
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Tests run the TypeScript sources: workspace packages resolve to src/ (the @window-ner/source export), not dist/.
+  ssr: { resolve: { conditions: ['@window-ner/source', ...defaultServerConditions] } },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,

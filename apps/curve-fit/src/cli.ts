@@ -4,7 +4,7 @@ import { DEFAULTS, type CurveFitOptions } from './fit.js';
 
 export function usage(): string {
   return [
-    'Usage: npx tsx apps/curve-fit/src/main.ts [options]',
+    'Usage: node apps/curve-fit/dist/main.js [options]',
     'Fit y = x^2 + 1 + N(0, 0.05) (300 points, x in [-1, 1]) with a 1-10-1 network by full-batch gradient descent.',
     '',
     `  --optimizer <name>    ${optimizers.names().join(' | ')} (default ${DEFAULTS.optimizer})`,

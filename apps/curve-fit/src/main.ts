@@ -1,4 +1,4 @@
-/** curve-fit: the seed's TensorFlow example on @window-ner/nn. Run: npx tsx apps/curve-fit/src/main.ts --help */
+/** curve-fit: the seed's TensorFlow example on @window-ner/nn. Run: node apps/curve-fit/dist/main.js --help (after npm install builds it) */
 import { initBackend } from '@window-ner/tensor';
 import { parseArgs, usage } from './cli.js';
 import { fitCurve } from './fit.js';

@@ -4,7 +4,11 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError } from './command.js';
 
-export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, usage: string) {
+type StrictFlags<T> = { args: string[]; options: T; allowPositionals: true; strict: true };
+
+// The return type is spelled out because the declaration build (dist/*.d.ts) cannot name node:util's internal
+// ParsedResults type on its own.
+export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, usage: string): ReturnType<typeof parseArgs<StrictFlags<T>>> {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
