@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { dirname, join, relative, resolve } from 'node:path';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '../..');
-const defaults = ['libs/*/src', 'libs/*/test', 'apps/*/src', 'apps/*/test', 'tests', 'bench'];
+const defaults = ['libs/*/src', 'libs/*/test', 'libs/*/scripts', 'apps/*/src', 'apps/*/test', 'tests', 'bench'];
 
 function expand(pattern) {
   const [head, star, ...rest] = pattern.split('/');

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultEmbeddingsSource, EmbeddingStore, importEmbeddings } from '../src/index';
+import { defaultEmbeddingsSource, EmbeddingStore, importEmbeddings } from '../src/index.js';
 
 const dir = process.argv[2] ? undefined : mkdtempSync(join(tmpdir(), 'emb-time-'));
 const out = process.argv[2] ?? join(dir!, 'embeddings.sqlite');

@@ -5,7 +5,7 @@
  * Run: npx tsx scripts/profile-dense.ts [kernel,kernel,...]   (the list limits the "native subset" column)
  */
 import * as tf from '@tensorflow/tfjs';
-import { registerKernels, unregisterKernels } from '../src/index';
+import { registerKernels, unregisterKernels } from '../src/index.js';
 
 const [B, IN, OUT] = [256, 525, 300];
 
