@@ -13,7 +13,7 @@ type LogLine = { msg: string; pid: number; code?: number };
  * count), and reports how it ended.
  */
 async function startAndStop(workers: number, env: Record<string, string>, ups = workers) {
-  const proc = spawn(process.execPath, ['--import', 'tsx', PRIMARY, String(workers)], {
+  const proc = spawn(process.execPath, ['--conditions=@window-ner/source', '--import', 'tsx', PRIMARY, String(workers)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -35,7 +35,7 @@ describe('interrupted import', () => {
     const big = join(tmp.dir, 'big.txt');
     await writeLargeGlove(big, 200_000, 50);
 
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'import-child.ts'), big, out], {
+    const child = spawn(process.execPath, ['--conditions=@window-ner/source', '--import', 'tsx', join(import.meta.dirname, 'import-child.ts'), big, out], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' },
     });

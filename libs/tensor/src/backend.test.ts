@@ -17,7 +17,7 @@ function collect(): { lines: string[]; log: (l: string) => void } {
 /** Run test/print-backend.ts in a fresh process with extra env; its stderr lines and the chosen backend. */
 function child(env: Record<string, string>): { info: BackendInfo; logLines: string[] } {
   const script = fileURLToPath(new URL('../test/print-backend.ts', import.meta.url));
-  const r = spawnSync(process.execPath, ['--import', 'tsx', script], {
+  const r = spawnSync(process.execPath, ['--conditions=@window-ner/source', '--import', 'tsx', script], {
     env: { ...process.env, WINDOW_NER_BACKEND: '', WINDOW_NER_NATIVE: '', ...env },
     encoding: 'utf8',
     timeout: 60_000,

@@ -8,6 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker, type ConnectionOptions } from 'bullmq';
 import { ENV_EMBEDDINGS, ENV_MODEL_CACHE, ENV_PLUGINS, QUEUE_NAME, type ChunkJob, type ChunkResult } from './protocol.js';
+import { threadEntry } from '../thread-entry.js';
 
 export interface BatchWorkerOptions {
   connection: ConnectionOptions;
@@ -24,7 +25,7 @@ export interface BatchWorkerOptions {
   onFailed?: (info: { batchId: string; chunk: number; error: string }) => void;
 }
 
-const PROCESSOR = fileURLToPath(new URL('./chunk-processor.mjs', import.meta.url));
+const PROCESSOR = fileURLToPath(threadEntry('chunk-processor', import.meta.url));
 
 export function startBatchWorker(opts: BatchWorkerOptions): Worker<ChunkJob, ChunkResult> {
   const worker = new Worker<ChunkJob, ChunkResult>(QUEUE_NAME, PROCESSOR, {

@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 
-const TEMPLATE = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
+// Read from src/ whether this runs from src/web or dist/web (tsc does not copy the page into dist).
+const TEMPLATE = readFileSync(new URL('../../src/web/page.html', import.meta.url), 'utf8');
 
 export function renderPage(nonce: string): string {
   return TEMPLATE.replaceAll('{{nonce}}', nonce);

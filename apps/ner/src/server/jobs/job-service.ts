@@ -24,6 +24,7 @@ import type { JobRecord, ServerStore } from '../store/server-store.js';
 import { DEFAULT_PUBLISH_GATE, gateVerdict, type PublishGate } from './publish-gate.js';
 import { corpusFile, scrubPaths } from './training-input.js';
 import type { FromWorker, TrainWorkerData } from './worker-protocol.js';
+import { threadEntry } from '../../thread-entry.js';
 
 /** Largest corpus file a job reads (train and dev each), unless the operator sets another. */
 export const DEFAULT_MAX_CORPUS_BYTES = 20 * 1024 * 1024;
@@ -57,7 +58,7 @@ interface Running {
   stopped: 'cancel' | 'shutdown' | null;
 }
 
-const WORKER_ENTRY = new URL('./train-worker.mjs', import.meta.url);
+const WORKER_ENTRY = threadEntry('train-worker-main', import.meta.url);
 const TRAINER_HEAP_MB = 4096;
 /** A cancelled trainer gets this long to stop at its next check before its thread is terminated. */
 const CANCEL_GRACE_MS = 2_000;
