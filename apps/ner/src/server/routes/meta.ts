@@ -3,11 +3,11 @@ import type { ModelInfo } from '@window-ner/ner';
 import type { RequestHandler } from 'express';
 import type { z } from 'zod';
 import { basename, isAbsolute } from 'node:path';
-import type { ServerMetrics } from '../metrics/server-metrics';
-import type { ModelHolder } from '../models/model-holder';
-import type { PublishedModel, ServerStore } from '../store/server-store';
-import { HttpError } from '../http/http-error';
-import type { Health, ModelInfo as PublicModelInfo, ModelsResponse, PublishedModel as PublicPublished, Ready } from './meta-schema';
+import type { ServerMetrics } from '../metrics/server-metrics.js';
+import type { ModelHolder } from '../models/model-holder.js';
+import type { PublishedModel, ServerStore } from '../store/server-store.js';
+import { HttpError } from '../http/http-error.js';
+import type { Health, ModelInfo as PublicModelInfo, ModelsResponse, PublishedModel as PublicPublished, Ready } from './meta-schema.js';
 
 /** Absolute paths (training corpora, stores) reduced to file names, at any depth of a JSON value. */
 function withoutServerPaths(value: unknown): unknown {
@@ -36,10 +36,11 @@ export function publicPublished(m: PublishedModel): z.input<typeof PublicPublish
 }
 
 export function modelsHandler(models: ModelHolder, db?: ServerStore): RequestHandler {
-  return (_req, res) => {
+  return async (_req, res) => {
     const info = models.info;
     if (!info) throw new HttpError(503, 'not_ready', 'no model loaded yet; retry shortly', { 'Retry-After': '1' });
-    res.json({ serving: publicModelInfo(info), published: db ? db.listModels().map(publicPublished) : [] } satisfies z.input<typeof ModelsResponse>);
+    const published = db ? (await db.listModels()).map(publicPublished) : [];
+    res.json({ serving: publicModelInfo(info), published } satisfies z.input<typeof ModelsResponse>);
   };
 }
 
