@@ -6,7 +6,7 @@
  * the registry; job records, the one-job limit and cancels span the replicas; an unreachable registry stops `serve`
  * at start, and one lost while serving leaves tagging running.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -41,7 +41,8 @@ interface Models {
 
 function replica(name: string, model = fx.modelPath): Promise<ChildServer> {
   const args = ['--registry', redis.url, '--model', model, '--embeddings', fx.storePath, '--state-dir', join(dir, name), '--data-dir', DATA_DIR, '--min-dev-f1', '0', '--quiet'];
-  return spawnServer(args, { NER_ADMIN_TOKEN: TOKEN }).then((s) => {
+  // A loaded 2-core host can take a minute to start a process (tsx compiles the sources).
+  return spawnServer(args, { NER_ADMIN_TOKEN: TOKEN }, 1, 150_000).then((s) => {
     servers.push(s);
     return s;
   });
@@ -63,9 +64,10 @@ function failures(records: LoadRecord[]): LoadRecord[] {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'window-ner-registry-'));
+  mkdirSync(join(dir, 'redis'));
   redis = await startRedis({ dir: join(dir, 'redis') });
   await Promise.all([replica('a'), replica('b')]);
-});
+}, 330_000);
 
 afterAll(async () => {
   await Promise.all(
@@ -145,7 +147,7 @@ describe('serve --registry: replicas sharing one model registry', () => {
     expect(await serving(c)).toBe(trained);
     const tagged = await request(c.url, { method: 'POST', path: '/v1/entities', headers: { 'content-type': 'application/json' }, body: '{"text":"Barack Obama visited Paris."}' });
     expect(tagged.status).toBe(200);
-  });
+  }, 330_000);
 
   it('a cancel sent to another replica stops the job on its owner', async () => {
     const [a, b] = servers;
@@ -161,12 +163,12 @@ describe('serve --registry: replicas sharing one model registry', () => {
   it('an unreachable registry at start is one clear line and exit 2', async () => {
     const port = await freePort();
     const p = spawnCli(['serve', '--port', '0', '--registry', `redis://127.0.0.1:${port}`, '--model', fx.modelPath, '--embeddings', fx.storePath, '--state-dir', join(dir, 'd')]);
-    const timer = setTimeout(() => p.proc.kill('SIGKILL'), 30_000);
+    const timer = setTimeout(() => p.proc.kill('SIGKILL'), 150_000);
     const { code } = await p.exited;
     clearTimeout(timer);
     expect(code).toBe(2);
     expect(p.stderr.filter((l) => l.trim())).toEqual([expect.stringMatching(new RegExp(`^.*--registry: cannot reach Redis at 127\\.0\\.0\\.1:${port}`))]);
-  });
+  }, 180_000);
 
   it('with Redis gone, replicas keep tagging with their model and say so; after it returns they follow the registry again', async () => {
     const [a, b] = servers;

@@ -75,12 +75,23 @@ export interface Service {
 }
 
 export async function startService(opts: ServiceOptions): Promise<Service> {
-  const { logger } = opts;
   const stateDir = resolve(opts.stateDir);
   const modelsDir = join(stateDir, 'models');
   mkdirSync(modelsDir, { recursive: true });
-  const shared = opts.registry ? await RedisStore.open({ ...opts.registry, cacheDir: modelsDir, logger }) : undefined;
+  const shared = opts.registry ? await RedisStore.open({ ...opts.registry, cacheDir: modelsDir, logger: opts.logger }) : undefined;
   const db: ServerStore = shared ?? new ServerDb(join(stateDir, 'server.sqlite'));
+  try {
+    return await start(opts, stateDir, db, shared);
+  } catch (err) {
+    // Redis connections would keep a process that failed to start alive.
+    await db.close();
+    throw err;
+  }
+}
+
+async function start(opts: ServiceOptions, stateDir: string, db: ServerStore, shared: RedisStore | undefined): Promise<Service> {
+  const { logger } = opts;
+  const modelsDir = join(stateDir, 'models');
   const models = new ModelHolder((err) => logger.error({ err }, 'disposing a model failed'));
   const training = opts.training ?? {};
   const publisher = new ModelPublisher({ db, modelsDir, models, load: opts.load, logger, keepModels: training.keepModels });
