@@ -55,7 +55,9 @@ const serving = async (s: ChildServer) => (await models(s)).serving.version;
 async function follows(s: ChildServer, version: string): Promise<number> {
   const t0 = Date.now();
   await pollUntil(`${s.url} to serve ${version}`, () => serving(s), (v) => v === version, SWAP_MS, 25);
-  return Date.now() - t0;
+  const ms = Date.now() - t0;
+  console.error(`[e2e] ${s.url} served ${version} ${ms} ms after the change was confirmed on another replica`);
+  return ms;
 }
 
 function failures(records: LoadRecord[]): LoadRecord[] {
