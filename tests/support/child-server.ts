@@ -23,7 +23,7 @@ export interface ChildServer {
   waitForLog(match: (l: LogLine) => boolean, count?: number, timeoutMs?: number): Promise<LogLine[]>;
 }
 
-export async function spawnServer(args: string[], env: Record<string, string> = {}, readyCount = 1): Promise<ChildServer> {
+export async function spawnServer(args: string[], env: Record<string, string> = {}, readyCount = 1, startTimeoutMs = 60_000): Promise<ChildServer> {
   const proc = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], {
     env: { ...process.env, DOTENV_CONFIG_QUIET: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -72,12 +72,12 @@ export async function spawnServer(args: string[], env: Record<string, string> = 
       check();
     });
 
-  const failed = await waitForLog((l) => l.msg === 'listening').catch((e: Error) => e);
+  const failed = await waitForLog((l) => l.msg === 'listening', 1, startTimeoutMs).catch((e: Error) => e);
   if (failed instanceof Error) {
     proc.kill('SIGKILL');
     throw failed;
   }
   const url = (failed[0].url as string) ?? '';
-  await waitForLog((l) => l.msg === 'ready', readyCount);
+  await waitForLog((l) => l.msg === 'ready', readyCount, startTimeoutMs);
   return { proc, url, logs, stderr, exited, waitForLog };
 }

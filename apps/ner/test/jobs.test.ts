@@ -135,7 +135,7 @@ describe('training jobs in a worker thread', () => {
 
     // Start-up recovery keeps recorded models and removes a stray file (crash between rename and commit).
     writeFileSync(join(dir, 'state/models', 'crashed-job.sqlite'), 'complete but never recorded');
-    expect(peerPublisher.removeOrphans()).toEqual(['crashed-job.sqlite']);
+    expect(await peerPublisher.removeOrphans()).toEqual(['crashed-job.sqlite']);
     expect(readdirSync(join(dir, 'state/models'))).toHaveLength(1);
   });
 });

@@ -4,7 +4,7 @@
  * 405 with an Allow header for the other methods; anything else is a JSON 404.
  */
 import { randomBytes } from 'node:crypto';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { requireAdmin } from './http/admin-auth.js';
 import { errorHandler, HttpError } from './http/http-error.js';
@@ -50,6 +50,11 @@ export interface AppOptions {
   behindTls?: boolean;
   /** Extra readiness checks besides "a model is loaded and warmed up" and "not shutting down". */
   readyChecks?: ReadyChecks;
+  /**
+   * False while a shared registry (serve --registry) is unreachable: a route that needed it then fails with a
+   * 503 the client may retry instead of a 500. Tagging does not need it.
+   */
+  registryReachable?: () => boolean;
 }
 
 export interface AppState {
@@ -102,8 +107,8 @@ export function createApp(opts: AppOptions): CreatedApp {
     start: () => {
       throw new HttpError(403, 'training_disabled', 'training over HTTP is off: this server has no job runner (start it with a state directory)');
     },
-    get: () => undefined,
-    cancel: () => undefined,
+    get: async () => undefined,
+    cancel: async () => undefined,
   };
   const uploads: RequestHandler = opts.uploads
     ? uploadCorpusHandler(opts.uploads)
@@ -145,6 +150,10 @@ export function createApp(opts: AppOptions): CreatedApp {
   app.use(() => {
     throw new HttpError(404, 'not_found', 'no such route; see /openapi.json');
   });
+  app.use(((err, _req, _res, next) => {
+    const registryDown = opts.registryReachable && !opts.registryReachable() && !(err instanceof HttpError);
+    next(registryDown ? new HttpError(503, 'not_ready', 'the model registry is unreachable; retry shortly', { 'Retry-After': '5' }) : err);
+  }) as ErrorRequestHandler);
   app.use(
     errorHandler((err) => {
       logger.error({ err }, 'unhandled error');

@@ -1,7 +1,8 @@
 /**
- * The whole service in one process: server database and start-up recovery, the app, listening, the model
- * (the one the database says is served, else the configured default), training jobs, and an orderly shutdown.
- * Listening starts before the model loads so /healthz answers at once and /readyz says when it can serve.
+ * The whole service in one process: the registry (server.sqlite, or Redis with `registry`) and start-up recovery,
+ * the app, listening, the model (the one the registry says is served, else the configured default), training
+ * jobs, and an orderly shutdown. Listening starts before the model loads so /healthz answers at once and /readyz
+ * says when it can serve.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -15,7 +16,9 @@ import { loadWarmTagger, type TaggerLoader } from './models/load-model.js';
 import { ModelHolder } from './models/model-holder.js';
 import { ModelPublisher } from './models/publisher.js';
 import { CorpusUploads } from './store/corpus-uploads.js';
+import { RedisStore, type RedisStoreOptions } from './store/redis-store.js';
 import { ServerDb } from './store/server-db.js';
+import type { ServerStore } from './store/server-store.js';
 import type { ConfigLimits } from '@window-ner/ner';
 
 export interface ServiceOptions {
@@ -39,6 +42,11 @@ export interface ServiceOptions {
   behindTls?: boolean;
   /** How often to check whether another process published a model (cluster mode); 0 = never. */
   syncIntervalMs?: number;
+  /**
+   * A registry shared by replicas on several machines (serve --registry): published models (their bytes too),
+   * the served version and job records live in Redis instead of server.sqlite.
+   */
+  registry?: Pick<RedisStoreOptions, 'connection' | 'maxModelBytes' | 'pollMs'>;
   /** Grace period for in-flight requests at shutdown. */
   graceMs?: number;
   training?: TrainingLimits;
@@ -67,14 +75,27 @@ export interface Service {
 }
 
 export async function startService(opts: ServiceOptions): Promise<Service> {
-  const { logger } = opts;
   const stateDir = resolve(opts.stateDir);
   const modelsDir = join(stateDir, 'models');
   mkdirSync(modelsDir, { recursive: true });
-  const db = new ServerDb(join(stateDir, 'server.sqlite'));
+  const shared = opts.registry ? await RedisStore.open({ ...opts.registry, cacheDir: modelsDir, logger: opts.logger }) : undefined;
+  const db: ServerStore = shared ?? new ServerDb(join(stateDir, 'server.sqlite'));
+  try {
+    return await start(opts, stateDir, db, shared);
+  } catch (err) {
+    // Redis connections would keep a process that failed to start alive.
+    await db.close();
+    throw err;
+  }
+}
+
+async function start(opts: ServiceOptions, stateDir: string, db: ServerStore, shared: RedisStore | undefined): Promise<Service> {
+  const { logger } = opts;
+  const modelsDir = join(stateDir, 'models');
   const models = new ModelHolder((err) => logger.error({ err }, 'disposing a model failed'));
   const training = opts.training ?? {};
   const publisher = new ModelPublisher({ db, modelsDir, models, load: opts.load, logger, keepModels: training.keepModels });
+  shared?.onServingChange(() => void publisher.syncServing());
   const jobs = new JobService({
     db,
     publisher,
@@ -90,8 +111,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     logger,
   });
   const uploads = new CorpusUploads(opts.dataDir, { maxBytes: jobs.maxCorpusBytes, maxTotalBytes: training.maxUploadsBytes ?? DEFAULT_MAX_UPLOADS_BYTES });
-  jobs.recover();
-  publisher.removeOrphans();
+  await jobs.recover();
+  await publisher.removeOrphans();
 
   const created = createApp({
     models,
@@ -104,17 +125,21 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     logger,
     logErrorsOnly: opts.logErrorsOnly,
     behindTls: opts.behindTls,
+    registryReachable: shared && (() => shared.connected),
   });
   const running = await listen(created, { host: opts.host, port: opts.port });
-  logger.info({ url: running.url, training: opts.adminToken ? 'on' : 'off' }, 'listening');
+  logger.info({ url: running.url, training: opts.adminToken ? 'on' : 'off', registry: shared ? shared.replicaId : 'local' }, 'listening');
 
   const ready = (async () => {
     await publisher.syncServing();
     if (!models.ready) {
+      const named = shared && (await shared.servingModel());
+      // A replica must serve what the others serve: --model is only for a registry that serves nothing yet.
+      if (named) throw new Error(`the registry serves model ${named.version}, which could not be loaded here (see the error above)`);
       if (!existsSync(opts.modelPath)) throw new Error(`no model file at ${opts.modelPath} (train one with \`window-ner train\` or pass --model)`);
       const tagger = await loadWarmTagger(opts.load, opts.modelPath);
       // Recorded like a published version, so POST /v1/models/:version/activate can roll back to it later.
-      db.publishModel({ version: tagger.info.version, path: tagger.info.path, jobId: null, metrics: tagger.info.metrics ?? {} });
+      await db.publishModel({ version: tagger.info.version, path: tagger.info.path, jobId: null, metrics: tagger.info.metrics ?? {} });
       models.install(tagger);
     }
     const info = models.info!;
@@ -122,7 +147,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   })();
   ready.catch((err: unknown) => logger.error({ err }, 'no model could be loaded'));
 
-  const sync = opts.syncIntervalMs ? setInterval(() => void publisher.syncServing(), opts.syncIntervalMs) : null;
+  // A shared registry checks by itself (pub/sub and its own poll, see RedisStore).
+  const sync = opts.syncIntervalMs && !shared ? setInterval(() => void publisher.syncServing(), opts.syncIntervalMs) : null;
   sync?.unref();
 
   let stopping: Promise<{ forced: boolean }> | null = null;
@@ -134,7 +160,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       const [result] = await Promise.all([running.shutdown(opts.graceMs ?? 10_000), jobs.close()]);
       await ready.catch(() => undefined);
       models.close();
-      db.close();
+      await db.close();
       logger.info(result, 'stopped');
       return result;
     })();

@@ -15,6 +15,9 @@ import { DEFAULT_PUBLISH_GATE } from '../../server/jobs/publish-gate.js';
 import { DEFAULT_KEEP_MODELS } from '../../server/models/publisher.js';
 import { DEFAULT_MAX_UPLOADS_BYTES, startService, type TrainingLimits } from '../../server/service.js';
 import { ServerDb } from '../../server/store/server-db.js';
+import { DEFAULT_MAX_MODEL_BYTES } from '../../server/store/redis-store.js';
+import { redisConnection } from '../../batch/connection.js';
+import { queueConnection } from './tag-batch.js';
 import { numberFlag, parseFlags } from '../args.js';
 import { allowPluginsFlag, pluginsUsage } from '../plugins-flag.js';
 import { CliError, type Command } from '../command.js';
@@ -32,6 +35,10 @@ Serve named-entity tagging over HTTP (POST /v1/entities, GET /v1/models, /health
   --state-dir DIR       server.sqlite, published models and training staging (default data/server)
   --data-dir DIR        corpora for POST /v1/train are paths relative to this (default data)
   --workers N           worker processes sharing the port (node cluster; default 1)
+  --registry URL        redis://HOST:PORT shared by replicas on several machines: published models (their bytes
+                        too), the served version and training jobs live there instead of server.sqlite; a
+                        publish or activate on one replica swaps every replica within seconds
+  --registry-max-model-mb N  largest model file the registry takes (default ${DEFAULT_MAX_MODEL_BYTES / 1024 / 1024})
   --max-body-bytes N    request body limit (default ${DEFAULT_LIMITS.maxBodyBytes})
   --max-text-chars N    characters per text, UTF-16 code units (default ${DEFAULT_LIMITS.maxTextChars})
   --max-texts N         texts per batch (default ${DEFAULT_LIMITS.maxTexts})
@@ -78,6 +85,8 @@ export const command: Command = {
       'state-dir': { type: 'string' },
       'data-dir': { type: 'string' },
       workers: { type: 'string' },
+      registry: { type: 'string' },
+      'registry-max-model-mb': { type: 'string' },
       'max-body-bytes': { type: 'string' },
       'max-text-chars': { type: 'string' },
       'max-texts': { type: 'string' },
@@ -142,9 +151,12 @@ export const command: Command = {
     const embeddingsPath = cluster.isPrimary ? await resolveEmbeddings(values.embeddings, false) : builtStorePath(values.embeddings);
     const maxHeapMb = numberFlag(values['max-heap-mb'], 'max-heap-mb', 1024);
     const stateDir = resolve(values['state-dir'] ?? resolve(REPO_ROOT, 'data/server'));
+    // Checked once, by the primary or the only process: an unreachable registry is one line and exit 2.
+    const registry = values.registry === undefined ? undefined : cluster.isPrimary ? await queueConnection(values.registry, 'registry') : redisConnection(values.registry, 'registry');
+    const maxModelMb = count('registry-max-model-mb', DEFAULT_MAX_MODEL_BYTES / 1024 / 1024);
     if (workers > 1 && cluster.isPrimary) {
       // Create the server database (schema, WAL) once, before N workers race to open it.
-      new ServerDb(join(stateDir, 'server.sqlite')).close();
+      if (!registry) new ServerDb(join(stateDir, 'server.sqlite')).close();
       return runClusterPrimary(workers, logger, { maxHeapMb });
     }
     // Handlers stay installed after the first signal: a second SIGTERM (process managers and timeout(1) may signal
@@ -179,6 +191,7 @@ export const command: Command = {
       logErrorsOnly: quiet,
       behindTls: Boolean(values['behind-tls']),
       syncIntervalMs: cluster.isWorker ? 1000 : 0,
+      registry: registry && { connection: registry, maxModelBytes: maxModelMb * 1024 * 1024 },
       graceMs: numberFlag(values['grace-ms'], 'grace-ms', 10_000),
       training,
     });

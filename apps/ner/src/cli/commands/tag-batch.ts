@@ -96,13 +96,13 @@ export function positiveInt(value: string | undefined, flag: string, fallback: n
   return n;
 }
 
-/** The --queue URL as connection options, once Redis answers there; a bad URL or address is a usage error. */
-export async function queueConnection(url: string): Promise<RedisConnection> {
+/** A Redis URL flag as connection options, once Redis answers there; a bad URL or address is a usage error. */
+export async function queueConnection(url: string, flag = 'queue'): Promise<RedisConnection> {
   try {
-    const connection = redisConnection(url);
+    const connection = redisConnection(url, flag);
     await checkRedis(connection, 10_000);
     return connection;
   } catch (e) {
-    throw new CliError(`--queue: ${(e as Error).message.replace(/^--queue: /, '')}`);
+    throw new CliError(`--${flag}: ${(e as Error).message.replace(`--${flag}: `, '')}`);
   }
 }

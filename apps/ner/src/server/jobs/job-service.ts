@@ -1,7 +1,7 @@
 /**
- * Training jobs: one at a time per server (they share the machine's cores with serving), each in a worker
- * thread running the TypeScript trainer. Progress goes to SQLite (throttled) so any cluster worker can answer
- * GET /v1/jobs/:id; a finished model passes the publish gate and then goes through the publisher (atomic file
+ * Training jobs: one at a time per registry (they share the machine's cores with serving; with a shared registry,
+ * one in the whole cluster), each in a worker thread running the TypeScript trainer. Progress goes to the
+ * registry (throttled) so any cluster worker or replica can answer GET /v1/jobs/:id; a finished model passes the publish gate and then goes through the publisher (atomic file
  * move + DB transaction + swap), or is kept in rejected/ with the reason in the job.
  *
  * Before a job exists, its input is checked: corpus paths (training-input.ts) and the config, which must be inside
@@ -86,17 +86,29 @@ export class JobService implements TrainingJobs {
     return this.runningJobs.size;
   }
 
-  get(id: string): JobRecord | undefined {
+  async get(id: string): Promise<JobRecord | undefined> {
     return this.opts.db.getJob(id);
+  }
+
+  /**
+   * A registry write from a running job's bookkeeping: it must not throw into an event handler (a lost shared
+   * registry rejects), so a failure is logged and the job goes on.
+   */
+  private async record(jobId: string, what: string, write: () => unknown): Promise<void> {
+    try {
+      await write();
+    } catch (err) {
+      this.opts.logger.error({ jobId, err }, `could not record the job's ${what} in the registry`);
+    }
   }
 
   /**
    * Start-up recovery: jobs whose process died are marked failed, and staging files no live job owns
    * (half-written by a killed trainer) are deleted. Run once per process start, before serving.
    */
-  recover(): { failedJobs: string[]; removedFiles: string[] } {
-    const failedJobs = this.opts.db.failOrphanedJobs();
-    const live = new Set(this.opts.db.runningJobs().map((j) => j.id));
+  async recover(): Promise<{ failedJobs: string[]; removedFiles: string[] }> {
+    const failedJobs = await this.opts.db.failOrphanedJobs();
+    const live = new Set((await this.opts.db.runningJobs()).map((j) => j.id));
     const removedFiles: string[] = [];
     for (const name of readdirSync(this.opts.stagingDir)) {
       if ([...live].some((id) => name.includes(id))) continue;
@@ -107,7 +119,7 @@ export class JobService implements TrainingJobs {
     return { failedJobs, removedFiles };
   }
 
-  start(input: TrainJobInput): JobRecord {
+  async start(input: TrainJobInput): Promise<JobRecord> {
     const { db, stagingDir, embeddingsPath } = this.opts;
     const train = corpusFile(this.dataRoot, input.train, 'train', this.maxCorpusBytes);
     const dev = input.dev === undefined ? undefined : corpusFile(this.dataRoot, input.dev, 'dev', this.maxCorpusBytes);
@@ -119,13 +131,15 @@ export class JobService implements TrainingJobs {
     } catch (err) {
       throw new HttpError(400, 'invalid_request', `config: ${(err as Error).message.replace(/^config: /, '')}`);
     }
-    if (this.runningJobs.size > 0 || db.runningJobs().length > 0) {
-      throw new HttpError(409, 'conflict', 'a training job is already running; wait for it or cancel it (DELETE /v1/jobs/:id)');
-    }
+    const busy = () => new HttpError(409, 'conflict', 'a training job is already running; wait for it or cancel it (DELETE /v1/jobs/:id)');
+    if (this.runningJobs.size > 0) throw busy();
     const id = randomUUID();
     const outPath = join(stagingDir, `${id}.sqlite`);
     const request: TrainRequest = { trainPath: train.path, devPath: dev?.path, outPath, embeddingsPath, maxCorpusBytes: this.maxCorpusBytes, untrustedPaths: true, config: input.config };
-    const job = db.insertJob(id, { train: input.train, dev: input.dev ?? null, config: input.config ?? {} });
+    // The registry checks for a running job and records this one in one step: two processes or replicas
+    // asking at once cannot both start.
+    const job = await db.insertJob(id, { train: input.train, dev: input.dev ?? null, config: input.config ?? {} });
+    if (!job) throw busy();
     const serving = this.gate.compareWithServing && dev ? this.opts.servingModel?.() : null;
     const workerData: TrainWorkerData = { request, baseline: serving ?? undefined, plugins: allowedPluginSpecs() };
     // Its own heap limit: a server process may run with a small --max-old-space-size for serving, which the
@@ -142,11 +156,11 @@ export class JobService implements TrainingJobs {
     return job;
   }
 
-  cancel(id: string): JobRecord | undefined {
+  async cancel(id: string): Promise<JobRecord | undefined> {
     const run = this.runningJobs.get(id);
     if (run) this.stop(run);
-    // The job may run in another cluster worker: it polls this flag (see supervise).
-    else this.opts.db.requestCancel(id);
+    // The job may run in another cluster worker or replica: it polls this flag (see supervise).
+    else await this.opts.db.requestCancel(id);
     return this.get(id);
   }
 
@@ -159,11 +173,11 @@ export class JobService implements TrainingJobs {
   }
 
   /** Keep a model the gate refused in rejected/ (the newest keepModels of them), and say why in the job. */
-  private reject(run: Running, reason: string, result: Record<string, unknown>): void {
+  private async reject(run: Running, reason: string, result: Record<string, unknown>): Promise<void> {
     const { db, rejectedDir, logger } = this.opts;
     const file = basename(run.outPath);
     renameSync(run.outPath, join(rejectedDir, file));
-    db.rejectJob(run.id, `not published: ${reason}`, { ...result, rejectedModel: file });
+    await this.record(run.id, 'rejection', () => db.rejectJob(run.id, `not published: ${reason}`, { ...result, rejectedModel: file }));
     logger.warn({ jobId: run.id, reason }, 'training job rejected by the publish gate');
     const keep = this.opts.keepModels ?? DEFAULT_KEEP_MODELS;
     const files = readdirSync(rejectedDir)
@@ -195,7 +209,12 @@ export class JobService implements TrainingJobs {
     let final: FromWorker | null = null;
 
     const cancelPoll = setInterval(() => {
-      if (db.cancelRequested(run.id)) this.stop(run);
+      Promise.resolve()
+        .then(() => db.cancelRequested(run.id))
+        .then(
+          (asked) => asked && this.stop(run),
+          () => undefined, // registry away: asked again in a second
+        );
     }, 1000);
     cancelPoll.unref();
 
@@ -204,7 +223,7 @@ export class JobService implements TrainingJobs {
         if (msg.type === 'progress') {
           const now = Date.now();
           if (msg.progress.phase !== lastPhase || now - lastWrite >= interval) {
-            db.updateProgress(run.id, msg.progress as unknown as Record<string, unknown>);
+            void this.record(run.id, 'progress', () => db.updateProgress(run.id, msg.progress as unknown as Record<string, unknown>));
             lastWrite = now;
             lastPhase = msg.progress.phase;
           }
@@ -234,7 +253,7 @@ export class JobService implements TrainingJobs {
       const { result, baseline } = final;
       const reason = gateVerdict(result.metrics, this.gate, baseline);
       if (reason) return this.reject(run, reason, { ...result, outPath: undefined, baseline });
-      db.updateProgress(run.id, { phase: 'publish', epoch: result.epochs, epochs: result.epochs, step: 0, stepsPerEpoch: 0 });
+      await this.record(run.id, 'progress', () => db.updateProgress(run.id, { phase: 'publish', epoch: result.epochs, epochs: result.epochs, step: 0, stepsPerEpoch: 0 }));
       try {
         const published = await publisher.publish(run.outPath, run.id, { ...result, baseline } as typeof result, () => run.stopped !== null);
         if (published) {
@@ -243,15 +262,20 @@ export class JobService implements TrainingJobs {
         }
       } catch (err) {
         this.removeStaging(run.id);
-        db.finishJob(run.id, 'failed', { error: scrubPaths(this.dataRoot, `the trained model could not be published: ${(err as Error).message}`) });
+        const error = scrubPaths(this.dataRoot, `the trained model could not be published: ${(err as Error).message}`);
+        await this.record(run.id, 'end', () => db.finishJob(run.id, 'failed', { error }));
         logger.error({ jobId: run.id, err }, 'training job failed at publishing');
         return;
       }
     }
     this.removeStaging(run.id);
-    if (run.stopped === 'cancel') db.finishJob(run.id, 'cancelled', { error: 'cancelled by an admin request' });
-    else if (run.stopped === 'shutdown') db.finishJob(run.id, 'failed', { error: 'the server shut down before the job finished' });
-    else db.finishJob(run.id, 'failed', { error: scrubPaths(this.dataRoot, final?.type === 'failed' ? final.message : 'the training worker stopped without a result') });
-    logger.warn({ jobId: run.id, stopped: run.stopped, error: db.getJob(run.id)?.error }, 'training job did not succeed');
+    const [status, error]: ['cancelled' | 'failed', string] =
+      run.stopped === 'cancel'
+        ? ['cancelled', 'cancelled by an admin request']
+        : run.stopped === 'shutdown'
+          ? ['failed', 'the server shut down before the job finished']
+          : ['failed', scrubPaths(this.dataRoot, final?.type === 'failed' ? final.message : 'the training worker stopped without a result')];
+    await this.record(run.id, 'end', () => db.finishJob(run.id, status, { error }));
+    logger.warn({ jobId: run.id, stopped: run.stopped, error }, 'training job did not succeed');
   }
 }

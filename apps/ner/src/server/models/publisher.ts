@@ -6,10 +6,11 @@
  * the retention count are forgotten and their files deleted (never the served one). activate() serves an older
  * or newer published version the same way (load, warm up, record, swap), so a rollback fails no request.
  *
- * syncServing() makes this process serve whatever the database says is served: at start-up, and periodically
- * in cluster mode, where another worker process may have published.
+ * syncServing() makes this process serve whatever the registry says is served: at start-up, periodically in
+ * cluster mode (another worker process may have published), and with a shared registry (--registry) when another
+ * replica published; the store then fetches the model's bytes into this machine's models/ first (localFile).
  */
-import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { TrainResult } from '@window-ner/ner';
 import type { Logger } from '../http/logger.js';
@@ -55,37 +56,51 @@ export class ModelPublisher {
       return null;
     }
     const version = tagger.info.version;
-    db.publishModel({ version, path: finalPath, jobId, metrics: result.metrics }, { ...result, outPath: basename(finalPath) });
+    try {
+      await db.publishModel({ version, path: finalPath, jobId, metrics: result.metrics }, { ...result, outPath: basename(finalPath) });
+    } catch (err) {
+      tagger.dispose();
+      rmSync(finalPath, { force: true });
+      throw err;
+    }
     models.install(tagger);
     logger.info({ jobId, version, file: basename(finalPath) }, 'model published');
-    this.prune();
-    return db.servingModel() as PublishedModel;
+    await this.prune();
+    return (await db.servingModel()) as PublishedModel;
   }
 
   /** Serve a published version (admin rollback / roll forward). Throws if it is unknown or will not load. */
   async activate(version: string): Promise<PublishedModel> {
     const { db, models, load, logger } = this.opts;
-    const model = db.getModel(version);
+    const model = await db.getModel(version);
     if (!model) throw new Error(`no published model with version "${version.slice(0, 100)}"`);
     if (models.info?.version !== version) {
-      const tagger = await loadWarmTagger(load, model.path);
-      if (!db.activate(version)) {
-        tagger.dispose();
-        throw new Error(`model ${version.slice(0, 100)} was removed while it was being loaded`);
+      const tagger = await loadWarmTagger(load, await db.localFile(model));
+      let activated = false;
+      try {
+        activated = await db.activate(version);
+      } finally {
+        if (!activated) tagger.dispose();
       }
+      if (!activated) throw new Error(`model ${version.slice(0, 100)} was removed while it was being loaded`);
       models.install(tagger);
     } else {
-      db.activate(version);
+      await db.activate(version);
     }
     logger.info({ version, file: basename(model.path) }, 'model activated');
-    return db.getModel(version) as PublishedModel;
+    return (await db.getModel(version)) as PublishedModel;
   }
 
   /** Forget published versions beyond the retention count, then delete their files. */
-  prune(): string[] {
-    const removed = this.opts.db.pruneModels(this.opts.keepModels ?? DEFAULT_KEEP_MODELS);
-    // Only files this registry wrote: the operator's --model file stays where it is.
-    for (const m of removed) if (dirname(resolve(m.path)) === resolve(this.opts.modelsDir)) rmSync(m.path, { force: true });
+  async prune(): Promise<string[]> {
+    const { db, modelsDir } = this.opts;
+    const removed = await db.pruneModels(this.opts.keepModels ?? DEFAULT_KEEP_MODELS);
+    // Only files this registry wrote: the operator's --model file stays where it is. A shared registry names its
+    // copies by hash; the job's own file name is then a second link to it on the replica that trained it.
+    for (const m of removed) {
+      if (dirname(resolve(m.path)) === resolve(modelsDir)) rmSync(m.path, { force: true });
+      if (m.jobId) rmSync(join(modelsDir, `${m.jobId}.sqlite`), { force: true });
+    }
     if (removed.length) this.opts.logger.info({ versions: removed.map((m) => m.version) }, 'old models removed');
     return removed.map((m) => m.version);
   }
@@ -95,10 +110,10 @@ export class ModelPublisher {
    * unrecorded file. Delete files no model row names, except those of jobs still running (another cluster
    * worker may be between those two steps right now). Returns the names removed.
    */
-  removeOrphans(): string[] {
+  async removeOrphans(): Promise<string[]> {
     const { db, modelsDir, logger } = this.opts;
-    const recorded = new Set(db.listModels().map((m) => basename(m.path)));
-    const running = db.runningJobs().map((j) => j.id);
+    const recorded = new Set((await db.listModels()).map((m) => basename(m.path)));
+    const running = (await db.runningJobs()).map((j) => j.id);
     const removed = readdirSync(modelsDir).filter((name) => !recorded.has(name) && !running.some((id) => name.includes(id)));
     for (const name of removed) rmSync(join(modelsDir, name), { force: true });
     if (removed.length) logger.warn({ removed }, 'removed model files no database row names');
@@ -115,18 +130,16 @@ export class ModelPublisher {
 
   private async sync(): Promise<void> {
     const { db, models, load, logger } = this.opts;
-    const serving = db.servingModel();
-    if (!serving || serving.version === models.info?.version) return;
-    if (!existsSync(serving.path)) {
-      logger.error({ version: serving.version, path: serving.path }, 'served model file is missing; keeping the current model');
-      return;
-    }
+    let serving: PublishedModel | undefined;
     try {
-      const tagger = await loadWarmTagger(load, serving.path);
+      serving = await db.servingModel();
+      if (!serving || serving.version === models.info?.version) return;
+      const file = await db.localFile(serving);
+      const tagger = await loadWarmTagger(load, file);
       models.install(tagger);
-      logger.info({ version: tagger.info.version, path: serving.path }, 'model swapped in');
+      logger.info({ version: tagger.info.version, path: file }, 'model swapped in');
     } catch (err) {
-      logger.error({ path: serving.path, err }, 'could not load the served model; keeping the current one');
+      logger.error({ version: serving?.version, err }, 'could not load the served model; keeping the current one');
     }
   }
 }

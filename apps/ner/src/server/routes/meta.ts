@@ -36,10 +36,11 @@ export function publicPublished(m: PublishedModel): z.input<typeof PublicPublish
 }
 
 export function modelsHandler(models: ModelHolder, db?: ServerStore): RequestHandler {
-  return (_req, res) => {
+  return async (_req, res) => {
     const info = models.info;
     if (!info) throw new HttpError(503, 'not_ready', 'no model loaded yet; retry shortly', { 'Retry-After': '1' });
-    res.json({ serving: publicModelInfo(info), published: db ? db.listModels().map(publicPublished) : [] } satisfies z.input<typeof ModelsResponse>);
+    const published = db ? (await db.listModels()).map(publicPublished) : [];
+    res.json({ serving: publicModelInfo(info), published } satisfies z.input<typeof ModelsResponse>);
   };
 }
 

@@ -20,9 +20,9 @@ export type TrainJobInput = z.infer<typeof TrainJobInput>;
 
 /** What the routes need from the job runner (implemented by JobService). */
 export interface TrainingJobs {
-  start(input: TrainJobInput): JobRecord;
-  get(id: string): JobRecord | undefined;
-  cancel(id: string): JobRecord | undefined;
+  start(input: TrainJobInput): Promise<JobRecord>;
+  get(id: string): Promise<JobRecord | undefined>;
+  cancel(id: string): Promise<JobRecord | undefined>;
 }
 
 export function publicJob(job: JobRecord) {
@@ -40,7 +40,7 @@ export function publicJob(job: JobRecord) {
 }
 
 export function startTrainHandler(jobs: TrainingJobs): RequestHandler {
-  return (req, res) => {
+  return async (req, res) => {
     const body: unknown = req.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new HttpError(400, 'invalid_request', 'body: expected a JSON object {"train": "<corpus path>", "dev"?: "...", "config"?: {...}}');
@@ -50,27 +50,27 @@ export function startTrainHandler(jobs: TrainingJobs): RequestHandler {
     if (unsafe) throw new HttpError(400, 'invalid_request', `${unsafe}: key not allowed`);
     const parsed = TrainJobInput.safeParse(body);
     if (!parsed.success) throw new HttpError(400, 'invalid_request', describeIssue(parsed.error));
-    const job = jobs.start(parsed.data);
+    const job = await jobs.start(parsed.data);
     res.status(202).location(`/v1/jobs/${job.id}`).json(publicJob(job));
   };
 }
 
-function findJob(jobs: TrainingJobs, id: string): JobRecord {
-  const job = jobs.get(id);
+async function findJob(jobs: TrainingJobs, id: string): Promise<JobRecord> {
+  const job = await jobs.get(id);
   if (!job) throw new HttpError(404, 'not_found', `no job with id "${id.slice(0, 100)}"`);
   return job;
 }
 
 export function getJobHandler(jobs: TrainingJobs): RequestHandler {
-  return (req, res) => {
-    res.json(publicJob(findJob(jobs, String(req.params.id))));
+  return async (req, res) => {
+    res.json(publicJob(await findJob(jobs, String(req.params.id))));
   };
 }
 
 export function cancelJobHandler(jobs: TrainingJobs): RequestHandler {
-  return (req, res) => {
-    findJob(jobs, String(req.params.id));
-    const job = jobs.cancel(String(req.params.id));
-    res.json(publicJob(job ?? findJob(jobs, String(req.params.id))));
+  return async (req, res) => {
+    await findJob(jobs, String(req.params.id));
+    const job = await jobs.cancel(String(req.params.id));
+    res.json(publicJob(job ?? (await findJob(jobs, String(req.params.id)))));
   };
 }

@@ -4,7 +4,7 @@
  * while one writes; every multi-row change is a transaction so a crash leaves either the old or the new state.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ServerStore } from './server-store.js';
 
@@ -152,11 +152,15 @@ export class ServerDb implements ServerStore {
     this.db.close();
   }
 
-  insertJob(id: string, request: Record<string, unknown>): JobRecord {
-    this.db
-      .prepare('INSERT INTO jobs (id, status, request, pid, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(id, 'running', JSON.stringify(request), process.pid, now());
-    return this.getJob(id) as JobRecord;
+  /** Undefined when a job is running already: the check and the insert are one transaction. */
+  insertJob(id: string, request: Record<string, unknown>): JobRecord | undefined {
+    return this.db.transaction(() => {
+      if (this.db.prepare("SELECT 1 FROM jobs WHERE status = 'running' LIMIT 1").get()) return undefined;
+      this.db
+        .prepare('INSERT INTO jobs (id, status, request, pid, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(id, 'running', JSON.stringify(request), process.pid, now());
+      return this.getJob(id) as JobRecord;
+    })();
   }
 
   getJob(id: string): JobRecord | undefined {
@@ -262,6 +266,12 @@ export class ServerDb implements ServerStore {
       .prepare('SELECT m.*, 1 AS serving FROM serving s JOIN models m ON m.version = s.version WHERE s.id = 1')
       .get() as ModelRow | undefined;
     return row && toModel(row);
+  }
+
+  /** The processes of one machine share its disk: the recorded path is the file. */
+  localFile(model: PublishedModel): string {
+    if (!existsSync(model.path)) throw new Error(`model ${model.version}: its file ${model.path} is missing`);
+    return model.path;
   }
 
   listModels(): PublishedModel[] {
