@@ -14,6 +14,8 @@ import { ActivationLayer, type ActivationLayerConfig } from './activation-layer'
 import { Softmax } from './softmax';
 import { Chain, Concatenate } from './chain';
 import { ConcatWindow, type IdLayer } from './concat-window';
+import { Conv1D, type Conv1DConfig } from './conv1d.js';
+import { MaxPool, type MaxPoolConfig } from './max-pool.js';
 
 export type { AnyLayer };
 
@@ -28,6 +30,8 @@ layers.register('batchNorm', (c) => new BatchNorm(c as unknown as BatchNormConfi
 layers.register('layerNorm', (c) => new LayerNorm(c as unknown as LayerNormConfig));
 layers.register('activation', (c) => new ActivationLayer(c as unknown as ActivationLayerConfig));
 layers.register('softmax', (c) => new Softmax(c as { name?: string }));
+layers.register('conv1d', (c, rng) => new Conv1D(c as unknown as Conv1DConfig, rng));
+layers.register('maxPool', (c) => new MaxPool(c as unknown as MaxPoolConfig));
 layers.register('chain', (c, rng) => new Chain(children(c).map((l) => buildLayer(l, rng)), c.name as string | undefined));
 layers.register('concatenate', (c, rng) => new Concatenate(children(c).map((l) => buildLayer(l, rng)), c.name as string | undefined));
 
