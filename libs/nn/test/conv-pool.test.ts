@@ -133,7 +133,9 @@ describe('MaxPool', () => {
     };
     const backward = () => {
       loss();
-      tf.tidy(() => forward().backward(tf.tensor2d(R!, [3, 5])));
+      tf.tidy(() => {
+        forward().backward(tf.tensor2d(R!, [3, 5]));
+      });
     };
     const res = gradCheck([...emb.params(), ...conv.params()], loss, backward, CHECK);
     expect(res.checked).toBeGreaterThan(60);

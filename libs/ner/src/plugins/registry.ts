@@ -11,6 +11,7 @@ import type { Decoder } from '../decoders/types';
 import { decoders } from '../decoders/registry';
 import { embeddingPlugin } from '../features/embedding';
 import { casingPlugin } from '../features/casing';
+import { charsPlugin } from '../features/chars.js';
 import { softmaxPlugin } from '../heads/softmax';
 import { maxMarginPlugin } from '../heads/max-margin';
 
@@ -25,6 +26,7 @@ for (const [name, t] of tokenizers) tokenizerPlugins.register(name, t);
 for (const [name, d] of decoders) decoderPlugins.register(name, d);
 featurePlugins.register('embedding', embeddingPlugin);
 featurePlugins.register('casing', casingPlugin);
+featurePlugins.register('chars', charsPlugin);
 headPlugins.register('softmax', softmaxPlugin);
 headPlugins.register('max-margin', maxMarginPlugin);
 
