@@ -40,7 +40,7 @@ export { chain, concatenate, Chain, Concatenate } from './layers/chain';
 export { ConcatWindow } from './layers/concat-window';
 export type { ConcatWindowPart, IdLayer, StridedBackward } from './layers/concat-window';
 export { Conv1D } from './layers/conv1d.js';
-export type { Conv1DConfig } from './layers/conv1d.js';
+export type { Conv1DConfig, IndexedRagged } from './layers/conv1d.js';
 export { MaxPool } from './layers/max-pool.js';
 export type { MaxPoolConfig } from './layers/max-pool.js';
 export { raggedStarts } from './layers/ragged.js';

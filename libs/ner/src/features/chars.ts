@@ -9,7 +9,8 @@
  * trained end to end with the window network. A key is an index into the feature's list of distinct words
  * (keys 0 and 1 are the padding words before and after a sentence, each one special character), so a batch
  * computes the CNN once per distinct word of the batch, not once per window position, and scatters the vectors
- * to the positions (backward sums them back). The vector depends only on the word: the fast tagging path caches
+ * to the positions (backward sums them back); within it, each distinct character is embedded and projected by the
+ * filters once (Conv1D reads the characters' rows through an index). The vector depends only on the word: the fast tagging path caches
  * it inside the word's first-layer projections, so a word's CNN runs once per cache fill.
  *
  * Saved with the model (feature state): the character vocabulary, the word length cap, the special characters,
@@ -101,6 +102,8 @@ class CharsFeature implements Feature {
   private readonly keyOf = new Map<string, number>();
   /** Scratch: a key's slot among a batch's distinct words, -1 when absent (reset after each forward). */
   private slotOf = new Int32Array(0);
+  /** Scratch: a character's slot among a batch's distinct characters, -1 when absent. */
+  private readonly charSlot: Int32Array;
 
   constructor(
     readonly name: string,
@@ -114,12 +117,13 @@ class CharsFeature implements Feature {
     const limit = Math.sqrt(3 / o.charDim);
     const table = parts.tables?.table.data ?? Float32Array.from({ length: rows * o.charDim }, () => parts.rng.uniform(-limit, limit));
     this.embedding = new Embedding({ name: `${name}/chars`, rows, dim: o.charDim }, undefined, table);
+    this.charSlot = new Int32Array(rows).fill(-1);
     this.conv = new Conv1D({ name: `${name}/conv`, inputDim: o.charDim, filters: o.dim, width: o.width }, parts.rng);
     this.pool = new MaxPool({ name: `${name}/pool`, dim: o.dim });
     this.activation = new ActivationLayer({ name: `${name}/activation`, activation: o.activation });
     if (parts.tables) {
-      setParamValues(this.conv.dense.W, parts.tables.W.data);
-      setParamValues(this.conv.dense.b!, parts.tables.b.data);
+      setParamValues(this.conv.projection.W, parts.tables.W.data);
+      setParamValues(this.conv.b!, parts.tables.b.data);
     }
     this.forget();
   }
@@ -167,15 +171,28 @@ class CharsFeature implements Feature {
     } finally {
       for (const k of unique) slotOf[k] = -1;
     }
-    const ids = new Int32Array(total);
+    // The characters of those words as positions reading the batch's distinct characters (Conv1D's index): each
+    // distinct character is embedded and projected once per batch.
+    const charSlot = this.charSlot;
+    const chars: number[] = [];
+    const index = new Int32Array(total);
     const lengths = new Int32Array(unique.length);
     let at = 0;
     unique.forEach((k, s) => {
-      ids.set(this.words[k], at);
-      at += lengths[s] = this.words[k].length;
+      const w = this.words[k];
+      lengths[s] = w.length;
+      for (let i = 0; i < w.length; i++) {
+        let c = charSlot[w[i]];
+        if (c < 0) {
+          c = charSlot[w[i]] = chars.length;
+          chars.push(w[i]);
+        }
+        index[at++] = c;
+      }
     });
-    const e = this.embedding.forward(ids, ctx);
-    const c = this.conv.forward({ data: e.y as tf.Tensor2D, lengths }, ctx);
+    for (const c of chars) charSlot[c] = -1;
+    const e = this.embedding.forward(Int32Array.from(chars), ctx);
+    const c = this.conv.forward({ data: e.y as tf.Tensor2D, lengths, index }, ctx);
     const p = this.pool.forward({ data: c.y as tf.Tensor2D, lengths }, ctx);
     const a = this.activation.forward(p.y, ctx);
     const pooled = a.y.dataSync() as Float32Array;
@@ -216,13 +233,13 @@ class CharsFeature implements Feature {
 
   getState(): FeatureState {
     const o = this.parts.options;
-    const W = this.conv.dense.W.value;
+    const W = this.conv.projection.W.value;
     return {
       json: { chars: this.parts.chars, specialChars: SPECIAL_CHARS, options: o },
       tables: {
         table: { data: this.embedding.table.table, shape: [this.embedding.table.rows, o.charDim] },
         W: { data: W.dataSync() as Float32Array, shape: [...W.shape] },
-        b: { data: this.conv.dense.b!.value.dataSync() as Float32Array, shape: [o.dim] },
+        b: { data: this.conv.b!.value.dataSync() as Float32Array, shape: [o.dim] },
       },
     };
   }

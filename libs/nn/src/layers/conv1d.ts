@@ -3,18 +3,22 @@
  * length as the input ("same" convolution), zero padding at each sequence's edges (a sequence never sees its
  * neighbour's rows):
  *   y[t] = g(b + Σ_{j<width} x[t + j − left] · W_j),  left = ⌊(width − 1)/2⌋, x outside the sequence = 0.
- * Computed as im2col + Dense: each output row's input window [x[t−left]; …; x[t−left+width−1]] is copied into
- * one row of a [T, width·inputDim] matrix (on the host: one copy per value, like ConcatWindow), which a Dense
- * layer (its W is [width·inputDim, filters], position-major rows) maps to [T, filters] in one BLAS product.
- * Backward is Dense's backward and the transpose of the copy (col2im: each window slot's gradient added back to
- * the row it came from). Output rows line up with the input's, so the input's lengths still describe them.
+ * Computed as "project, then shift and add": one product P = X·[W_0 … W_{width−1}] (nn's Dense, no bias, W is
+ * [inputDim, width·filters], block j = W_j), then each output row sums block j of the projected row it reads at
+ * offset j (host loop). The input may name its rows through `index` (position t reads data row index[t]): a
+ * batch of character ids then projects each distinct character once, not once per occurrence, which is most of
+ * the cost of a character CNN. Backward is the transpose: dP gathers the output gradients back into (row, block),
+ * then Dense's backward gives dW and dX (one row per data row).
  */
 import { tf, Rng } from '@window-ner/tensor';
 import type { DenseParam, ForwardContext, ForwardResult, Layer } from '../core/types.js';
-import { checkPositiveInt } from '../core/errors.js';
+import { denseParam, accumulateDenseGrad, setParamValues } from '../core/params.js';
+import { NnError, checkPositiveInt } from '../core/errors.js';
+import { getActivation, type Activation } from '../activations/activations.js';
+import { initializers } from '../initializers/initializers.js';
 import { Dense } from './dense.js';
 import { defaultName } from './naming.js';
-import { checkRagged, type Ragged } from './ragged.js';
+import { raggedStarts, type Ragged } from './ragged.js';
 
 export interface Conv1DConfig {
   type?: 'conv1d';
@@ -27,98 +31,135 @@ export interface Conv1DConfig {
   width: number;
   /** Activation after the bias (registry name); default linear. */
   activation?: string;
-  /** Initializer name for W (default xavierUniform over [width·inputDim, filters]). */
+  /** Initializer name for W (default xavierUniform, with the fans of one window: width·inputDim in, filters out). */
   kernelInitializer?: string;
   useBias?: boolean;
 }
 
-export class Conv1D implements Layer<Ragged, tf.Tensor> {
+/** A ragged batch whose positions may read shared rows: position t is data row index[t] (identity when absent). */
+export interface IndexedRagged extends Ragged {
+  index?: Int32Array;
+}
+
+export class Conv1D implements Layer<IndexedRagged, tf.Tensor> {
   readonly name: string;
   readonly width: number;
+  readonly filters: number;
   /** Padding rows before a sequence: the filter's centre (left of centre for an even width). */
   readonly left: number;
-  /** The per-window product: W [width·inputDim, filters], b [filters]. */
-  readonly dense: Dense;
+  /** The projection X·[W_0 … W_{width−1}]: its W [inputDim, width·filters] is this layer's `<name>/W`. */
+  readonly projection: Dense;
+  readonly b: DenseParam | null;
+  private readonly act: Activation;
 
   constructor(readonly config: Conv1DConfig, rng: Rng = new Rng()) {
     this.name = config.name ?? defaultName('conv1d');
     const where = `Conv1D "${this.name}"`;
     checkPositiveInt(where, 'inputDim', config.inputDim);
-    checkPositiveInt(where, 'filters', config.filters);
+    this.filters = checkPositiveInt(where, 'filters', config.filters);
     this.width = checkPositiveInt(where, 'width', config.width);
     this.left = Math.floor((this.width - 1) / 2);
-    this.dense = new Dense(
-      {
-        name: this.name,
-        inputDim: this.width * config.inputDim,
-        units: config.filters,
-        activation: config.activation,
-        kernelInitializer: config.kernelInitializer,
-        useBias: config.useBias,
-      },
-      rng,
-    );
+    this.act = getActivation(config.activation);
+    const C = config.inputDim;
+    const F = this.filters;
+    // Initialised as one [width·inputDim, filters] window matrix (its true fans), stored block by block.
+    const w = initializers.get(config.kernelInitializer ?? 'xavierUniform')([this.width * C, F], rng);
+    const blocks = new Float32Array(C * this.width * F);
+    for (let j = 0; j < this.width; j++) for (let c = 0; c < C; c++) for (let f = 0; f < F; f++) blocks[c * this.width * F + j * F + f] = w[(j * C + c) * F + f];
+    this.projection = new Dense({ name: this.name, inputDim: C, units: this.width * F, useBias: false, kernelInitializer: 'zeros' });
+    setParamValues(this.projection.W, blocks);
+    this.b = (config.useBias ?? true) ? denseParam(`${this.name}/b`, tf.zeros([F]), { regularize: false }) : null;
   }
 
-  forward(x: Ragged, ctx: ForwardContext): ForwardResult {
+  forward(x: IndexedRagged, ctx: ForwardContext): ForwardResult {
     const C = this.config.inputDim;
-    const starts = checkRagged(`Conv1D "${this.name}"`, x, C);
+    const F = this.filters;
+    const WF = this.width * F;
+    const starts = raggedStarts(x.lengths);
     const T = starts[x.lengths.length];
-    if (T === 0) return { y: tf.zeros([0, this.config.filters]), backward: () => tf.zeros([0, C]) };
-    const K = this.width * C;
-    const cols = new Float32Array(T * K);
-    im2col(x.data.dataSync() as Float32Array, cols, x.lengths, starts, this.width, this.left, C, true);
-    const r = this.dense.forward(tf.tensor2d(cols, [T, K]), ctx);
+    const R = x.data.shape[0];
+    if (x.data.rank !== 2 || x.data.shape[1] !== C) throw new NnError(`Conv1D "${this.name}": input data has shape [${x.data.shape}], expected [rows, ${C}]`);
+    const index = x.index ?? null;
+    if (index ? index.length !== T : R !== T) {
+      throw new NnError(`Conv1D "${this.name}": ${index ? `index has ${index.length} entries` : `data has ${R} rows`} for ${T} positions (Σ lengths)`);
+    }
+    if (index) for (let t = 0; t < T; t++) if (!(index[t] >= 0 && index[t] < R)) throw new NnError(`Conv1D "${this.name}": index[${t}] = ${index[t]} is outside [0, ${R})`);
+    const p = this.projection.forward(x.data, ctx);
+    const P = R > 0 ? (p.y.dataSync() as Float32Array) : new Float32Array(0);
+    const z = new Float32Array(T * F);
+    if (this.b) {
+      const b = this.b.value.dataSync() as Float32Array;
+      for (let t = 0; t < T; t++) for (let f = 0; f < F; f++) z[t * F + f] = b[f];
+    }
+    const taps = this.taps(x.lengths, starts, index, WF, F);
+    for (let i = 0; i < taps.length; i += 2) {
+      const o = taps[i];
+      const s = taps[i + 1];
+      for (let f = 0; f < F; f++) z[o + f] += P[s + f];
+    }
+    const zt = tf.tensor2d(z, [T, F]);
+    const linear = this.act.name === 'linear';
+    const y = linear ? zt : this.act.fn(zt);
     return {
-      y: r.y,
+      y,
       backward: (dy) => {
-        const dcols = r.backward(dy).dataSync() as Float32Array;
-        const dx = new Float32Array(T * C);
-        im2col(dx, dcols, x.lengths, starts, this.width, this.left, C, false);
-        return tf.tensor2d(dx, [T, C]);
+        const dz = linear ? dy : tf.mul(dy, this.act.derivative(zt, y));
+        const g = dz.dataSync() as Float32Array;
+        if (this.b) {
+          // On the host: tfjs cpu's sum over axis 0 transposes the whole [T, F] gradient first.
+          const db = new Float32Array(F);
+          for (let t = 0; t < T; t++) for (let f = 0; f < F; f++) db[f] += g[t * F + f];
+          accumulateDenseGrad(this.b, tf.tensor1d(db));
+        }
+        const dP = new Float32Array(R * WF);
+        for (let i = 0; i < taps.length; i += 2) {
+          const o = taps[i];
+          const s = taps[i + 1];
+          for (let f = 0; f < F; f++) dP[s + f] += g[o + f];
+        }
+        return p.backward(tf.tensor2d(dP, [R, WF]));
       },
     };
   }
 
+  /**
+   * Every tap whose source lies inside its sequence, as pairs (offset of the output row in z, offset of block j of
+   * the projected row it reads in P), computed once and walked by forward and backward.
+   */
+  private taps(lengths: Int32Array, starts: Int32Array, index: Int32Array | null, WF: number, F: number): Int32Array {
+    const { width, left } = this;
+    const T = starts[lengths.length];
+    const out = new Int32Array(2 * T * width);
+    let k = 0;
+    for (let s = 0; s < lengths.length; s++) {
+      const a = starts[s];
+      const n = lengths[s];
+      for (let t = 0; t < n; t++) {
+        const j1 = Math.min(width, n - t + left);
+        for (let j = Math.max(0, left - t); j < j1; j++) {
+          const src = a + t + j - left;
+          out[k++] = (a + t) * F;
+          out[k++] = (index ? index[src] : src) * WF + j * F;
+        }
+      }
+    }
+    return out.subarray(0, k);
+  }
+
   params(): DenseParam[] {
-    return this.dense.params();
+    return this.b ? [this.projection.W, this.b] : [this.projection.W];
   }
 
   getConfig() {
-    const d = this.dense.getConfig();
     return {
       type: 'conv1d',
       name: this.name,
       inputDim: this.config.inputDim,
-      filters: this.config.filters,
+      filters: this.filters,
       width: this.width,
-      activation: d.activation,
-      kernelInitializer: d.kernelInitializer,
-      useBias: d.useBias,
+      activation: this.act.name,
+      kernelInitializer: this.config.kernelInitializer ?? 'xavierUniform',
+      useBias: this.b !== null,
     };
-  }
-}
-
-/**
- * im2col (`forward` true): cols[row t, slot j] = x[t + j − left] within t's sequence (slots outside it stay 0).
- * Its transpose (`forward` false): x[t + j − left] += cols[row t, slot j], the gradient of the copy.
- */
-function im2col(x: Float32Array, cols: Float32Array, lengths: Int32Array, starts: Int32Array, width: number, left: number, C: number, forward: boolean): void {
-  const K = width * C;
-  for (let s = 0; s < lengths.length; s++) {
-    const a = starts[s];
-    const n = lengths[s];
-    for (let t = 0; t < n; t++) {
-      const row = (a + t) * K;
-      // Slots j whose source t + j − left lies inside the sequence.
-      const j0 = Math.max(0, left - t);
-      const j1 = Math.min(width, n - t + left);
-      for (let j = j0; j < j1; j++) {
-        const src = (a + t + j - left) * C;
-        const dst = row + j * C;
-        if (forward) for (let c = 0; c < C; c++) cols[dst + c] = x[src + c];
-        else for (let c = 0; c < C; c++) x[src + c] += cols[dst + c];
-      }
-    }
   }
 }
