@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, Rng, tf } from '@window-ner/tensor';
 import {
-  Conv1D, Embedding, MaxPool, accumulateDenseGrad, buildLayer, denseParam, gradCheck, setParamValues, type DenseParam, type Ragged,
+  Conv1D, Embedding, MaxPool, accumulateDenseGrad, buildLayer, denseParam, gradCheck, setParamValues, type DenseParam, type Param, type Ragged,
 } from '../src/index.js';
 
 beforeAll(async () => {
@@ -28,6 +28,28 @@ function weightedSum(y: Float32Array, seed: number): { sum: number; R: Float32Ar
   let sum = 0;
   for (let i = 0; i < y.length; i++) sum += y[i] * R[i];
   return { sum, R };
+}
+
+/** gradCheck of `params` under L = Σ y ⊙ R; `onDx` gets backward's return value (inside the step's tidy). */
+function checkThrough(forward: () => { y: tf.Tensor; backward: (dy: tf.Tensor) => unknown }, params: Param[], seed: number, onDx?: (dx: unknown) => void) {
+  let R: Float32Array | null = null;
+  let shape: number[] = [];
+  const loss = () => {
+    const y = tf.tidy(() => forward().y);
+    const w = weightedSum(y.dataSync() as Float32Array, seed);
+    R ??= w.R;
+    shape = y.shape;
+    y.dispose();
+    return w.sum;
+  };
+  const backward = () => {
+    loss();
+    tf.tidy(() => {
+      const dx = forward().backward(tf.tensor(R!, shape));
+      onDx?.(dx);
+    });
+  };
+  return gradCheck(params, loss, backward, CHECK);
 }
 
 describe('Conv1D', () => {
@@ -88,22 +110,7 @@ describe('Conv1D', () => {
       // The input is a param here so gradCheck perturbs it too: its gradient is the layer's dL/dx.
       const input: DenseParam = denseParam('input', tf.tensor2d(Float32Array.from({ length: rows * C }, () => r.normal(0, 1)), [rows, C]));
       const x = () => ({ data: input.value as unknown as tf.Tensor2D, lengths: Int32Array.from(lengths), index });
-      let R: Float32Array | null = null;
-      const loss = () => {
-        const y = tf.tidy(() => conv.forward(x(), CTX).y);
-        const w = weightedSum(y.dataSync() as Float32Array, 5);
-        R ??= w.R;
-        y.dispose();
-        return w.sum;
-      };
-      const backward = () => {
-        loss();
-        tf.tidy(() => {
-          const f = conv.forward(x(), CTX);
-          accumulateDenseGrad(input, f.backward(tf.tensor2d(R!, [T, 4])));
-        });
-      };
-      const res = gradCheck([...conv.params(), input], loss, backward, CHECK);
+      const res = checkThrough(() => conv.forward(x(), CTX), [...conv.params(), input], 5, (dx) => accumulateDenseGrad(input, dx as tf.Tensor));
       expect(res.checked).toBeGreaterThan(50);
       // A shared row sums the gradients of every position that reads it: the centred difference of that larger
       // sum carries eps² truncation near 1e-3 relative (tanh's curvature), still 100x below a wrong gradient's.
@@ -133,27 +140,13 @@ describe('MaxPool', () => {
     // Words as character ids, packed: repeated characters share embedding rows.
     const ids = Int32Array.from([1, 2, 3, 2, /* */ 4, /* */ 5, 6, 5, 1, 0, 3]);
     const lengths = Int32Array.from([4, 1, 6]);
-    let R: Float32Array | null = null;
     const forward = () => {
       const e = emb.forward(ids, CTX);
       const c = conv.forward({ data: e.y as tf.Tensor2D, lengths }, CTX);
       const p = pool.forward({ data: c.y as tf.Tensor2D, lengths }, CTX);
       return { y: p.y, backward: (dy: tf.Tensor) => e.backward(c.backward(p.backward(dy))) };
     };
-    const loss = () => {
-      const y = tf.tidy(() => forward().y);
-      const w = weightedSum(y.dataSync() as Float32Array, 6);
-      R ??= w.R;
-      y.dispose();
-      return w.sum;
-    };
-    const backward = () => {
-      loss();
-      tf.tidy(() => {
-        forward().backward(tf.tensor2d(R!, [3, 5]));
-      });
-    };
-    const res = gradCheck([...emb.params(), ...conv.params()], loss, backward, CHECK);
+    const res = checkThrough(forward, [...emb.params(), ...conv.params()], 6);
     expect(res.checked).toBeGreaterThan(60);
     expect(res.maxRelError, JSON.stringify(res.worst)).toBeLessThan(TOL);
   });
