@@ -43,6 +43,8 @@ export { Conv1D } from './layers/conv1d.js';
 export type { Conv1DConfig, IndexedRagged } from './layers/conv1d.js';
 export { MaxPool } from './layers/max-pool.js';
 export type { MaxPoolConfig } from './layers/max-pool.js';
+export { Highway } from './layers/highway.js';
+export type { HighwayConfig } from './layers/highway.js';
 export { raggedStarts } from './layers/ragged.js';
 export type { Ragged } from './layers/ragged.js';
 export { buildLayer, layers } from './layers/registry';

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, Rng, tf } from '@window-ner/tensor';
 import {
-  Conv1D, Embedding, MaxPool, accumulateDenseGrad, buildLayer, denseParam, gradCheck, setParamValues, type DenseParam, type Param, type Ragged,
+  Conv1D, Embedding, Highway, MaxPool, checkLayer, accumulateDenseGrad, buildLayer, denseParam, gradCheck, setParamValues, type DenseParam, type Param, type Ragged,
 } from '../src/index.js';
 
 beforeAll(async () => {
@@ -149,5 +149,27 @@ describe('MaxPool', () => {
     const res = checkThrough(forward, [...emb.params(), ...conv.params()], 6);
     expect(res.checked).toBeGreaterThan(60);
     expect(res.maxRelError, JSON.stringify(res.worst)).toBeLessThan(TOL);
+  });
+});
+
+describe('Highway', () => {
+  it('carries the input where the gate is shut and transforms it where it is open', () => {
+    const shut = new Highway({ dim: 2, gateBias: -100 }, new Rng(1));
+    const open = new Highway({ dim: 2, gateBias: 100 }, new Rng(1));
+    const x = tf.tensor2d([[0.5, -2]]);
+    expect(Array.from(tf.tidy(() => shut.forward(x, CTX).y).dataSync())).toEqual([0.5, -2]);
+    const h = tf.tidy(() => open.transform.forward(x, CTX).y).dataSync();
+    const y = tf.tidy(() => open.forward(x, CTX).y).dataSync();
+    // x + t(h − x) with t = 1 in float32: h up to one rounding.
+    h.forEach((v, i) => expect(y[i]).toBeCloseTo(v, 6));
+  });
+
+  it('passes a gradient check of both Dense layers and the input, and rebuilds from its config', () => {
+    const hw = new Highway({ dim: 4, activation: 'tanh', gateBias: 0 }, new Rng(6));
+    const r = new Rng(2);
+    const res = checkLayer(hw, { values: Float32Array.from({ length: 20 }, () => r.normal(0, 1)), shape: [5, 4] }, CHECK);
+    expect(res.checked).toBeGreaterThanOrEqual(60);
+    expect(res.maxRelError, JSON.stringify(res.worst)).toBeLessThan(TOL);
+    expect(buildLayer<Highway>(hw.getConfig()).getConfig()).toEqual(hw.getConfig());
   });
 });

@@ -75,15 +75,15 @@ describe('chars feature', () => {
     model.dispose();
   });
 
-  it('saves its vocabulary, limits and weights in the model file and restores the same scores', async () => {
+  it('saves its vocabulary, limits and weights (with a highway layer) in the model file and restores the same scores', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'chars-'));
     try {
       const train = readConll(join(DATA, 'btc/btc.train')).slice(0, 200);
       const dev = readConll(join(DATA, 'btc/btc.dev')).slice(0, 60);
-      const config = resolveConfig({ epochs: 2, batchSize: 64, hidden: [16], features: [{ type: 'embedding', dim: 8 }, { type: 'casing' }, { type: 'chars', dim: 8, maxWordLength: 12 }] });
+      const config = resolveConfig({ epochs: 2, batchSize: 64, hidden: [16], features: [{ type: 'embedding', dim: 8 }, { type: 'casing' }, { type: 'chars', dim: 8, maxWordLength: 12, highway: 1 }] });
       const fit = await fitModel({ config, train, dev, vectors: null });
       const names = fit.model.params().map((p) => p.name);
-      expect(names).toEqual(expect.arrayContaining(['chars2/chars/table', 'chars2/conv/W', 'chars2/conv/b']));
+      expect(names).toEqual(expect.arrayContaining(['chars2/chars/table', 'chars2/conv/W', 'chars2/conv/b', 'chars2/highway0/gate/W']));
       const path = join(dir, 'm.sqlite');
       saveModel(fit.model, path);
       const { model } = await loadModel(path, null);
@@ -91,6 +91,7 @@ describe('chars feature', () => {
       expect(state.json.specialChars).toEqual(['<unk>', '<s>', '</s>']);
       expect((state.json.options as { maxWordLength: number }).maxWordLength).toBe(12);
       expect((state.json.chars as string[]).length).toBeGreaterThan(20);
+      expect(Object.keys(state.tables).sort()).toEqual(['conv/W', 'conv/b', 'highway0/gate/W', 'highway0/gate/b', 'highway0/transform/W', 'highway0/transform/b', 'table']);
       const sentences = dev.map((s) => s.tokens);
       const before = referenceScorer(fit.model).score(sentences).scores;
       const after = referenceScorer(model).score(sentences).scores;
@@ -109,12 +110,12 @@ describe('chars feature', () => {
     const model = createModel(config, corpus, null, new Rng(1));
     const before = model.features[0].getState().tables;
     const table0 = before.table.data.slice();
-    const w0 = before.W.data.slice();
+    const w0 = before['conv/W'].data.slice();
     model.dispose();
     const fit = await fitModel({ config, train: corpus, dev: corpus, vectors: null });
     const after = fit.model.features[0].getState().tables;
     expect(Array.from(after.table.data)).not.toEqual(Array.from(table0));
-    expect(Array.from(after.W.data)).not.toEqual(Array.from(w0));
+    expect(Array.from(after['conv/W'].data)).not.toEqual(Array.from(w0));
     // A chars-only model fits three training sentences.
     expect(fit.history.at(-1)!.loss).toBeLessThan(fit.history[0].loss);
     fit.model.dispose();

@@ -2,7 +2,7 @@
  * The `chars` feature: a word's vector from its characters (Ma & Hovy 2016; Chiu & Nichols 2016), so a word the
  * embedding table never saw still says what it looks like ("-ville", "Mc-", "-ese", digits, hyphens):
  *   character ids ──nn Embedding (charDim)──▶ nn Conv1D (dim filters of `width` characters, zero-padded at the
- *   word's edges) ──▶ nn MaxPool over the word ──▶ activation ──▶ [dim]
+ *   word's edges) ──▶ nn MaxPool over the word ──▶ activation ──▶ [nn Highway × `highway`] ──▶ [dim]
  * The activation comes after the pool: for a monotone one (tanh, relu) that is the same function as a
  * convolution with the activation, on a word's dim values instead of dim per character, and the pool compares
  * unsaturated values (saturated tanh outputs tie in float32, and a tie sends the gradient to an arbitrary row).
@@ -14,10 +14,10 @@
  * it inside the word's first-layer projections, so a word's CNN runs once per cache fill.
  *
  * Saved with the model (feature state): the character vocabulary, the word length cap, the special characters,
- * the layer sizes and the three weight tables. Words longer than the cap keep their first ⌈cap/2⌉ and last
+ * the layer sizes and the weight tables. Words longer than the cap keep their first ⌈cap/2⌉ and last
  * ⌊cap/2⌋ characters (prefix and suffix both carry the signal); characters outside the vocabulary share <unk>.
  */
-import { ActivationLayer, Conv1D, Embedding, MaxPool, setParamValues, type ForwardContext, type ForwardResult, type Param } from '@window-ner/nn';
+import { ActivationLayer, Conv1D, Embedding, Highway, MaxPool, setParamValues, type DenseParam, type ForwardContext, type ForwardResult, type Param } from '@window-ner/nn';
 import { Rng, tf } from '@window-ner/tensor';
 import type { FeatureSpec } from '../config/config.js';
 import type { Feature, FeatureBuildContext, FeaturePlugin, FeatureState } from './types.js';
@@ -45,6 +45,8 @@ export const CHARS_DEFAULTS = {
   minCount: 2,
   /** Activation of the pooled filters (see above). */
   activation: 'tanh',
+  /** Highway layers after the pooled activation (0 = none; Kim et al. 2016 use one). */
+  highway: 0,
   /** Words keyed at tagging time before the list is emptied (between batches). */
   cacheWords: 50_000,
 };
@@ -61,7 +63,8 @@ export function charsOptions(spec: FeatureSpec): CharsOptions {
       if (typeof value !== 'string') throw new Error(`config: feature "chars" activation must be a string, got ${JSON.stringify(value)}`);
       out.activation = value;
     } else {
-      if (!Number.isInteger(value) || (value as number) < 1) throw new Error(`config: feature "chars" ${key} must be an integer >= 1, got ${JSON.stringify(value)}`);
+      const min = key === 'highway' ? 0 : 1;
+      if (!Number.isInteger(value) || (value as number) < min) throw new Error(`config: feature "chars" ${key} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
       (out as Record<string, unknown>)[key] = value;
     }
   }
@@ -96,6 +99,7 @@ class CharsFeature implements Feature {
   readonly conv: Conv1D;
   readonly pool: MaxPool;
   readonly activation: ActivationLayer;
+  readonly highways: Highway[];
   private readonly index = new Map<string, number>();
   /** Character ids of every keyed word (key = position). */
   private words: Int32Array[] = [];
@@ -121,9 +125,13 @@ class CharsFeature implements Feature {
     this.conv = new Conv1D({ name: `${name}/conv`, inputDim: o.charDim, filters: o.dim, width: o.width }, parts.rng);
     this.pool = new MaxPool({ name: `${name}/pool`, dim: o.dim });
     this.activation = new ActivationLayer({ name: `${name}/activation`, activation: o.activation });
+    this.highways = Array.from({ length: o.highway }, (_, i) => new Highway({ name: `${name}/highway${i}`, dim: o.dim }, parts.rng));
     if (parts.tables) {
-      setParamValues(this.conv.projection.W, parts.tables.W.data);
-      setParamValues(this.conv.b!, parts.tables.b.data);
+      for (const p of this.denseParams()) {
+        const t = parts.tables[p.name.slice(name.length + 1)];
+        if (!t) throw new Error(`chars feature: the model file has no "${p.name.slice(name.length + 1)}" table`);
+        setParamValues(p, t.data);
+      }
     }
     this.forget();
   }
@@ -195,7 +203,13 @@ class CharsFeature implements Feature {
     const c = this.conv.forward({ data: e.y as tf.Tensor2D, lengths, index }, ctx);
     const p = this.pool.forward({ data: c.y as tf.Tensor2D, lengths }, ctx);
     const a = this.activation.forward(p.y, ctx);
-    const pooled = a.y.dataSync() as Float32Array;
+    const hs: ForwardResult[] = [];
+    let v = a.y;
+    for (const h of this.highways) {
+      hs.push(h.forward(v, ctx));
+      v = hs[hs.length - 1].y;
+    }
+    const pooled = v.dataSync() as Float32Array;
     const out = new Float32Array(n * F);
     for (let i = 0; i < n; i++) {
       const src = segment[i] * F;
@@ -212,14 +226,21 @@ class CharsFeature implements Feature {
           const src = i * F;
           for (let j = 0; j < F; j++) du[dst + j] += g[src + j];
         }
-        e.backward(c.backward(p.backward(a.backward(tf.tensor2d(du, [unique.length, F])))));
+        let d: tf.Tensor = tf.tensor2d(du, [unique.length, F]);
+        for (let i = hs.length - 1; i >= 0; i--) d = hs[i].backward(d);
+        e.backward(c.backward(p.backward(a.backward(d))));
         return null;
       },
     };
   }
 
   params(): Param[] {
-    return [...this.embedding.params(), ...this.conv.params()];
+    return [...this.embedding.params(), ...this.denseParams()];
+  }
+
+  /** The conv's and highways' params, saved as tables named after them (`conv/W`, `highway0/gate/b`, ...). */
+  private denseParams(): DenseParam[] {
+    return [...this.conv.params(), ...this.highways.flatMap((h) => h.params())];
   }
 
   frequentWords(): string[] {
@@ -233,15 +254,9 @@ class CharsFeature implements Feature {
 
   getState(): FeatureState {
     const o = this.parts.options;
-    const W = this.conv.projection.W.value;
-    return {
-      json: { chars: this.parts.chars, specialChars: SPECIAL_CHARS, options: o },
-      tables: {
-        table: { data: this.embedding.table.table, shape: [this.embedding.table.rows, o.charDim] },
-        W: { data: W.dataSync() as Float32Array, shape: [...W.shape] },
-        b: { data: this.conv.b!.value.dataSync() as Float32Array, shape: [o.dim] },
-      },
-    };
+    const tables: FeatureState['tables'] = { table: { data: this.embedding.table.table, shape: [this.embedding.table.rows, o.charDim] } };
+    for (const p of this.denseParams()) tables[p.name.slice(this.name.length + 1)] = { data: p.value.dataSync() as Float32Array, shape: [...p.value.shape] };
+    return { json: { chars: this.parts.chars, specialChars: SPECIAL_CHARS, options: o }, tables };
   }
 
   getConfig() {
@@ -272,7 +287,7 @@ export const charsPlugin: FeaturePlugin = {
       throw new Error(`chars feature: the model was saved with special characters ${JSON.stringify(saved.specialChars)} but this build has ${JSON.stringify(SPECIAL_CHARS)}`);
     }
     const options = charsOptions({ type: 'chars', ...saved.options });
-    for (const t of ['table', 'W', 'b']) if (!state.tables[t]) throw new Error(`chars feature: the model file has no "${t}" table`);
+    if (!state.tables.table) throw new Error(`chars feature: the model file has no "table" table`);
     return new CharsFeature(ctx.name, { chars: saved.chars as string[], options, tables: state.tables, rng: new Rng(0) });
   },
 };

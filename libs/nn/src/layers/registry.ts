@@ -16,6 +16,7 @@ import { Chain, Concatenate } from './chain';
 import { ConcatWindow, type IdLayer } from './concat-window';
 import { Conv1D, type Conv1DConfig } from './conv1d.js';
 import { MaxPool, type MaxPoolConfig } from './max-pool.js';
+import { Highway, type HighwayConfig } from './highway.js';
 
 export type { AnyLayer };
 
@@ -32,6 +33,7 @@ layers.register('activation', (c) => new ActivationLayer(c as unknown as Activat
 layers.register('softmax', (c) => new Softmax(c as { name?: string }));
 layers.register('conv1d', (c, rng) => new Conv1D(c as unknown as Conv1DConfig, rng));
 layers.register('maxPool', (c) => new MaxPool(c as unknown as MaxPoolConfig));
+layers.register('highway', (c, rng) => new Highway(c as unknown as HighwayConfig, rng));
 layers.register('chain', (c, rng) => new Chain(children(c).map((l) => buildLayer(l, rng)), c.name as string | undefined));
 layers.register('concatenate', (c, rng) => new Concatenate(children(c).map((l) => buildLayer(l, rng)), c.name as string | undefined));
 
