@@ -17,7 +17,7 @@
  * the layer sizes and the weight tables. Words longer than the cap keep their first ⌈cap/2⌉ and last
  * ⌊cap/2⌋ characters (prefix and suffix both carry the signal); characters outside the vocabulary share <unk>.
  */
-import { ActivationLayer, Conv1D, Embedding, Highway, MaxPool, setParamValues, type DenseParam, type ForwardContext, type ForwardResult, type Param } from '@window-ner/nn';
+import { ActivationLayer, Conv1D, Embedding, Highway, MaxPool, setParamValues, type DenseParam, type ForwardContext, type ForwardResult, type Param, type StridedBackward } from '@window-ner/nn';
 import { Rng, tf } from '@window-ner/tensor';
 import type { FeatureSpec } from '../config/config.js';
 import type { Feature, FeatureBuildContext, FeaturePlugin, FeatureState } from './types.js';
@@ -157,6 +157,19 @@ class CharsFeature implements Feature {
   }
 
   forward(keys: Int32Array, ctx: ForwardContext): ForwardResult<tf.Tensor, null> {
+    const out = new Float32Array(keys.length * this.dim);
+    const backward = this.gatherInto(keys, out, this.dim, 0, ctx);
+    return {
+      y: tf.tensor2d(out, [keys.length, this.dim]),
+      backward: (dy) => (backward(dy.dataSync() as Float32Array, this.dim, 0), null),
+    };
+  }
+
+  /**
+   * Each key's vector into out[i·stride + offset ..] (ConcatWindow's in-place path; forward uses it too). The
+   * backward reads dL/dy from the same layout, sums it per distinct word and runs the CNN's backward.
+   */
+  gatherInto(keys: Int32Array, out: Float32Array, stride: number, offset: number, ctx: ForwardContext): StridedBackward {
     const n = keys.length;
     const F = this.dim;
     // The batch's distinct words and, per position, its word's slot.
@@ -210,27 +223,21 @@ class CharsFeature implements Feature {
       v = hs[hs.length - 1].y;
     }
     const pooled = v.dataSync() as Float32Array;
-    const out = new Float32Array(n * F);
     for (let i = 0; i < n; i++) {
       const src = segment[i] * F;
-      const dst = i * F;
+      const dst = i * stride + offset;
       for (let j = 0; j < F; j++) out[dst + j] = pooled[src + j];
     }
-    return {
-      y: tf.tensor2d(out, [n, F]),
-      backward: (dy) => {
-        const g = dy.dataSync() as Float32Array;
-        const du = new Float32Array(unique.length * F);
-        for (let i = 0; i < n; i++) {
-          const dst = segment[i] * F;
-          const src = i * F;
-          for (let j = 0; j < F; j++) du[dst + j] += g[src + j];
-        }
-        let d: tf.Tensor = tf.tensor2d(du, [unique.length, F]);
-        for (let i = hs.length - 1; i >= 0; i--) d = hs[i].backward(d);
-        e.backward(c.backward(p.backward(a.backward(d))));
-        return null;
-      },
+    return (g, gStride, gOffset) => {
+      const du = new Float32Array(unique.length * F);
+      for (let i = 0; i < n; i++) {
+        const dst = segment[i] * F;
+        const src = i * gStride + gOffset;
+        for (let j = 0; j < F; j++) du[dst + j] += g[src + j];
+      }
+      let d: tf.Tensor = tf.tensor2d(du, [unique.length, F]);
+      for (let i = hs.length - 1; i >= 0; i--) d = hs[i].backward(d);
+      e.backward(c.backward(p.backward(a.backward(d))));
     };
   }
 
