@@ -21,6 +21,10 @@ export interface ConfigLimits {
   maxFeatures: number;
   /** max-margin head: corrupt windows per true window. */
   maxCorruptWindows: number;
+  /** `chars` feature: characters kept of a word, characters a filter spans, character vocabulary size. */
+  maxWordLength: number;
+  maxCharFilterWidth: number;
+  maxChars: number;
   /** Estimated memory of one training job (see estimateTrainingBytes), in MiB. */
   maxJobMemoryMb: number;
 }
@@ -34,6 +38,9 @@ export const DEFAULT_CONFIG_LIMITS: Readonly<ConfigLimits> = Object.freeze({
   maxFeatureDim: 512,
   maxFeatures: 8,
   maxCorruptWindows: 50,
+  maxWordLength: 64,
+  maxCharFilterWidth: 9,
+  maxChars: 10_000,
   maxJobMemoryMb: 2048,
 });
 
@@ -91,7 +98,15 @@ export function estimateTrainingBytes(config: NerConfig, corpusBytes: number): n
   }
   dense += prev * 64;
   const rows = config.train.batchSize * (m.head.type === 'max-margin' ? 1 + Number(m.head.k ?? 5) : 1);
-  const activations = rows * (inputDim + m.hidden.reduce((a, b) => a + b, 0)) * 3;
+  // A chars feature's CNN over a batch's distinct words (at most rows × width of them), every character's
+  // embedding, im2col row and filter outputs, forward and backward.
+  const charFloats = m.features.reduce((sum, f) => {
+    if (f.type !== 'chars') return sum;
+    const num = (v: unknown, d: number) => (typeof v === 'number' ? v : d);
+    const chars = rows * width * num(f.maxWordLength, 20);
+    return sum + chars * (num(f.charDim, 25) * (1 + num(f.width, 3)) + num(f.dim, 30)) * 2;
+  }, 0);
+  const activations = rows * (inputDim + m.hidden.reduce((a, b) => a + b, 0)) * 3 + charFloats;
   const floats = (tables + dense) * 4 + activations;
   return floats * 4 + tokens * width * m.features.length * 4 + tokens * 100 + 64 * MIB;
 }
@@ -106,7 +121,17 @@ export function checkConfigLimits(config: NerConfig, limits: ConfigLimits, corpu
   m.hidden.forEach((h, i) => over(`model.hidden[${i}]`, h, limits.maxHidden, 'max-hidden'));
   over('model.window', m.window, limits.maxWindow, 'max-window');
   if (m.features.length > limits.maxFeatures) throw new Error(`config: model.features has ${m.features.length} entries, above the server's limit of ${limits.maxFeatures}`);
-  m.features.forEach((f, i) => over(`model.features[${i}].dim`, f.dim, limits.maxFeatureDim, 'max-feature-dim'));
+  m.features.forEach((f, i) => {
+    over(`model.features[${i}].dim`, f.dim, limits.maxFeatureDim, 'max-feature-dim');
+    if (f.type !== 'chars') return;
+    over(`model.features[${i}].charDim`, f.charDim, limits.maxFeatureDim, 'max-feature-dim');
+    const fixed = (key: string, max: number) => {
+      if (typeof f[key] === 'number' && (f[key] as number) > max) throw new Error(`config: model.features[${i}].${key} is ${f[key]}, above the server's limit of ${max}`);
+    };
+    fixed('maxWordLength', limits.maxWordLength);
+    fixed('width', limits.maxCharFilterWidth);
+    fixed('maxChars', limits.maxChars);
+  });
   if (m.head.type === 'max-margin') over('model.head.k', m.head.k, limits.maxCorruptWindows, 'max-corrupt-windows');
   over('train.epochs', config.train.epochs, limits.maxEpochs, 'max-epochs');
   over('train.batchSize', config.train.batchSize, limits.maxBatchSize, 'max-batch-size');

@@ -11,6 +11,7 @@ import type { Decoder } from '../decoders/types.js';
 import { decoders } from '../decoders/registry.js';
 import { embeddingPlugin } from '../features/embedding.js';
 import { casingPlugin } from '../features/casing.js';
+import { charsPlugin } from '../features/chars.js';
 import { softmaxPlugin } from '../heads/softmax.js';
 import { maxMarginPlugin } from '../heads/max-margin.js';
 
@@ -25,6 +26,7 @@ for (const [name, t] of tokenizers) tokenizerPlugins.register(name, t);
 for (const [name, d] of decoders) decoderPlugins.register(name, d);
 featurePlugins.register('embedding', embeddingPlugin);
 featurePlugins.register('casing', casingPlugin);
+featurePlugins.register('chars', charsPlugin);
 headPlugins.register('softmax', softmaxPlugin);
 headPlugins.register('max-margin', maxMarginPlugin);
 

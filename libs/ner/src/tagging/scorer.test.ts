@@ -1,7 +1,8 @@
 /**
  * The scoring contract: the fast path (cached per-word projections) gives the reference forward's scores within
  * 1e-4, on real models of both heads — the shipped default model (softmax, relu, 300 hidden) and small models
- * trained here on the BTC sample (max-margin relu; softmax tanh, which takes the tfjs activation path) — on the
+ * trained here on the BTC sample (max-margin relu; softmax tanh, which takes the tfjs activation path; softmax with
+ * the chars feature) — on the
  * cpu backend (JS sums + tfjs ops), with a cache far smaller than the text, and on the native backend's kernel.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -101,6 +102,13 @@ describe('fast path = reference forward (1e-4)', () => {
   it('a softmax model trained on BTC (tanh: the tfjs activation path everywhere)', async () => {
     const fit = await fitModel({ config: resolveConfig({ ...small, hidden: [24], activation: 'tanh', lr: 0.005 }), train, dev, vectors });
     await checkAgreement(fit.model, 'tanh');
+    fit.model.dispose();
+  });
+
+  it('a softmax model with the chars feature (relu): character vectors cached with the projections', async () => {
+    const features = [...small.features, { type: 'chars', dim: 12, maxWordLength: 10 }];
+    const fit = await fitModel({ config: resolveConfig({ ...small, features, hidden: [32], lr: 0.003 }), train, dev, vectors });
+    await checkAgreement(fit.model, 'relu');
     fit.model.dispose();
   });
 

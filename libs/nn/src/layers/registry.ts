@@ -14,6 +14,9 @@ import { ActivationLayer, type ActivationLayerConfig } from './activation-layer.
 import { Softmax } from './softmax.js';
 import { Chain, Concatenate } from './chain.js';
 import { ConcatWindow, type IdLayer } from './concat-window.js';
+import { Conv1D, type Conv1DConfig } from './conv1d.js';
+import { MaxPool, type MaxPoolConfig } from './max-pool.js';
+import { Highway, type HighwayConfig } from './highway.js';
 
 export type { AnyLayer };
 
@@ -28,6 +31,9 @@ layers.register('batchNorm', (c) => new BatchNorm(c as unknown as BatchNormConfi
 layers.register('layerNorm', (c) => new LayerNorm(c as unknown as LayerNormConfig));
 layers.register('activation', (c) => new ActivationLayer(c as unknown as ActivationLayerConfig));
 layers.register('softmax', (c) => new Softmax(c as { name?: string }));
+layers.register('conv1d', (c, rng) => new Conv1D(c as unknown as Conv1DConfig, rng));
+layers.register('maxPool', (c) => new MaxPool(c as unknown as MaxPoolConfig));
+layers.register('highway', (c, rng) => new Highway(c as unknown as HighwayConfig, rng));
 layers.register('chain', (c, rng) => new Chain(children(c).map((l) => buildLayer(l, rng)), c.name as string | undefined));
 layers.register('concatenate', (c, rng) => new Concatenate(children(c).map((l) => buildLayer(l, rng)), c.name as string | undefined));
 
