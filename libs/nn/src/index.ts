@@ -49,3 +49,6 @@ export { takeSnapshot, restoreSnapshot } from './train/snapshot';
 export type { Snapshot } from './train/snapshot';
 export { train, Trainer } from './train/trainer';
 export type { Batch, TrainProgressEvent, EpochRecord, TrainOptions, TrainResult } from './train/trainer';
+export { LinearChainCrf, crfNegLogLikelihood } from './crf/crf-loss.js';
+export type { CrfTarget, LinearChainCrfConfig } from './crf/crf-loss.js';
+export { CrfScratch, crfMarginals, crfPathScore, crfViterbi, expTransitions, transitionCount } from './crf/linear-chain.js';
