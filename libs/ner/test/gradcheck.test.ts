@@ -4,7 +4,7 @@
  * the row-sparse embedding table) against centred differences of the loss of one fixed batch.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gradCheck } from '@window-ner/nn';
+import { crfNegLogLikelihood, gradCheck } from '@window-ner/nn';
 import { initBackend, Rng, tf } from '@window-ner/tensor';
 import { resolveConfig } from '../src/config/config';
 import { createModel } from '../src/model/build';
@@ -46,8 +46,16 @@ function check(head: string, norm = 'none') {
     return builder.view(rows);
   };
   const ctx = { training: false, rng: new Rng(1) };
-  const target = { gold, size };
+  const sentenceLevel = model.head.batching === 'sentences';
+  const target = { gold, size, sentenceStarts: sentenceLevel ? set.sentenceStarts : undefined };
   const loss = () => {
+    if (sentenceLevel) {
+      // The CRF loss also accumulates the transitions' gradient when computed: evaluate it with nn's pure NLL.
+      const y = tf.tidy(() => model.network.net.forward(batch(), ctx).y);
+      const scores = y.dataSync() as Float32Array;
+      y.dispose();
+      return crfNegLogLikelihood(scores, model.numClasses, model.head.transitions!(), { gold, starts: set.sentenceStarts }, 'positions');
+    }
     const l = tf.tidy(() => model.head.loss.compute(model.network.net.forward(batch(), ctx).y, target).loss);
     const v = l.dataSync()[0];
     l.dispose();
@@ -75,6 +83,13 @@ describe('gradient check of the whole window model (nn gradCheck)', () => {
   it('max-margin head (ranking + class margins)', () => {
     const { result } = check('max-margin');
     expect(result.checked).toBeGreaterThan(80);
+    expect(result.maxRelError, JSON.stringify(result.worst)).toBeLessThan(2e-3);
+  });
+
+  it('crf head (sentence-level log-likelihood): the network and the transitions', () => {
+    const { result, trainable } = check('crf');
+    expect(trainable).toEqual(['embedding0/table', 'hidden0/W', 'hidden0/b', 'output/W', 'output/b', 'crf/transitions']);
+    expect(result.checked).toBeGreaterThan(100);
     expect(result.maxRelError, JSON.stringify(result.worst)).toBeLessThan(2e-3);
   });
 

@@ -21,6 +21,7 @@ import { lookupFeature } from '../src/features/lookup';
 import { MaxMarginHead } from '../src/heads/max-margin';
 import { buildNetwork } from '../src/model/network';
 import { MapVectorSource } from '../src/vectors/source';
+import { LabelSet } from '../src/labels/label-set';
 
 const BTC = resolve(__dirname, '../../../data/btc');
 
@@ -72,7 +73,7 @@ describe('windows', () => {
 
 describe('max-margin decision rule', () => {
   it('emissions are scores minus per-class thresholds, and thresholds change decisions', () => {
-    const head = new MaxMarginHead({ type: 'max-margin' }, { numClasses: 3, outsideClass: 0, replacement: null });
+    const head = new MaxMarginHead({ type: 'max-margin' }, { numClasses: 3, labels: LabelSet.fromTypes(['PER']), outsideClass: 0, replacement: null });
     const scores = Float32Array.from([1, 0.8, 0]);
     const out = new Float32Array(3);
     head.emissions(scores, 1, 3, out);
@@ -83,7 +84,7 @@ describe('max-margin decision rule', () => {
   });
 
   it('hinge loss counts violated margins only', () => {
-    const head = new MaxMarginHead({ type: 'max-margin', k: 1, classMargins: true }, { numClasses: 2, outsideClass: 0, replacement: null });
+    const head = new MaxMarginHead({ type: 'max-margin', k: 1, classMargins: true }, { numClasses: 2, labels: LabelSet.fromTypes(['PER'], 'IO'), outsideClass: 0, replacement: null });
     // row 0 true window (class 0), row 1 its corrupt window
     const [loss, dS] = tf.tidy(() => {
       const r = head.loss.compute(tf.tensor2d([2, 0.5, 1.5, 0], [2, 2]), { gold: Int32Array.from([0]), size: 1 });

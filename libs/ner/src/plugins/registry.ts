@@ -13,6 +13,7 @@ import { embeddingPlugin } from '../features/embedding';
 import { casingPlugin } from '../features/casing';
 import { softmaxPlugin } from '../heads/softmax';
 import { maxMarginPlugin } from '../heads/max-margin';
+import { crfPlugin } from '../heads/crf.js';
 
 export type TokenizerPlugin = Tokenizer;
 
@@ -27,6 +28,7 @@ featurePlugins.register('embedding', embeddingPlugin);
 featurePlugins.register('casing', casingPlugin);
 headPlugins.register('softmax', softmaxPlugin);
 headPlugins.register('max-margin', maxMarginPlugin);
+headPlugins.register('crf', crfPlugin);
 
 /** What a plugin module's optional `register` export receives: every registry of libs/ner. */
 export interface PluginRegistries {
