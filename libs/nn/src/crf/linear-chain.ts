@@ -120,7 +120,10 @@ export function crfMarginals(e: ArrayLike<number>, n: number, L: number, T: Arra
 
 /**
  * NLL of the gold path of one sequence, adding scale·∂NLL/∂e into gradE [n x L] (from index 0) and
- * scale·∂NLL/∂T into gradT [(L + 2) x L]. Pair marginals are exp(α_{t-1}(i) + T_ij + e_t(j) + β_t(j) − log Z).
+ * scale·∂NLL/∂T into gradT [(L + 2) x L]. Pair marginals ξ_t(i, j) = exp(α_{t-1}(i) + T_ij + e_t(j) + β_t(j) − log Z)
+ * are computed as u_i · exp(T_ij) · v_j with u_i = exp(α_{t-1}(i) − M), v_j = exp(e_t(j) + β_t(j) + M − log Z),
+ * M = max_i α_{t-1}(i): 2L exps per position instead of L² (L² exps made this 25x slower than the forward pass).
+ * v_j can only overflow when every allowed predecessor of j is ~700 below M; that column takes the direct form.
  */
 export function crfNllGrad(
   e: ArrayLike<number>, n: number, L: number, T: ArrayLike<number>, expT: Float64Array, gold: ArrayLike<number>,
@@ -141,10 +144,17 @@ export function crfNllGrad(
   }
   gradT[L * L + gold[0]] -= scale;
   gradT[(L + 1) * L + gold[n - 1]] -= scale;
+  const u = s.w;
   for (let t = 1; t < n; t++) {
+    const M = shiftedWeights(alpha, (t - 1) * L, L, u);
     for (let j = 0; j < L; j++) {
       const right = e[t * L + j] + beta[t * L + j] - logZ;
-      for (let i = 0; i < L; i++) gradT[i * L + j] += scale * Math.exp(alpha[(t - 1) * L + i] + T[i * L + j] + right);
+      if (M + right < 700) {
+        const v = scale * Math.exp(M + right);
+        for (let i = 0; i < L; i++) gradT[i * L + j] += u[i] * expT[i * L + j] * v;
+      } else {
+        for (let i = 0; i < L; i++) gradT[i * L + j] += scale * Math.exp(alpha[(t - 1) * L + i] + T[i * L + j] + right);
+      }
     }
     gradT[gold[t - 1] * L + gold[t]] -= scale;
   }
