@@ -67,19 +67,20 @@ function maskOf(labels: LabelSet): ReturnType<typeof transitionMask> {
   return mask;
 }
 
-/** The transitions with every BIO-invalid one (and start) set to −Infinity; one copy per transitions snapshot. */
-const forbidden = new WeakMap<Float32Array, { labels: LabelSet; masked: Float32Array }>();
+/**
+ * The transitions with every BIO-invalid one (and start) set to −Infinity, in a reused array: copying (L + 2) x L
+ * numbers per sentence costs less than the path search, and nothing goes stale when the caller's array changes.
+ */
+let masked = new Float32Array(0);
 
 function maskedTransitions(T: Float32Array, labels: LabelSet): Float32Array {
-  const hit = forbidden.get(T);
-  if (hit?.labels === labels) return hit.masked;
   const L = labels.size;
   if (T.length !== (L + 2) * L) throw new Error(`viterbi decoder: expected (${L} + 2) x ${L} = ${(L + 2) * L} transition scores, got ${T.length}`);
   const { allowed, allowedStart } = maskOf(labels);
-  const masked = T.slice();
+  if (masked.length !== T.length) masked = new Float32Array(T.length);
+  masked.set(T);
   for (let k = 0; k < L * L; k++) if (!allowed[k]) masked[k] = -Infinity;
   for (let j = 0; j < L; j++) if (!allowedStart[j]) masked[L * L + j] = -Infinity;
-  forbidden.set(T, { labels, masked });
   return masked;
 }
 

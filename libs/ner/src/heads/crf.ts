@@ -44,8 +44,6 @@ export class CrfHead implements Head {
   private readonly crf: LinearChainCrf;
   private readonly scratch = new CrfScratch();
   private marginals = new Float64Array(0);
-  /** exp of the last transitions snapshot confidence() saw (one snapshot per decoded batch). */
-  private expFor: { T: Float32Array; expT: Float64Array } | null = null;
 
   constructor(spec: HeadSpec, ctx: HeadContext, state?: Record<string, unknown>) {
     const L = ctx.numClasses;
@@ -78,9 +76,10 @@ export class CrfHead implements Head {
 
   confidence(emissions: Float32Array, n: number, C: number, chosen: Int32Array, out: Float32Array, transitions?: Float32Array): void {
     const T = transitions ?? this.transitions();
-    if (this.expFor?.T !== T) this.expFor = { T, expT: expTransitions(T, C) };
     if (this.marginals.length < n * C) this.marginals = new Float64Array(Math.max(n * C, 2 * this.marginals.length));
-    crfMarginals(emissions, n, C, T, this.expFor.expT, this.scratch, this.marginals);
+    // exp(T) per sentence (C² exps, a few per token) rather than cached by array identity, which a caller could mutate.
+    const expT = expTransitions(T, C, this.scratch.fit(n, C).expT);
+    crfMarginals(emissions, n, C, T, expT, this.scratch, this.marginals);
     for (let i = 0; i < n; i++) out[i] = this.marginals[i * C + chosen[i]];
   }
 
