@@ -3,7 +3,7 @@
  * layout in linear-chain.ts). `compute(scores [rows, L], {gold, starts})` treats rows starts[s] .. starts[s+1]-1 as
  * sequence s and returns the mean negative log-likelihood of the gold paths and ∂/∂scores; like a layer's
  * backward, it also accumulates ∂/∂transitions into the transitions param (so a Trainer whose model's params()
- * include it trains it). `negLogLikelihood` is the same value with no gradients, for evaluation and checks.
+ * include it trains it). `crfNegLogLikelihood` is the same value with no gradients, for evaluation and checks.
  *
  * The algorithms run on the host in float64 (L is a handful of tags; a batch is a few thousand positions).
  */
