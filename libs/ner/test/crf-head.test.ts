@@ -5,20 +5,19 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { initBackend, Rng } from '@window-ner/tensor';
 import { resolveConfig } from '../src/config/config';
-import { readConll } from '../src/corpus/conll-read';
 import { CrfHead } from '../src/heads/crf';
 import { LabelSet } from '../src/labels/label-set';
 import { loadModel, saveModel } from '../src/model/file';
 import { WindowTagger } from '../src/tagging/tagger';
 import { fitModel } from '../src/train/fit';
 import { SentenceBatches } from '../src/train/sentence-batches';
-import { MapVectorSource } from '../src/vectors/source';
 import { buildWindows } from '../src/windows/windows';
 import { casingPlugin } from '../src/features/casing';
 import { lookupFeature } from '../src/features/lookup';
+import { btcSample } from './btc-sample.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', log: null });
@@ -74,13 +73,7 @@ describe('sentence batches', () => {
 });
 
 describe('crf model trained on the BTC sample', () => {
-  const BTC = resolve(__dirname, '../../../data/btc');
-  const train = readConll(join(BTC, 'btc.train')).slice(0, 1500);
-  const dev = readConll(join(BTC, 'btc.dev')).slice(0, 300);
-  const rng = new Rng(7);
-  const words = new Map<string, Float32Array>();
-  for (const s of [...train, ...dev]) for (const w of s.tokens) if (!words.has(w.toLowerCase())) words.set(w.toLowerCase(), Float32Array.from({ length: 16 }, () => rng.normal(0, 0.5)));
-  const vectors = new MapVectorSource(16, words);
+  const { train, dev, vectors } = btcSample(1500, 300, 7);
 
   it('learns, keeps invalid transitions, survives save/load, and tags the same on the fast path', async () => {
     const config = resolveConfig({ head: 'crf', hidden: [64], epochs: 5, patience: 5, batchSize: 64, lr: 0.005, features: [{ type: 'embedding', dim: 16 }, { type: 'casing' }] });

@@ -5,7 +5,6 @@ import { join, resolve } from 'node:path';
 import type { SparseParam } from '@window-ner/nn';
 import Database from 'better-sqlite3';
 import { initBackend, Rng, tf } from '@window-ner/tensor';
-import { readConll } from '../src/corpus/conll-read';
 import { resolveConfig } from '../src/config/config';
 import { fitModel } from '../src/train/fit';
 import { saveModel, loadModel } from '../src/model/file';
@@ -20,10 +19,8 @@ import { embeddingPlugin, PAD_END, PAD_START } from '../src/features/embedding';
 import { lookupFeature } from '../src/features/lookup';
 import { MaxMarginHead } from '../src/heads/max-margin';
 import { buildNetwork } from '../src/model/network';
-import { MapVectorSource } from '../src/vectors/source';
 import { LabelSet } from '../src/labels/label-set';
-
-const BTC = resolve(__dirname, '../../../data/btc');
+import { btcSample } from './btc-sample.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', log: null });
@@ -107,13 +104,8 @@ describe('max-margin decision rule', () => {
 });
 
 describe('training, save/load, tagging', () => {
-  const train = readConll(join(BTC, 'btc.train')).slice(0, 1500);
-  const dev = readConll(join(BTC, 'btc.dev')).slice(0, 300);
   // A tiny random "store" so the embedding path (store words outside the vocabulary) is exercised.
-  const rng = new Rng(7);
-  const words = new Map<string, Float32Array>();
-  for (const s of [...train, ...dev]) for (const w of s.tokens) if (!words.has(w.toLowerCase())) words.set(w.toLowerCase(), Float32Array.from({ length: 16 }, () => rng.normal(0, 0.5)));
-  const vectors = new MapVectorSource(16, words);
+  const { train, dev, vectors } = btcSample(1500, 300, 7);
 
   it('learns BTC entities above a floor a broken model cannot reach, and survives save/load', async () => {
     const config = resolveConfig({ hidden: [64], epochs: 8, patience: 8, batchSize: 64, lr: 0.005, features: [{ type: 'embedding', dim: 16 }, { type: 'casing' }] });
