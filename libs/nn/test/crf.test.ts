@@ -66,6 +66,10 @@ describe('linear-chain CRF algorithms', () => {
         }
       }
       const best = paths.reduce((a, b) => (b.score > a.score ? b : a));
+      // Only the marginals of one path's tags (a tagger's confidence): the same numbers.
+      const chosen = new Float32Array(n);
+      crfMarginals(e, n, L, T, expTransitions(T, L), scratch, chosen, best.path);
+      best.path.forEach((j, t) => expect(chosen[t]).toBeCloseTo(marg[t * L + j], 5));
       const out = new Int32Array(n);
       expect(crfViterbi(e, n, L, T, out)).toBeCloseTo(best.score, 4);
       expect(crfPathScore(e, n, L, T, out)).toBeCloseTo(best.score, 4);

@@ -35,6 +35,12 @@ function savedTransitions(saved: unknown, L: number): Float32Array {
   return Float32Array.from(saved as number[]);
 }
 
+function sameValues(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export class CrfHead implements Head {
   readonly type = 'crf';
   readonly rowsPerWindow = 1;
@@ -43,7 +49,8 @@ export class CrfHead implements Head {
   readonly loss: Loss<HeadTarget>;
   private readonly crf: LinearChainCrf;
   private readonly scratch = new CrfScratch();
-  private marginals = new Float64Array(0);
+  /** exp of the transitions confidence() last saw, and a copy of those transitions to check a reuse against. */
+  private expFor: { T: Float32Array; expT: Float64Array } = { T: new Float32Array(0), expT: new Float64Array(0) };
 
   constructor(spec: HeadSpec, ctx: HeadContext, state?: Record<string, unknown>) {
     const L = ctx.numClasses;
@@ -76,11 +83,10 @@ export class CrfHead implements Head {
 
   confidence(emissions: Float32Array, n: number, C: number, chosen: Int32Array, out: Float32Array, transitions?: Float32Array): void {
     const T = transitions ?? this.transitions();
-    if (this.marginals.length < n * C) this.marginals = new Float64Array(Math.max(n * C, 2 * this.marginals.length));
-    // exp(T) per sentence (C² exps, a few per token) rather than cached by array identity, which a caller could mutate.
-    const expT = expTransitions(T, C, this.scratch.fit(n, C).expT);
-    crfMarginals(emissions, n, C, T, expT, this.scratch, this.marginals);
-    for (let i = 0; i < n; i++) out[i] = this.marginals[i * C + chosen[i]];
+    // exp(T) is C² exps, several per token of a short sentence: reuse it while the transitions are equal (compared
+    // by value, as a caller may change its array between calls).
+    if (!sameValues(this.expFor.T, T)) this.expFor = { T: T.slice(), expT: expTransitions(T, C) };
+    crfMarginals(emissions, n, C, T, this.expFor.expT, this.scratch, out, chosen);
   }
 
   getState(): Record<string, unknown> {

@@ -106,15 +106,20 @@ export class CrfScratch {
 }
 
 /**
- * log Z and the per-position marginals p(y_t = j) of one sequence into `marginals` [n x L] (when given).
+ * log Z and the per-position marginals p(y_t = j) of one sequence into `marginals` [n x L] (when given), or, with
+ * `tags`, only p(y_t = tags[t]) into `marginals` [n] (a tagger's confidence in its path: n exps instead of n·L).
  * `expT` must hold expTransitions(T) (the caller computes it once per transition matrix).
  */
-export function crfMarginals(e: ArrayLike<number>, n: number, L: number, T: ArrayLike<number>, expT: Float64Array, s: CrfScratch, marginals?: Float64Array | Float32Array): number {
+export function crfMarginals(
+  e: ArrayLike<number>, n: number, L: number, T: ArrayLike<number>, expT: Float64Array, s: CrfScratch,
+  marginals?: Float64Array | Float32Array, tags?: ArrayLike<number>,
+): number {
   s.fit(n, L);
   const logZ = crfForward(e, n, L, T, expT, s.alpha, s.w);
   if (!marginals) return logZ;
   crfBackward(e, n, L, T, expT, s.beta, s.w, s.v);
-  for (let k = 0; k < n * L; k++) marginals[k] = Math.exp(s.alpha[k] + s.beta[k] - logZ);
+  if (tags) for (let t = 0; t < n; t++) marginals[t] = Math.exp(s.alpha[t * L + tags[t]] + s.beta[t * L + tags[t]] - logZ);
+  else for (let k = 0; k < n * L; k++) marginals[k] = Math.exp(s.alpha[k] + s.beta[k] - logZ);
   return logZ;
 }
 
