@@ -4,7 +4,7 @@
  * the row-sparse embedding table) against centred differences of the loss of one fixed batch.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gradCheck } from '@window-ner/nn';
+import { crfNegLogLikelihood, gradCheck } from '@window-ner/nn';
 import { initBackend, Rng, tf } from '@window-ner/tensor';
 import { resolveConfig } from '../src/config/config.js';
 import { createModel } from '../src/model/build.js';
@@ -46,8 +46,16 @@ function check(head: string, norm = 'none', extra: Record<string, unknown>[] = [
     return builder.view(rows);
   };
   const ctx = { training: false, rng: new Rng(1) };
-  const target = { gold, size };
+  const sentenceLevel = model.head.batching === 'sentences';
+  const target = { gold, size, sentenceStarts: sentenceLevel ? set.sentenceStarts : undefined };
   const loss = () => {
+    if (sentenceLevel) {
+      // The CRF loss also accumulates the transitions' gradient when computed: evaluate it with nn's pure NLL.
+      const y = tf.tidy(() => model.network.net.forward(batch(), ctx).y);
+      const scores = y.dataSync() as Float32Array;
+      y.dispose();
+      return crfNegLogLikelihood(scores, model.numClasses, model.head.transitions!(), { gold, starts: set.sentenceStarts }, 'positions');
+    }
     const l = tf.tidy(() => model.head.loss.compute(model.network.net.forward(batch(), ctx).y, target).loss);
     const v = l.dataSync()[0];
     l.dispose();
@@ -87,6 +95,13 @@ describe('gradient check of the whole window model (nn gradCheck)', () => {
     const { result, trainable } = check('softmax', 'none', [{ type: 'chars', dim: 4, charDim: 3, minCount: 1, maxWordLength: 1, highway: 1 }]);
     expect(trainable).toEqual(expect.arrayContaining(['chars2/chars/table', 'chars2/conv/W', 'chars2/conv/b', 'chars2/highway0/gate/W']));
     expect(result.checked).toBeGreaterThan(150);
+    expect(result.maxRelError, JSON.stringify(result.worst)).toBeLessThan(2e-3);
+  });
+
+  it('crf head (sentence-level log-likelihood): the network and the transitions', () => {
+    const { result, trainable } = check('crf');
+    expect(trainable).toEqual(['embedding0/table', 'hidden0/W', 'hidden0/b', 'output/W', 'output/b', 'crf/transitions']);
+    expect(result.checked).toBeGreaterThan(100);
     expect(result.maxRelError, JSON.stringify(result.worst)).toBeLessThan(2e-3);
   });
 

@@ -5,7 +5,6 @@ import { join, resolve } from 'node:path';
 import type { SparseParam } from '@window-ner/nn';
 import Database from 'better-sqlite3';
 import { initBackend, Rng, tf } from '@window-ner/tensor';
-import { readConll } from '../src/corpus/conll-read.js';
 import { resolveConfig } from '../src/config/config.js';
 import { fitModel } from '../src/train/fit.js';
 import { saveModel, loadModel } from '../src/model/file.js';
@@ -20,9 +19,8 @@ import { embeddingPlugin, PAD_END, PAD_START } from '../src/features/embedding.j
 import { lookupFeature } from '../src/features/lookup.js';
 import { MaxMarginHead } from '../src/heads/max-margin.js';
 import { buildNetwork } from '../src/model/network.js';
-import { MapVectorSource } from '../src/vectors/source.js';
-
-const BTC = resolve(__dirname, '../../../data/btc');
+import { LabelSet } from '../src/labels/label-set.js';
+import { btcSample } from './btc-sample.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', log: null });
@@ -72,7 +70,7 @@ describe('windows', () => {
 
 describe('max-margin decision rule', () => {
   it('emissions are scores minus per-class thresholds, and thresholds change decisions', () => {
-    const head = new MaxMarginHead({ type: 'max-margin' }, { numClasses: 3, outsideClass: 0, replacement: null });
+    const head = new MaxMarginHead({ type: 'max-margin' }, { numClasses: 3, labels: LabelSet.fromTypes(['PER']), outsideClass: 0, replacement: null });
     const scores = Float32Array.from([1, 0.8, 0]);
     const out = new Float32Array(3);
     head.emissions(scores, 1, 3, out);
@@ -83,7 +81,7 @@ describe('max-margin decision rule', () => {
   });
 
   it('hinge loss counts violated margins only', () => {
-    const head = new MaxMarginHead({ type: 'max-margin', k: 1, classMargins: true }, { numClasses: 2, outsideClass: 0, replacement: null });
+    const head = new MaxMarginHead({ type: 'max-margin', k: 1, classMargins: true }, { numClasses: 2, labels: LabelSet.fromTypes(['PER'], 'IO'), outsideClass: 0, replacement: null });
     // row 0 true window (class 0), row 1 its corrupt window
     const [loss, dS] = tf.tidy(() => {
       const r = head.loss.compute(tf.tensor2d([2, 0.5, 1.5, 0], [2, 2]), { gold: Int32Array.from([0]), size: 1 });
@@ -106,13 +104,8 @@ describe('max-margin decision rule', () => {
 });
 
 describe('training, save/load, tagging', () => {
-  const train = readConll(join(BTC, 'btc.train')).slice(0, 1500);
-  const dev = readConll(join(BTC, 'btc.dev')).slice(0, 300);
   // A tiny random "store" so the embedding path (store words outside the vocabulary) is exercised.
-  const rng = new Rng(7);
-  const words = new Map<string, Float32Array>();
-  for (const s of [...train, ...dev]) for (const w of s.tokens) if (!words.has(w.toLowerCase())) words.set(w.toLowerCase(), Float32Array.from({ length: 16 }, () => rng.normal(0, 0.5)));
-  const vectors = new MapVectorSource(16, words);
+  const { train, dev, vectors } = btcSample(1500, 300, 7);
 
   it('learns BTC entities above a floor a broken model cannot reach, and survives save/load', async () => {
     const config = resolveConfig({ hidden: [64], epochs: 8, patience: 8, batchSize: 64, lr: 0.005, features: [{ type: 'embedding', dim: 16 }, { type: 'casing' }] });

@@ -57,3 +57,6 @@ export { takeSnapshot, restoreSnapshot } from './train/snapshot.js';
 export type { Snapshot } from './train/snapshot.js';
 export { train, Trainer } from './train/trainer.js';
 export type { Batch, TrainProgressEvent, EpochRecord, TrainOptions, TrainResult } from './train/trainer.js';
+export { LinearChainCrf, crfNegLogLikelihood } from './crf/crf-loss.js';
+export type { CrfTarget, LinearChainCrfConfig } from './crf/crf-loss.js';
+export { CrfScratch, crfMarginals, crfPathScore, crfViterbi, expTransitions, transitionCount } from './crf/linear-chain.js';

@@ -11,7 +11,10 @@ export interface FeatureSpec {
 }
 
 export interface HeadSpec {
-  /** "softmax" (cross-entropy) or "max-margin" (ranking loss over corrupt windows and wrong labels). */
+  /**
+   * "softmax" (cross-entropy), "max-margin" (ranking loss over corrupt windows and wrong labels) or "crf"
+   * (sentence-level log-likelihood with learned transitions).
+   */
   type: string;
   /** max-margin: corrupt windows sampled per true window. */
   k?: number;
@@ -19,6 +22,10 @@ export interface HeadSpec {
   margin?: number;
   /** max-margin: also require the true class to beat every other class on the true window by the margin. */
   classMargins?: boolean;
+  /** crf: sentences per training batch (default: about train.batchSize windows' worth of sentences). */
+  sentences?: number;
+  /** crf: initial score of BIO-invalid transitions (default −10000; 0 lets training learn them from the data). */
+  invalidTransition?: number;
   [key: string]: unknown;
 }
 
@@ -166,6 +173,10 @@ export function validateConfig(c: NerConfig): void {
   if (m.head.type === 'max-margin') {
     int(m.head.k, 'model.head.k', 0);
     num(m.head.margin, 'model.head.margin');
+  }
+  if (m.head.type === 'crf') {
+    if (m.head.sentences !== undefined) int(m.head.sentences, 'model.head.sentences', 1);
+    if (m.head.invalidTransition !== undefined) range(m.head.invalidTransition, 'model.head.invalidTransition', -1e6, 0);
   }
   if (!t.optimizer || typeof t.optimizer.type !== 'string') throw new Error('config: train.optimizer.type must be a string');
   num(t.optimizer.lr, 'train.optimizer.lr');

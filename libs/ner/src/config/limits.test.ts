@@ -17,6 +17,7 @@ describe('config limits', () => {
     [{ batchSize: 1e9 }, 'train.batchSize is 1000000000'],
     [{ features: [{ type: 'embedding', dim: 4096 }] }, 'model.features[0].dim is 4096'],
     [{ head: { type: 'max-margin', k: 1000 } }, 'model.head.k is 1000'],
+    [{ head: { type: 'crf', sentences: 1000 } }, 'model.head.sentences is 1000, above the server\'s limit of 128'],
   ])('%j is refused with the key named', (partial, message) => {
     expect(check(partial)).toThrow(message);
   });
@@ -31,6 +32,8 @@ describe('config limits', () => {
     const base = estimateTrainingBytes(DEFAULT_CONFIG, 1e6);
     expect(estimateTrainingBytes(DEFAULT_CONFIG, 1e7)).toBeGreaterThan(base);
     expect(estimateTrainingBytes(resolveConfig({ hidden: [1000] }), 1e6)).toBeGreaterThan(base);
+    // A crf batch given in sentences counts 32 windows a sentence: 100 sentences weigh more than 256 windows.
+    expect(estimateTrainingBytes(resolveConfig({ head: { type: 'crf', sentences: 100 } }), 1e6)).toBeGreaterThan(base);
   });
 
   it('findUnsafeKey finds __proto__, constructor, prototype and other Object.prototype names at any depth', () => {

@@ -75,6 +75,9 @@ export function findUnsafeKey(value: unknown, where = ''): string | null {
 
 const MIB = 1024 * 1024;
 
+/** Windows counted per sentence when a crf head's batch is given in sentences (CoNLL-2003 averages 14). */
+const SENTENCE_ROWS = 32;
+
 /**
  * Rough estimate, in bytes, of a training job's memory for a corpus of `corpusBytes` bytes (train + dev):
  * tokens (one per 8 bytes; CoNLL-2003 has one per 16, BTC one per 9), their window indices, feature tables for a
@@ -97,7 +100,10 @@ export function estimateTrainingBytes(config: NerConfig, corpusBytes: number): n
     prev = h;
   }
   dense += prev * 64;
-  const rows = config.train.batchSize * (m.head.type === 'max-margin' ? 1 + Number(m.head.k ?? 5) : 1);
+  // crf with `sentences` set: rows are those sentences' windows (SENTENCE_ROWS each, a long sentence).
+  const rows = m.head.type === 'crf' && typeof m.head.sentences === 'number'
+    ? m.head.sentences * SENTENCE_ROWS
+    : config.train.batchSize * (m.head.type === 'max-margin' ? 1 + Number(m.head.k ?? 5) : 1);
   // A chars feature's CNN over a batch's distinct words (at most rows × width of them), every character's
   // embedding, im2col row and filter outputs, forward and backward.
   const charFloats = m.features.reduce((sum, f) => {
@@ -133,6 +139,7 @@ export function checkConfigLimits(config: NerConfig, limits: ConfigLimits, corpu
     fixed('maxChars', limits.maxChars);
   });
   if (m.head.type === 'max-margin') over('model.head.k', m.head.k, limits.maxCorruptWindows, 'max-corrupt-windows');
+  if (m.head.type === 'crf') over('model.head.sentences', m.head.sentences, Math.floor(limits.maxBatchSize / SENTENCE_ROWS), 'max-batch-size');
   over('train.epochs', config.train.epochs, limits.maxEpochs, 'max-epochs');
   over('train.batchSize', config.train.batchSize, limits.maxBatchSize, 'max-batch-size');
   const mb = Math.ceil(estimateTrainingBytes(config, corpusBytes) / MIB);

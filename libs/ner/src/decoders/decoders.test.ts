@@ -118,6 +118,47 @@ describe('viterbi decoder', () => {
   });
 });
 
+describe('viterbi decoder with learned transitions (crf head)', () => {
+  /** start + Σ emissions + Σ transitions + end of a path, as nn's CRF scores it. */
+  function crfScore(path: number[], scores: Float32Array, T: Float32Array, L: number): number {
+    let s = T[L * L + path[0]!]! + T[(L + 1) * L + path[path.length - 1]!]!;
+    path.forEach((j, i) => (s += scores[i * L + j]! + (i > 0 ? T[path[i - 1]! * L + j]! : 0)));
+    return s;
+  }
+
+  it('finds the best valid path under emissions + transitions (brute force), never a BIO-invalid one', () => {
+    const rnd = lcg(5);
+    for (let trial = 0; trial < 150; trial++) {
+      const labels = trial % 2 ? PER : TWO;
+      const L = labels.size;
+      const n = 1 + (trial % 5);
+      const scores = new Float32Array(n * L).map(() => (rnd() - 0.5) * 6);
+      // Large random transitions, the invalid ones included (as a CRF trained with invalidTransition 0 may learn).
+      const T = new Float32Array((L + 2) * L).map(() => (rnd() - 0.5) * 8);
+      const r = viterbiDecoder.decode(scores, n, labels, undefined, T);
+      const got = tags(r, labels);
+      expect(isValidPath(got)).toBe(true);
+      let best = -Infinity;
+      for (let code = 0; code < L ** n; code++) {
+        const path = Array.from({ length: n }, (_, i) => Math.floor(code / L ** i) % L);
+        if (isValidPath(path.map((j) => labels.label(j)))) best = Math.max(best, crfScore(path, scores, T, L));
+      }
+      expect(crfScore(Array.from(r.indices), scores, T, L)).toBeCloseTo(best, 4);
+      expect(Array.from(r.tagScores)).toEqual(Array.from(r.indices, (j, i) => scores[i * L + j]));
+    }
+  });
+
+  it('lets a transition overrule the emissions: a strong B-PER → I-PER pulls the next token into the entity', () => {
+    const scores = new Float32Array([0, 3, 0, 1, 0, 0.5]); // alone: B-PER then O
+    const T = new Float32Array(5 * 3);
+    expect(tags(viterbiDecoder.decode(scores, 2, PER, undefined, T), PER)).toEqual(['B-PER', 'O']);
+    T[1 * 3 + 2] = 1; // B-PER → I-PER
+    expect(tags(viterbiDecoder.decode(scores, 2, PER, undefined, T), PER)).toEqual(['B-PER', 'I-PER']);
+    expect(greedyDecoder.decode(scores, 2, PER, undefined, T).indices).toEqual(greedyDecoder.decode(scores, 2, PER).indices);
+    expect(() => viterbiDecoder.decode(scores, 2, PER, undefined, new Float32Array(9))).toThrow('expected (3 + 2) x 3 = 15 transition scores, got 9');
+  });
+});
+
 describe('decoder registry and checks', () => {
   it('registers both decoders under their names; an unknown name lists the known ones', () => {
     expect(decoderPlugins.get('viterbi')).toBe(viterbiDecoder);

@@ -20,11 +20,13 @@ export interface DecodeInto {
 
 /**
  * Turns a row-major [n x L] score matrix (L = labels.size; log-probabilities or unnormalised scores, higher is
- * better, summed along a path) into one label index per token.
+ * better, summed along a path) into one label index per token. `transitions` ([(L + 2) x L]: label-to-label
+ * scores, then start and end rows; a CRF head's) are added along the path by decoders that model paths
+ * (viterbi); per-token decoders (greedy) ignore them.
  */
 export interface Decoder {
   name: string;
-  decode(scores: Float32Array, n: number, labels: LabelSet, into?: DecodeInto): DecodeResult;
+  decode(scores: Float32Array, n: number, labels: LabelSet, into?: DecodeInto, transitions?: Float32Array): DecodeResult;
 }
 
 /** The output arrays of one decode: the caller's views when given (checked), else fresh ones. */

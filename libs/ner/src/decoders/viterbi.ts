@@ -1,8 +1,10 @@
 /**
  * Constrained Viterbi: the tag path with the highest summed score among paths valid under BIO (no I-X at the
  * start, after O, or after B-Y / I-Y with Y ≠ X). With an IO label set every path is valid, so it equals argmax.
- * Ties go to the lower label index, so results are deterministic.
+ * Ties go to the lower label index, so results are deterministic. Given a CRF head's transitions, the path score
+ * also sums them (start + Σ emissions + Σ transitions + end; nn's crfViterbi), with the BIO-invalid ones forbidden.
  */
+import { crfViterbi } from '@window-ner/nn';
 import type { LabelSet } from '../labels/label-set.js';
 import { checkShape, outputArrays, type DecodeInto, type DecodeResult, type Decoder } from './types.js';
 
@@ -59,13 +61,41 @@ const scratch = {
   },
 };
 
+function maskOf(labels: LabelSet): ReturnType<typeof transitionMask> {
+  let mask = masks.get(labels);
+  if (!mask) masks.set(labels, (mask = transitionMask(labels)));
+  return mask;
+}
+
+/**
+ * The transitions with every BIO-invalid one (and start) set to −Infinity, in a reused array: copying (L + 2) x L
+ * numbers per sentence costs less than the path search, and nothing goes stale when the caller's array changes.
+ */
+let masked = new Float32Array(0);
+
+function maskedTransitions(T: Float32Array, labels: LabelSet): Float32Array {
+  const L = labels.size;
+  if (T.length !== (L + 2) * L) throw new Error(`viterbi decoder: expected (${L} + 2) x ${L} = ${(L + 2) * L} transition scores, got ${T.length}`);
+  const { allowed, allowedStart } = maskOf(labels);
+  if (masked.length !== T.length) masked = new Float32Array(T.length);
+  masked.set(T);
+  for (let k = 0; k < L * L; k++) if (!allowed[k]) masked[k] = -Infinity;
+  for (let j = 0; j < L; j++) if (!allowedStart[j]) masked[L * L + j] = -Infinity;
+  return masked;
+}
+
 export const viterbiDecoder: Decoder = {
   name: 'viterbi',
-  decode(scores: Float32Array, n: number, labels: LabelSet, into?: DecodeInto): DecodeResult {
+  decode(scores: Float32Array, n: number, labels: LabelSet, into?: DecodeInto, transitions?: Float32Array): DecodeResult {
     checkShape(scores, n, labels, 'viterbi');
     const L = labels.size;
-    let mask = masks.get(labels);
-    if (!mask) masks.set(labels, (mask = transitionMask(labels)));
+    if (transitions) {
+      const out = outputArrays(n, 'viterbi', into);
+      crfViterbi(scores, n, L, maskedTransitions(transitions, labels), out.indices);
+      for (let i = 0; i < n; i++) out.tagScores[i] = scores[i * L + out.indices[i]]!;
+      return out;
+    }
+    const mask = maskOf(labels);
     const { allowedStart, from, fromStart, fromAll } = mask;
     // Path scores in float64: sums of many float32 log-probabilities lose ties/precision otherwise.
     let prev = scratch.f64(0, L);

@@ -53,6 +53,7 @@ function headContext(features: Feature[], labels: LabelSet): HeadContext {
   const keys = featureIndex >= 0 ? features[featureIndex].replacementKeys! : null;
   return {
     numClasses: labels.size,
+    labels,
     outsideClass: labels.labels.indexOf('O'),
     replacement: keys ? { featureIndex, first: keys.first, end: keys.end } : null,
   };

@@ -39,8 +39,9 @@ export class WindowModel {
     return this.labels.size;
   }
 
+  /** The network's params, then the head's own (a CRF's transitions): everything training updates. */
   params(): Param[] {
-    return this.network.net.params();
+    return [...this.network.net.params(), ...(this.head.params?.() ?? [])];
   }
 
   /** Windows of tokenised sentences; `gold` tags (strings) become class indices when given. */
@@ -69,6 +70,8 @@ export class WindowModel {
     const C = this.numClasses;
     const emissions = new Float32Array(scores.length);
     this.head.emissions(scores, set.n, C, emissions);
+    // One snapshot of the head's transitions (CRF) per batch, shared by the decoder and the confidences.
+    const transitions = this.head.transitions?.();
     const out: DecodedSentence[] = [];
     // One array per output for the whole batch, each sentence gets views (see DecodeInto).
     const allIndices = new Int32Array(set.n);
@@ -79,9 +82,9 @@ export class WindowModel {
       const n = set.sentenceStarts[s + 1] - a;
       const e = emissions.subarray(a * C, (a + n) * C);
       const into = { indices: allIndices.subarray(a, a + n), tagScores: allTagScores.subarray(a, a + n) };
-      const { indices } = this.decoder.decode(e, n, this.labels, into);
+      const { indices } = this.decoder.decode(e, n, this.labels, into, transitions);
       const confidence = allConfidence.subarray(a, a + n);
-      this.head.confidence(e, n, C, indices, confidence);
+      this.head.confidence(e, n, C, indices, confidence, transitions);
       out.push({ tags: indices, confidence });
     }
     return out;

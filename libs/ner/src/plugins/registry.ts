@@ -14,6 +14,7 @@ import { casingPlugin } from '../features/casing.js';
 import { charsPlugin } from '../features/chars.js';
 import { softmaxPlugin } from '../heads/softmax.js';
 import { maxMarginPlugin } from '../heads/max-margin.js';
+import { crfPlugin } from '../heads/crf.js';
 
 export type TokenizerPlugin = Tokenizer;
 
@@ -29,6 +30,7 @@ featurePlugins.register('casing', casingPlugin);
 featurePlugins.register('chars', charsPlugin);
 headPlugins.register('softmax', softmaxPlugin);
 headPlugins.register('max-margin', maxMarginPlugin);
+headPlugins.register('crf', crfPlugin);
 
 /** What a plugin module's optional `register` export receives: every registry of libs/ner. */
 export interface PluginRegistries {

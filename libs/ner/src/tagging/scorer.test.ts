@@ -1,8 +1,8 @@
 /**
  * The scoring contract: the fast path (cached per-word projections) gives the reference forward's scores within
- * 1e-4, on real models of both heads — the shipped default model (softmax, relu, 300 hidden) and small models
- * trained here on the BTC sample (max-margin relu; softmax tanh, which takes the tfjs activation path; softmax with
- * the chars feature) — on the
+ * 1e-4, on real models of every head — the shipped default model (softmax, relu, 300 hidden) and small models
+ * trained here on the BTC sample (max-margin relu; crf relu; softmax tanh, which takes the tfjs activation path;
+ * softmax with the chars feature) — on the
  * cpu backend (JS sums + tfjs ops), with a cache far smaller than the text, and on the native backend's kernel.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +95,13 @@ describe('fast path = reference forward (1e-4)', () => {
   it('a max-margin model trained on BTC (relu)', async () => {
     const fit = await fitModel({ config: resolveConfig({ ...small, head: 'max-margin', hidden: [32], lr: 0.003 }), train, dev, vectors });
     expect(fit.model.head.type).toBe('max-margin');
+    await checkAgreement(fit.model, 'relu');
+    fit.model.dispose();
+  });
+
+  it('a crf model trained on BTC (relu; decoding adds its learned transitions)', async () => {
+    const fit = await fitModel({ config: resolveConfig({ ...small, head: 'crf', hidden: [32], lr: 0.005 }), train, dev, vectors });
+    expect(fit.model.head.transitions).toBeDefined();
     await checkAgreement(fit.model, 'relu');
     fit.model.dispose();
   });

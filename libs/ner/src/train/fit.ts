@@ -1,10 +1,11 @@
 /**
  * Training: nn's Trainer over the window network, with the head's loss. A batch is the keys of its windows (built
- * into reused buffers, word dropout applied, corrupt windows added by the head); hooks evaluate dev F1 after each
+ * into reused buffers, word dropout applied, corrupt windows added by the head) — shuffled windows, or the windows
+ * of whole shuffled sentences for a sentence-level head (CRF; train/sentence-batches.ts); hooks evaluate dev F1 after each
  * epoch (early stopping with patience restores the best epoch) and let the head tune its decision rule on dev at
  * the end (max-margin threshold calibration).
  */
-import { createOptimizer, train, type EpochRecord } from '@window-ner/nn';
+import { createOptimizer, train, type EpochRecord, type Layer } from '@window-ner/nn';
 import { Rng } from '@window-ner/tensor';
 import type { TrainProgress } from '../api.js';
 import type { NerConfig } from '../config/config.js';
@@ -14,6 +15,7 @@ import type { VectorSource } from '../vectors/source.js';
 import { createModel } from '../model/build.js';
 import type { WindowModel } from '../model/window-model.js';
 import { WindowBuilder } from '../windows/builder.js';
+import { SentenceBatches } from './sentence-batches.js';
 import type { WindowSet } from '../windows/windows.js';
 
 export interface FitOptions {
@@ -55,11 +57,15 @@ export async function fitModel(opts: FitOptions): Promise<FitResult> {
   const model = createModel(config, opts.train, opts.vectors, rng.fork());
   const trainSet = model.windows(opts.train.map((s) => s.tokens), true, opts.train.map((s) => s.tags));
   const dev = opts.dev?.length ? { set: model.windows(opts.dev.map((s) => s.tokens), false, opts.dev.map((s) => s.tags)), gold: opts.dev } : null;
-  const B = tc.batchSize;
   const head = model.head;
-  const builder = new WindowBuilder(model.features, config.model.window, B * head.rowsPerWindow);
-  const gold = new Int32Array(B);
-  const steps = Math.ceil(trainSet.n / B);
+  // Sentence-level heads train on whole sentences: the trainer's examples are sentences, B of them a batch.
+  const sentences = head.batching === 'sentences' ? new SentenceBatches(trainSet) : null;
+  const B = sentences ? (head.sentencesPerBatch ?? sentences.sentencesFor(tc.batchSize)) : tc.batchSize;
+  const examples = sentences ? sentences.sentences : trainSet.n;
+  const windowsPerExample = sentences ? sentences.windowsPerSentence : 1;
+  const builder = new WindowBuilder(model.features, config.model.window, tc.batchSize * head.rowsPerWindow);
+  let gold = new Int32Array(tc.batchSize);
+  const steps = Math.ceil(examples / B);
   let best = -1;
   let batches = 0;
   let devF1Uncalibrated: number | undefined;
@@ -67,19 +73,25 @@ export async function fitModel(opts: FitOptions): Promise<FitResult> {
     opts.onProgress?.({ epoch: 0, epochs: tc.epochs, step: 0, stepsPerEpoch: steps, ...p });
 
   const optimizer = createOptimizer(tc.optimizer);
+  const net = model.network.net;
+  const trainable: Layer<readonly Int32Array[], null> = { name: net.name, forward: (x, ctx) => net.forward(x, ctx), params: () => model.params(), getConfig: () => net.getConfig() };
   const result = await train({
-    model: model.network.net,
+    // The network plus the head's own params (a CRF's transitions), which the head's loss gives gradients.
+    model: trainable,
     loss: head.loss,
     optimizer,
-    examples: trainSet.n,
+    examples,
     batch: (indices) => {
       // Each epoch announces its training phase at its first batch (progress events come every 20 steps).
       if (batches++ % steps === 0) progress({ phase: 'train', epoch: Math.ceil(batches / steps), step: 0, bestDevF1: best >= 0 ? best : undefined });
-      const size = indices.length;
-      builder.fill(trainSet, indices, { wordDropout: tc.wordDropout, rng });
-      for (let b = 0; b < size; b++) gold[b] = trainSet.labels[indices[b]];
+      const batch = sentences?.batch(indices);
+      const windows = batch?.windows ?? indices;
+      const size = windows.length;
+      if (gold.length < size) gold = new Int32Array(Math.max(size, 2 * gold.length));
+      builder.fill(trainSet, windows, { wordDropout: tc.wordDropout, rng });
+      for (let b = 0; b < size; b++) gold[b] = trainSet.labels[windows[b]];
       const rows = head.extend({ builder, set: trainSet, gold, size, rng });
-      return { x: builder.view(rows), target: { gold, size } };
+      return { x: builder.view(rows), target: { gold, size, sentenceStarts: batch?.sentenceStarts } };
     },
     batchSize: B,
     epochs: tc.epochs,
@@ -109,9 +121,9 @@ export async function fitModel(opts: FitOptions): Promise<FitResult> {
     onProgress: (e) => {
       if (e.phase === 'train') {
         const eta = ((steps - e.step) * B) / Math.max(e.examplesPerSecond, 1e-9);
-        progress({ phase: 'train', epoch: e.epoch, step: e.step, loss: e.loss, windowsPerSecond: e.examplesPerSecond, etaSeconds: eta, bestDevF1: best >= 0 ? best : undefined });
+        progress({ phase: 'train', epoch: e.epoch, step: e.step, loss: e.loss, windowsPerSecond: e.examplesPerSecond * windowsPerExample, etaSeconds: eta, bestDevF1: best >= 0 ? best : undefined });
       } else {
-        progress({ phase: 'eval', epoch: e.epoch, step: steps, loss: e.loss, devF1: e.metric, windowsPerSecond: e.examplesPerSecond, bestDevF1: best >= 0 ? best : undefined });
+        progress({ phase: 'eval', epoch: e.epoch, step: steps, loss: e.loss, devF1: e.metric, windowsPerSecond: e.examplesPerSecond * windowsPerExample, bestDevF1: best >= 0 ? best : undefined });
       }
     },
   });
@@ -119,7 +131,8 @@ export async function fitModel(opts: FitOptions): Promise<FitResult> {
   const trainSeconds = result.history.reduce((a, h) => a + h.seconds, 0);
   return {
     model,
-    history: result.history,
+    // The trainer counts examples (sentences for a sentence-level head); the history reports windows/s.
+    history: result.history.map((h) => ({ ...h, examplesPerSecond: h.examplesPerSecond * windowsPerExample })),
     bestEpoch: result.bestEpoch,
     dev: dev ? evaluateSet(model, dev.set, dev.gold) : null,
     devF1Uncalibrated,

@@ -17,7 +17,7 @@ import { preferOneBlasThreadForTraining, userBlasEnv } from '../blas-threads.js'
 const usage = `Usage: window-ner bench [--data DIR] [--heads softmax,max-margin] [--out FILE] [--config JSON] [--embeddings PATH]
 
   --data DIR   folder with eng.train and eng.testa (default $WINDOW_NER_CONLL_DIR or ../shared/data/conll2003)
-  --heads      heads to train (default softmax,max-margin)
+  --heads      heads to train, any of softmax, max-margin, crf (default softmax,max-margin)
   --out FILE   results JSON (default bench/results.json)`;
 
 function tokensPerSecond(tagger: WindowTagger, sentences: string[][], minSeconds = 2): number {

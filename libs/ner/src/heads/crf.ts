@@ -1,0 +1,99 @@
+/**
+ * CRF head: Collobert et al. 2011's sentence-level log-likelihood over the window network's class scores (nn's
+ * LinearChainCrf). The network scores every window of a sentence (emissions e [n x C]); a learned transition
+ * matrix A (C x C, plus start and end scores) joins them into path scores s(y) = start_{y_0} + Σ_t e_{t,y_t} +
+ * Σ_t A_{y_{t-1},y_t} + end_{y_{n-1}}, and the loss is −log softmax over all paths of the gold path's score, per
+ * token (the summed sentence NLL divided by the batch's tokens, so lr and clipNorm keep the softmax head's scale).
+ *
+ * Training batches are whole sentences (`batching: 'sentences'`); the transitions are a head param the optimizer
+ * trains with the network, saved in the model file as the head's state. BIO-invalid transitions start at
+ * `invalidTransition` (default −10000: their gradient is then exactly 0, so they stay there) and the Viterbi
+ * decoder forbids them outright. Token confidence is the marginal p(y_t = chosen | sentence) (forward-backward).
+ */
+import { CrfScratch, crfMarginals, expTransitions, LinearChainCrf, transitionCount, type Loss, type Param } from '@window-ner/nn';
+import type { HeadSpec } from '../config/config.js';
+import type { Head, HeadContext, HeadPlugin, HeadTarget, TrainBatch } from './types.js';
+
+export const CRF_DEFAULTS = { invalidTransition: -10000 };
+
+/** Initial transitions: 0, except BIO-invalid transitions and starts at `invalid`. */
+function initialTransitions(ctx: HeadContext, invalid: number): Float32Array {
+  const L = ctx.numClasses;
+  const T = new Float32Array(transitionCount(L));
+  for (let j = 0; j < L; j++) {
+    if (!ctx.labels.isValidTransition(null, j)) T[L * L + j] = invalid;
+    for (let i = 0; i < L; i++) if (!ctx.labels.isValidTransition(i, j)) T[i * L + j] = invalid;
+  }
+  return T;
+}
+
+function savedTransitions(saved: unknown, L: number): Float32Array {
+  const n = transitionCount(L);
+  if (!Array.isArray(saved) || saved.length !== n || !saved.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    throw new Error(`crf head: saved state "transitions" must be ${n} finite numbers ((${L} + 2) x ${L} labels), got ${Array.isArray(saved) ? `${saved.length} entries` : typeof saved}`);
+  }
+  return Float32Array.from(saved as number[]);
+}
+
+function sameValues(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export class CrfHead implements Head {
+  readonly type = 'crf';
+  readonly rowsPerWindow = 1;
+  readonly batching = 'sentences';
+  readonly sentencesPerBatch: number | null;
+  readonly loss: Loss<HeadTarget>;
+  private readonly crf: LinearChainCrf;
+  private readonly scratch = new CrfScratch();
+  /** exp of the transitions confidence() last saw, and a copy of those transitions to check a reuse against. */
+  private expFor: { T: Float32Array; expT: Float64Array } = { T: new Float32Array(0), expT: new Float64Array(0) };
+
+  constructor(spec: HeadSpec, ctx: HeadContext, state?: Record<string, unknown>) {
+    const L = ctx.numClasses;
+    this.sentencesPerBatch = typeof spec.sentences === 'number' ? spec.sentences : null;
+    const invalid = typeof spec.invalidTransition === 'number' ? spec.invalidTransition : CRF_DEFAULTS.invalidTransition;
+    const init = state ? savedTransitions(state.transitions, L) : initialTransitions(ctx, invalid);
+    this.crf = new LinearChainCrf({ name: 'crf', numTags: L, init, normalize: 'positions' });
+    this.loss = {
+      name: 'crf',
+      compute: (scores, t) => this.crf.compute(scores, { gold: t.gold.subarray(0, t.size), starts: t.sentenceStarts ?? Int32Array.of(0, t.size) }),
+    };
+  }
+
+  extend(batch: TrainBatch): number {
+    return batch.size;
+  }
+
+  params(): Param[] {
+    return this.crf.params();
+  }
+
+  transitions(): Float32Array {
+    return this.crf.transitionValues();
+  }
+
+  /** The decoder adds the transitions itself: emissions are the network's scores. */
+  emissions(scores: Float32Array, n: number, C: number, out: Float32Array): void {
+    out.set(scores.subarray(0, n * C));
+  }
+
+  confidence(emissions: Float32Array, n: number, C: number, chosen: Int32Array, out: Float32Array, transitions?: Float32Array): void {
+    const T = transitions ?? this.transitions();
+    // exp(T) is C² exps, several per token of a short sentence: reuse it while the transitions are equal (compared
+    // by value, as a caller may change its array between calls).
+    if (!sameValues(this.expFor.T, T)) this.expFor = { T: T.slice(), expT: expTransitions(T, C) };
+    crfMarginals(emissions, n, C, T, this.expFor.expT, this.scratch, out, chosen);
+  }
+
+  getState(): Record<string, unknown> {
+    return { transitions: [...this.crf.transitionValues()] };
+  }
+}
+
+export const crfPlugin: HeadPlugin = {
+  create: (spec, ctx, state) => new CrfHead(spec, ctx, state),
+};

@@ -1,0 +1,152 @@
+/**
+ * The linear-chain CRF: log Z, marginals, NLL and Viterbi against brute-force enumeration of every path, a
+ * hand-computed value, and gradCheck of ∂NLL/∂scores and ∂NLL/∂transitions through LinearChainCrf.compute.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, Rng, tf } from '@window-ner/tensor';
+import { accumulateDenseGrad, CrfScratch, crfMarginals, crfNegLogLikelihood, crfPathScore, crfViterbi, denseParam, expTransitions, gradCheck, LinearChainCrf, transitionCount } from '../src/index.js';
+
+beforeAll(async () => {
+  await initBackend({ backend: 'cpu', log: null });
+});
+
+/** Every path of length n over L tags, with its score. */
+function allPaths(e: Float32Array, n: number, L: number, T: Float32Array): { path: number[]; score: number }[] {
+  const out: { path: number[]; score: number }[] = [];
+  for (let code = 0; code < L ** n; code++) {
+    const path: number[] = [];
+    for (let t = 0, c = code; t < n; t++, c = Math.floor(c / L)) path.push(c % L);
+    let score = T[L * L + path[0]] + T[(L + 1) * L + path[n - 1]];
+    for (let t = 0; t < n; t++) score += e[t * L + path[t]];
+    for (let t = 1; t < n; t++) score += T[path[t - 1] * L + path[t]];
+    out.push({ path, score });
+  }
+  return out;
+}
+
+const logSumExp = (xs: number[]) => {
+  const m = Math.max(...xs);
+  return m === -Infinity ? -Infinity : m + Math.log(xs.reduce((a, x) => a + Math.exp(x - m), 0));
+};
+
+function random(size: number, rng: Rng, std = 1): Float32Array {
+  return Float32Array.from({ length: size }, () => rng.normal(0, std));
+}
+
+describe('linear-chain CRF algorithms', () => {
+  it('gives the hand-computed NLL on a 2-position, 2-tag case', () => {
+    // Transitions 0 except start[1] = 1: paths (0,0) 1, (0,1) 3, (1,0) 0 + 1, (1,1) 2 + 1.
+    const e = Float32Array.from([1, 0, 0, 2]);
+    const T = new Float32Array(transitionCount(2));
+    T[2 * 2 + 1] = 1;
+    const logZ = Math.log(Math.E + Math.E ** 3 + Math.E + Math.E ** 3);
+    expect(crfMarginals(e, 2, 2, T, expTransitions(T, 2), new CrfScratch())).toBeCloseTo(logZ, 12);
+    const nll = crfNegLogLikelihood(e, 2, T, { gold: Int32Array.from([0, 1]), starts: Int32Array.from([0, 2]) });
+    expect(nll).toBeCloseTo(logZ - 3, 6);
+    expect(nll).toBeCloseTo(Math.log(2 + 2 * Math.E ** -2), 6);
+  });
+
+  it('matches brute force over all paths: log Z, marginals, path score, Viterbi', () => {
+    const rng = new Rng(3);
+    const scratch = new CrfScratch();
+    for (let trial = 0; trial < 40; trial++) {
+      const L = 2 + (trial % 3);
+      const n = 1 + (trial % 5);
+      const e = random(n * L, rng, 2);
+      const T = random(transitionCount(L), rng);
+      if (trial % 4 === 3) T[0 * L + 1] = -Infinity; // a forbidden transition
+      const paths = allPaths(e, n, L, T);
+      const logZ = logSumExp(paths.map((p) => p.score));
+      const marg = new Float64Array(n * L);
+      expect(crfMarginals(e, n, L, T, expTransitions(T, L), scratch, marg)).toBeCloseTo(logZ, 4);
+      for (let t = 0; t < n; t++) {
+        for (let j = 0; j < L; j++) {
+          const p = paths.filter((q) => q.path[t] === j).reduce((a, q) => a + Math.exp(q.score - logZ), 0);
+          expect(marg[t * L + j]).toBeCloseTo(p, 5);
+        }
+      }
+      const best = paths.reduce((a, b) => (b.score > a.score ? b : a));
+      // Only the marginals of one path's tags (a tagger's confidence): the same numbers.
+      const chosen = new Float32Array(n);
+      crfMarginals(e, n, L, T, expTransitions(T, L), scratch, chosen, best.path);
+      best.path.forEach((j, t) => expect(chosen[t]).toBeCloseTo(marg[t * L + j], 5));
+      const out = new Int32Array(n);
+      expect(crfViterbi(e, n, L, T, out)).toBeCloseTo(best.score, 4);
+      expect(crfPathScore(e, n, L, T, out)).toBeCloseTo(best.score, 4);
+      const gold = Int32Array.from(paths[trial % paths.length].path);
+      const nll = crfNegLogLikelihood(e, L, T, { gold, starts: Int32Array.from([0, n]) });
+      expect(nll).toBeCloseTo(logZ - paths[trial % paths.length].score, 4);
+    }
+  });
+
+  it('never decodes a forbidden transition, and a forbidden gold path has infinite NLL', () => {
+    const L = 3;
+    const T = new Float32Array(transitionCount(L));
+    T[0 * L + 2] = -Infinity; // 0 -> 2 forbidden
+    T[L * L + 2] = -Infinity; // starting with 2 forbidden
+    const e = Float32Array.from([5, 0, 9, 0, 0, 9]); // the unconstrained best is 2, 2
+    const out = new Int32Array(2);
+    crfViterbi(e, 2, L, T, out);
+    // Valid best: 1 (0) then 2 (9) = 9 beats 0 then 0 or 1 (5 + 0); 0 then 2 and any start at 2 are forbidden.
+    expect(Array.from(out)).toEqual([1, 2]);
+    expect(crfPathScore(e, 2, L, T, out)).toBe(9);
+    expect(crfNegLogLikelihood(e, L, T, { gold: Int32Array.from([2, 2]), starts: Int32Array.from([0, 2]) })).toBe(Infinity);
+  });
+});
+
+describe('LinearChainCrf loss', () => {
+  const L = 4;
+  const starts = Int32Array.from([0, 3, 3, 8, 9]); // sequences of 3, 0, 5 and 1 positions
+  const rows = 9;
+  const gold = Int32Array.from([0, 1, 2, 3, 3, 0, 1, 2, 1]);
+
+  for (const normalize of ['sequences', 'positions'] as const) {
+    it(`passes gradCheck for the scores and the transitions (normalize: ${normalize})`, () => {
+      const rng = new Rng(5);
+      const crf = new LinearChainCrf({ numTags: L, init: random(transitionCount(L), rng), normalize });
+      const scores = denseParam('scores', tf.tensor2d(random(rows * L, rng, 2), [rows, L]));
+      const target = { gold, starts };
+      const loss = () => crfNegLogLikelihood(scores.value.dataSync() as Float32Array, L, crf.transitions.value.dataSync(), target, normalize);
+      const backward = () => tf.tidy(() => accumulateDenseGrad(scores, crf.compute(scores.value, target).grad));
+      const r = gradCheck([scores, ...crf.params()], loss, backward, { samplesPerParam: 40, floor: 1e-2, rng: new Rng(2) });
+      expect(r.checked).toBe(rows * L + transitionCount(L));
+      expect(r.maxRelError, JSON.stringify(r.worst)).toBeLessThan(2e-3);
+      // compute's loss is the same number as the evaluation-only function.
+      const l = tf.tidy(() => crf.compute(scores.value, target).loss);
+      expect(l.dataSync()[0]).toBeCloseTo(loss(), 4);
+      l.dispose();
+      crf.transitions.grad?.dispose();
+    });
+  }
+
+  it('learns a transition the scores cannot show: a tag that always follows another', () => {
+    // Tag 1 always follows tag 0 and the scores of positions after a 0 say nothing; only the transitions can tell.
+    const crf = new LinearChainCrf({ numTags: 2 });
+    const e = tf.tensor2d([[3, 0], [0, 0], [0, 3], [0, 3]]);
+    const target = { gold: Int32Array.from([0, 1, 1, 1]), starts: Int32Array.from([0, 2, 4]) };
+    const before = crfNegLogLikelihood(e.dataSync() as Float32Array, 2, crf.transitionValues(), target);
+    for (let step = 0; step < 50; step++) {
+      tf.tidy(() => crf.compute(e, target));
+      const g = crf.transitions.grad!;
+      const next = tf.tidy(() => tf.sub(crf.transitions.value, tf.mul(g, 0.5)));
+      crf.transitions.value.assign(next);
+      next.dispose();
+      g.dispose();
+      crf.transitions.grad = null;
+    }
+    const after = crfNegLogLikelihood(e.dataSync() as Float32Array, 2, crf.transitionValues(), target);
+    expect(after).toBeLessThan(before / 3);
+    const out = new Int32Array(2);
+    crf.decode(Float32Array.from([3, 0, 0, 0]), 2, out);
+    expect(Array.from(out)).toEqual([0, 1]);
+  });
+
+  it('rejects bad targets with messages that say where', () => {
+    const crf = new LinearChainCrf({ numTags: 3 });
+    const s = tf.zeros([4, 3]);
+    expect(() => crf.compute(s, { gold: new Int32Array(4), starts: Int32Array.from([0, 3]) })).toThrow('starts must run from 0 to the 4 score rows');
+    expect(() => crf.compute(s, { gold: Int32Array.from([0, 1, 5, 0]), starts: Int32Array.from([0, 4]) })).toThrow('gold tag 5 at row 2 is outside [0, 3)');
+    expect(() => crf.compute(tf.zeros([4, 2]), { gold: new Int32Array(4), starts: Int32Array.from([0, 4]) })).toThrow('expected [rows, 3]');
+    expect(() => new LinearChainCrf({ numTags: 3, init: new Float32Array(9) })).toThrow('expected (3 + 2) x 3 = 15');
+  });
+});
