@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { SOURCE_CONDITIONS } from '../vitest.project.js';
 
 // End-to-end suites start real servers (in-process and as child processes) and a real browser. globalSetup trains
 // one small model and a tiny embedding store once for all of them. Files run one at a time: they measure
@@ -9,8 +9,8 @@ import { defineConfig } from 'vitest/config';
 process.env.DOTENV_CONFIG_QUIET = 'true';
 
 export default defineConfig({
-  // Tests run the TypeScript sources: workspace packages resolve to src/ (the @window-ner/source export), not dist/.
-  ssr: { resolve: { conditions: ['@window-ner/source', ...defaultServerConditions] } },
+  // Test code reads the TypeScript sources (the servers and CLIs it starts run dist/).
+  ssr: { resolve: { conditions: SOURCE_CONDITIONS } },
   root: fileURLToPath(new URL('.', import.meta.url)),
   test: {
     include: ['**/*.e2e.test.ts'],
