@@ -1,14 +1,15 @@
 /**
  * `npm run bench:batch`: batch tagging on BullMQ workers against tagging in-process, on this machine.
  * Corpus: CoNLL-2003 train + dev text (read at run time from ../shared/data/conll2003, never committed), one
- * article a line, repeated to >= 1M tokens. Measures in-process tagging (one thread, same chunks), then a private
- * redis-server with 1 and with 2 `window-ner worker --concurrency 1` processes running `window-ner tag-batch`
- * over the corpus. Worker throughput is timed from the workers' own logs (first chunk started to last chunk done,
+ * article a line, repeated to >= 3M tokens (at 1M a run lasted ~4 s: start-up and the last chunks weighed too
+ * much). Measures in-process tagging (one thread, same chunks), then a private redis-server with 1 and with 2 `window-ner worker --concurrency 1`
+ * processes running `window-ner tag-batch` over the corpus. Worker throughput is timed from the workers' own logs (first chunk started to last chunk done,
  * after a warm-up batch that loads the model in every thread); tag-batch's wall time is reported beside it.
  * Writes bench/batch-results.json.
  *
- * Flags: --data DIR  --model FILE  --embeddings FILE  --chunk N (32 articles)  --min-tokens N (1000000)  --out FILE
+ * Flags: --data DIR  --model FILE  --embeddings FILE  --chunk N (32 articles)  --min-tokens N (3000000)  --out FILE
  */
+import './one-blas-thread.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -27,7 +28,7 @@ const { values } = parseArgs({
     model: { type: 'string', default: join(ROOT, 'data/models/default.sqlite') },
     embeddings: { type: 'string', default: join(ROOT, 'data/embeddings.sqlite') },
     chunk: { type: 'string', default: '32' },
-    'min-tokens': { type: 'string', default: '1000000' },
+    'min-tokens': { type: 'string', default: '3000000' },
     out: { type: 'string', default: join(ROOT, 'bench/batch-results.json') },
   },
 });

@@ -4,7 +4,7 @@
  * tag-batch or Redis is interrupted, and a worker refusing a model whose hash is not the batch's.
  */
 import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadTagger } from '@window-ner/ner';
@@ -137,7 +137,9 @@ describe('tag-batch on workers', () => {
 
   it('kill -9 of a worker mid-chunk: another worker takes the chunk over; output still exactly once', async () => {
     const first = worker('cache-a');
-    await first.waitForLog((l) => l.msg === 'worker ready');
+    const ready = await first.waitForLog((l) => l.msg === 'worker ready');
+    // One chunk thread gets the machine's cores as BLAS threads (cores / concurrency), unless the environment chose.
+    expect(ready.blasThreads).toBe(Number(process.env.OPENBLAS_NUM_THREADS ?? availableParallelism()));
     const { path, ids } = writeInput('kill.jsonl', 1000);
     const out = join(dir, 'kill.out.jsonl');
     const run = tagBatch(path, out);

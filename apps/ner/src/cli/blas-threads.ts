@@ -5,6 +5,8 @@
  * BLAS threads, 50k-62k with one. So `train` and `bench` run one BLAS thread unless OPENBLAS_NUM_THREADS is set.
  * Must run before the native addon loads (OpenBLAS reads the variable once, at load).
  */
+import { availableParallelism } from 'node:os';
+
 let userSetting: string | undefined | null = null;
 
 export function preferOneBlasThreadForTraining(): void {
@@ -20,4 +22,13 @@ export function userBlasEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   if (userSetting === undefined) delete out.OPENBLAS_NUM_THREADS;
   else out.OPENBLAS_NUM_THREADS = userSetting;
   return out;
+}
+
+/**
+ * BLAS threads for each of `units` threads or processes that tag on this machine's cores: each one's own BLAS
+ * threads beyond its share only spin (OpenBLAS waits busily after a call) and take cores from the others. The
+ * operator's OPENBLAS_NUM_THREADS wins.
+ */
+export function blasThreadsPerUnit(units: number): string {
+  return process.env.OPENBLAS_NUM_THREADS ?? String(Math.max(1, Math.floor(availableParallelism() / units)));
 }

@@ -11,13 +11,15 @@ import { allowPluginsFlag, pluginsUsage } from '../plugins-flag.js';
 import { CliError, type Command } from '../command.js';
 import { positiveInt, queueConnection } from './tag-batch.js';
 import { resolveEmbeddings } from './train.js';
+import { blasThreadsPerUnit } from '../blas-threads.js';
 
 const usage = `Usage: window-ner worker --queue redis://HOST:PORT [--concurrency N] [--embeddings PATH|none] [--plugins LIST] [flags]
 
 Tag the chunks of batches started by \`window-ner tag-batch\`. Each chunk runs in one of N worker threads.
 A chunk's model is fetched from the path or URL the batch names, checked against the batch's sha256, and cached.
   --queue URL           Redis address, redis://[:password@]HOST:PORT[/db]
-  --concurrency N       worker threads, one chunk each (default: the core count, ${availableParallelism()} here)
+  --concurrency N       worker threads, one chunk each (default: the core count, ${availableParallelism()} here);
+                        each gets cores / N BLAS threads unless OPENBLAS_NUM_THREADS is set
   --embeddings PATH     SQLite vector store (default data/embeddings.sqlite); "none" = the model's own vectors
   --model-cache DIR     verified copies of batch models, the 4 latest kept (default $TMPDIR/window-ner-models)
   --lock-ms N           a chunk's lock lifetime: if this worker dies, another takes its chunks over after about
@@ -48,6 +50,8 @@ export const command: Command = {
     const lockMs = positiveInt(values['lock-ms'], 'lock-ms', 30_000);
     await allowPluginsFlag(values.plugins);
     const embeddingsPath = await resolveEmbeddings(values.embeddings, values.quiet);
+    // Before any chunk thread loads the BLAS library (it reads the variable once, at load).
+    process.env.OPENBLAS_NUM_THREADS = blasThreadsPerUnit(concurrency);
     const log = (msg: string, fields: Record<string, unknown> = {}) =>
       console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', pid: process.pid, msg, ...fields }));
     const worker = startBatchWorker({
@@ -63,7 +67,7 @@ export const command: Command = {
     });
     worker.on('error', (err) => log('queue error', { error: err.message }));
     await worker.waitUntilReady();
-    log('worker ready', { queue: values.queue, concurrency, lockMs });
+    log('worker ready', { queue: values.queue, concurrency, blasThreads: Number(process.env.OPENBLAS_NUM_THREADS), lockMs });
     await new Promise<void>((done) => {
       process.once('SIGTERM', done);
       process.once('SIGINT', done);

@@ -4,16 +4,15 @@
  * finished its in-flight requests and exited.
  */
 import cluster, { type Worker } from 'node:cluster';
-import { availableParallelism } from 'node:os';
 import type { Logger } from '../http/logger.js';
+import { blasThreadsPerUnit } from '../../cli/blas-threads.js';
 
 /**
  * BLAS threads per worker: N workers each spinning up one BLAS thread per core oversubscribe the machine (and
  * the matrices of one request are small), so split the cores between workers unless the operator chose.
  */
 function workerEnv(workers: number): Record<string, string> {
-  const threads = process.env.OPENBLAS_NUM_THREADS ?? String(Math.max(1, Math.floor(availableParallelism() / workers)));
-  return { OPENBLAS_NUM_THREADS: threads };
+  return { OPENBLAS_NUM_THREADS: blasThreadsPerUnit(workers) };
 }
 
 /**
