@@ -7,6 +7,8 @@ export type { DenseParam, SparseParam, Param, ForwardContext, ForwardResult, Lay
 export { NnError } from './core/errors.js';
 export { denseParam, sparseParam, accumulateDenseGrad, addSparseGrad, mergeSparseRows, flushSparseGrad, flushAllSparse, clearGrads, disposeParams, paramValues, paramShape, setParamValues } from './core/params.js';
 export type { ParamOptions } from './core/params.js';
+export { distinctIds, gatherRows, sumRowsBySegment } from './core/rows.js';
+export type { DistinctIds } from './core/rows.js';
 export { makeLeakyRelu, getActivation, LEAKY_RELU_ALPHA, sigmoid, tanh, relu, leakyRelu, linear, hardTanh, activations } from './activations/activations.js';
 export type { ActivationFn, Activation } from './activations/activations.js';
 export { zeros, ones, randomNormal, xavierNormal, xavierUniform, heNormal, heUniform, initializers } from './initializers/initializers.js';

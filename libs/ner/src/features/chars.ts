@@ -17,7 +17,7 @@
  * the layer sizes and the weight tables. Words longer than the cap keep their first ⌈cap/2⌉ and last
  * ⌊cap/2⌋ characters (prefix and suffix both carry the signal); characters outside the vocabulary share <unk>.
  */
-import { ActivationLayer, Conv1D, Embedding, Highway, MaxPool, setParamValues, type DenseParam, type ForwardContext, type ForwardResult, type Param, type StridedBackward } from '@window-ner/nn';
+import { ActivationLayer, Conv1D, Embedding, Highway, MaxPool, distinctIds, gatherRows, setParamValues, sumRowsBySegment, type DenseParam, type ForwardContext, type ForwardResult, type Param, type StridedBackward } from '@window-ner/nn';
 import { Rng, tf } from '@window-ner/tensor';
 import type { FeatureSpec } from '../config/config.js';
 import type { Feature, FeatureBuildContext, FeaturePlugin, FeatureState } from './types.js';
@@ -170,49 +170,21 @@ class CharsFeature implements Feature {
    * backward reads dL/dy from the same layout, sums it per distinct word and runs the CNN's backward.
    */
   gatherInto(keys: Int32Array, out: Float32Array, stride: number, offset: number, ctx: ForwardContext): StridedBackward {
-    const n = keys.length;
     const F = this.dim;
     // The batch's distinct words and, per position, its word's slot.
     const slotOf = this.slotOf.length >= this.words.length ? this.slotOf : (this.slotOf = new Int32Array(this.words.length * 2).fill(-1));
-    const segment = new Int32Array(n);
-    const unique: number[] = [];
-    let total = 0;
-    try {
-      for (let i = 0; i < n; i++) {
-        const k = keys[i];
-        if (!(k >= 0 && k < this.words.length)) throw new Error(`chars feature "${this.name}": key ${k} at position ${i} is not a keyed word (${this.words.length} words)`);
-        let s = slotOf[k];
-        if (s < 0) {
-          s = slotOf[k] = unique.length;
-          unique.push(k);
-          total += this.words[k].length;
-        }
-        segment[i] = s;
-      }
-    } finally {
-      for (const k of unique) slotOf[k] = -1;
-    }
-    // The characters of those words as positions reading the batch's distinct characters (Conv1D's index): each
-    // distinct character is embedded and projected once per batch.
-    const charSlot = this.charSlot;
-    const chars: number[] = [];
-    const index = new Int32Array(total);
-    const lengths = new Int32Array(unique.length);
+    const { unique, segment } = distinctIds(keys, this.words.length, slotOf, (k, i) => new Error(`chars feature "${this.name}": key ${k} at position ${i} is not a keyed word (${this.words.length} words)`));
+    // Their characters, word after word, as positions reading the batch's distinct characters (Conv1D's index):
+    // each distinct character is embedded and projected once per batch.
+    const lengths = Int32Array.from(unique, (k) => this.words[k].length);
+    const text = new Int32Array(lengths.reduce((a, b) => a + b, 0));
     let at = 0;
-    unique.forEach((k, s) => {
-      const w = this.words[k];
-      lengths[s] = w.length;
-      for (let i = 0; i < w.length; i++) {
-        let c = charSlot[w[i]];
-        if (c < 0) {
-          c = charSlot[w[i]] = chars.length;
-          chars.push(w[i]);
-        }
-        index[at++] = c;
-      }
-    });
-    for (const c of chars) charSlot[c] = -1;
-    const e = this.embedding.forward(Int32Array.from(chars), ctx);
+    for (const k of unique) {
+      text.set(this.words[k], at);
+      at += this.words[k].length;
+    }
+    const { unique: chars, segment: index } = distinctIds(text, this.charSlot.length, this.charSlot, (c, i) => new Error(`chars feature "${this.name}": character id ${c} at ${i} is outside the vocabulary`));
+    const e = this.embedding.forward(chars, ctx);
     const c = this.conv.forward({ data: e.y as tf.Tensor2D, lengths, index }, ctx);
     const p = this.pool.forward({ data: c.y as tf.Tensor2D, lengths }, ctx);
     const a = this.activation.forward(p.y, ctx);
@@ -222,20 +194,9 @@ class CharsFeature implements Feature {
       hs.push(h.forward(v, ctx));
       v = hs[hs.length - 1].y;
     }
-    const pooled = v.dataSync() as Float32Array;
-    for (let i = 0; i < n; i++) {
-      const src = segment[i] * F;
-      const dst = i * stride + offset;
-      for (let j = 0; j < F; j++) out[dst + j] = pooled[src + j];
-    }
+    gatherRows(v.dataSync() as Float32Array, F, segment, out, stride, offset);
     return (g, gStride, gOffset) => {
-      const du = new Float32Array(unique.length * F);
-      for (let i = 0; i < n; i++) {
-        const dst = segment[i] * F;
-        const src = i * gStride + gOffset;
-        for (let j = 0; j < F; j++) du[dst + j] += g[src + j];
-      }
-      let d: tf.Tensor = tf.tensor2d(du, [unique.length, F]);
+      let d: tf.Tensor = tf.tensor2d(sumRowsBySegment(g, gStride, gOffset, segment, unique.length, F), [unique.length, F]);
       for (let i = hs.length - 1; i >= 0; i--) d = hs[i].backward(d);
       e.backward(c.backward(p.backward(a.backward(d))));
     };

@@ -4,6 +4,7 @@
  */
 import { tf } from '@window-ner/tensor';
 import type { DenseParam, Param, SparseParam } from './types.js';
+import { sumRowsBySegment } from './rows.js';
 
 export interface ParamOptions {
   regularize?: boolean;
@@ -40,17 +41,6 @@ export function accumulateDenseGrad(p: DenseParam, g: tf.Tensor): void {
 export function addSparseGrad(p: SparseParam, rows: Int32Array, grad: tf.Tensor, segment?: Int32Array): void {
   if (!p.trainable) return;
   (p.pending ??= []).push(segment ? { rows, grad: tf.keep(grad), segment } : { rows, grad: tf.keep(grad) });
-}
-
-/** Sum per-position gradient rows into one row per unique id: out[segment[i]] += values[i]. */
-function sumSegments(values: Float32Array, segment: Int32Array, unique: number, dim: number): Float32Array {
-  const out = new Float32Array(unique * dim);
-  for (let i = 0; i < segment.length; i++) {
-    const o = segment[i] * dim;
-    const v = i * dim;
-    for (let d = 0; d < dim; d++) out[o + d] += values[v + d];
-  }
-  return out;
 }
 
 /** Add host-side row gradients (rows unique within the call) into gradRows/grad, summing rows already present. */
@@ -91,7 +81,7 @@ export function flushSparseGrad(p: SparseParam): void {
   for (const { rows, grad, segment } of pending) {
     const values = grad.dataSync() as Float32Array;
     grad.dispose();
-    mergeSparseRows(p, rows, segment ? sumSegments(values, segment, rows.length, p.dim) : values);
+    mergeSparseRows(p, rows, segment ? sumRowsBySegment(values, p.dim, 0, segment, rows.length, p.dim) : values);
   }
 }
 

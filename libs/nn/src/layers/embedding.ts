@@ -10,6 +10,7 @@ import type { ForwardContext, ForwardResult, Layer, SparseParam } from '../core/
 import { sparseParam, addSparseGrad, mergeSparseRows } from '../core/params.js';
 import type { StridedBackward } from './concat-window.js';
 import { NnError, checkPositiveInt } from '../core/errors.js';
+import { distinctIds, gatherRows, sumRowsBySegment, type DistinctIds } from '../core/rows.js';
 import { initializers } from '../initializers/initializers.js';
 import { defaultName } from './naming.js';
 
@@ -30,7 +31,7 @@ export class Embedding implements Layer<Int32Array, null> {
   readonly name: string;
   readonly table: SparseParam;
   private readonly inputLength: number;
-  /** Scratch: unique-row index of each table row during one forward, -1 when absent. */
+  /** Scratch for distinctIds: one slot per table row, -1 between forwards. */
   private slotOf = new Int32Array(0);
 
   constructor(readonly config: EmbeddingConfig, rng: Rng = new Rng(), table?: Float32Array) {
@@ -72,46 +73,17 @@ export class Embedding implements Layer<Int32Array, null> {
     const { unique, segment } = this.gather(ids, out, stride, offset);
     return (dy, dyStride, dyOffset) => {
       if (!this.table.trainable) return;
-      const dim = this.table.dim;
-      const sums = new Float32Array(unique.length * dim);
-      for (let i = 0; i < segment.length; i++) {
-        const s = segment[i] * dim;
-        const g = i * dyStride + dyOffset;
-        for (let j = 0; j < dim; j++) sums[s + j] += dy[g + j];
-      }
-      mergeSparseRows(this.table, unique, sums);
+      mergeSparseRows(this.table, unique, sumRowsBySegment(dy, dyStride, dyOffset, segment, unique.length, this.table.dim));
     };
   }
 
-  /**
-   * Copy row ids[i] to out[i * stride + offset ..], and find the unique ids and, per position, the index of its
-   * unique row (the segment id for the backward sum), through a scratch slot per table row (reset after): a Map
-   * per step showed up in training profiles, and so did a subarray view per copied row.
-   */
-  private gather(ids: Int32Array, out: Float32Array, stride: number, offset: number): { unique: Int32Array; segment: Int32Array } {
+  /** Copy row ids[i] to out[i * stride + offset ..]; the distinct ids and each position's segment for the backward. */
+  private gather(ids: Int32Array, out: Float32Array, stride: number, offset: number): DistinctIds {
     const { rows, dim, table } = this.table;
-    const n = ids.length;
     const slotOf = this.slotOf.length === rows ? this.slotOf : (this.slotOf = new Int32Array(rows).fill(-1));
-    const segment = new Int32Array(n);
-    const unique: number[] = [];
-    try {
-      for (let i = 0; i < n; i++) {
-        const id = ids[i];
-        if (!(id >= 0 && id < rows)) throw new NnError(`Embedding "${this.name}": id ${id} at position ${i} is outside [0, ${rows})`);
-        const src = id * dim;
-        const dst = i * stride + offset;
-        for (let j = 0; j < dim; j++) out[dst + j] = table[src + j];
-        let s = slotOf[id];
-        if (s < 0) {
-          s = slotOf[id] = unique.length;
-          unique.push(id);
-        }
-        segment[i] = s;
-      }
-    } finally {
-      for (const id of unique) slotOf[id] = -1;
-    }
-    return { unique: Int32Array.from(unique), segment };
+    const found = distinctIds(ids, rows, slotOf, (id, i) => new NnError(`Embedding "${this.name}": id ${id} at position ${i} is outside [0, ${rows})`));
+    gatherRows(table, dim, ids, out, stride, offset);
+    return found;
   }
 
   params(): SparseParam[] {
