@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, Rng, tf } from '@window-ner/tensor';
-import { chain, createOptimizer, Dense, meanSquaredError, paramValues, softmaxCrossEntropy, train, Trainer, type Layer, type TrainProgressEvent } from '../src/index.js';
+import { accumulateDenseGrad, chain, createOptimizer, Dense, denseParam, meanSquaredError, paramValues, softmaxCrossEntropy, train, Trainer, type Layer, type Loss, type TrainProgressEvent } from '../src/index.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', log: null });
@@ -71,6 +71,30 @@ describe('train', () => {
     expect(events[0].examplesPerSecond).toBeGreaterThan(0);
     expect(Number.isFinite(events[0].loss)).toBe(true);
     expect(events.filter((e) => e.phase === 'epoch')).toHaveLength(5);
+  });
+
+  it('params: a loss with a param of its own (a CRF\'s transitions) is trained when the caller lists it', async () => {
+    const data = blobs(64, 2);
+    const run = async (listed: boolean) => {
+      const model = net();
+      const shift = denseParam('shift', tf.zeros([2]));
+      const loss: Loss<Int32Array> = {
+        name: 'shiftedSoftmax',
+        compute: (scores, target) => {
+          const r = softmaxCrossEntropy.compute(tf.add(scores, shift.value), target);
+          accumulateDenseGrad(shift, tf.sum(r.grad, 0));
+          return r;
+        },
+      };
+      const opts = { model, loss, optimizer: createOptimizer({ type: 'adam', lr: 0.05 }), examples: data.n, batch: batcher(data), batchSize: 16, epochs: 2, seed: 1 };
+      await train(listed ? { ...opts, params: [...model.params(), shift] } : opts);
+      const v = Array.from(shift.value.dataSync());
+      shift.value.dispose();
+      shift.grad?.dispose();
+      return v;
+    };
+    expect((await run(true)).some((v) => v !== 0)).toBe(true);
+    expect(await run(false)).toEqual([0, 0]);
   });
 
   it('the same seed gives the same run; another seed shuffles differently', async () => {

@@ -5,7 +5,7 @@
  * epoch (early stopping with patience restores the best epoch) and let the head tune its decision rule on dev at
  * the end (max-margin threshold calibration).
  */
-import { createOptimizer, train, type EpochRecord, type Layer } from '@window-ner/nn';
+import { createOptimizer, train, type EpochRecord } from '@window-ner/nn';
 import { Rng } from '@window-ner/tensor';
 import type { TrainProgress } from '../api.js';
 import type { NerConfig } from '../config/config.js';
@@ -73,11 +73,10 @@ export async function fitModel(opts: FitOptions): Promise<FitResult> {
     opts.onProgress?.({ epoch: 0, epochs: tc.epochs, step: 0, stepsPerEpoch: steps, ...p });
 
   const optimizer = createOptimizer(tc.optimizer);
-  const net = model.network.net;
-  const trainable: Layer<readonly Int32Array[], null> = { name: net.name, forward: (x, ctx) => net.forward(x, ctx), params: () => model.params(), getConfig: () => net.getConfig() };
   const result = await train({
-    // The network plus the head's own params (a CRF's transitions), which the head's loss gives gradients.
-    model: trainable,
+    model: model.network.net,
+    // The network's params plus the head's own (a CRF's transitions), which the head's loss gives gradients.
+    params: model.params(),
     loss: head.loss,
     optimizer,
     examples,

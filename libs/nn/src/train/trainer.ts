@@ -43,6 +43,11 @@ export interface EpochRecord {
 export interface TrainOptions<X, T> {
   model: Layer<X, unknown>;
   loss: Loss<T>;
+  /**
+   * What the optimizer steps and early stopping snapshots (default model.params()): a loss with params of its
+   * own (a CRF's transitions) adds them here.
+   */
+  params?: Param[];
   optimizer: RuleOptimizer;
   /** Number of training examples; batches are built from shuffled example indices. */
   examples: number;
@@ -101,7 +106,7 @@ export async function train<X, T>(opts: TrainOptions<X, T>): Promise<TrainResult
   const rng = new Rng(opts.seed ?? 42);
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const steps = Math.ceil(n / batchSize);
-  const params: Param[] = opts.model.params();
+  const params: Param[] = opts.params ?? opts.model.params();
   const history: EpochRecord[] = [];
   const better = (a: number, b: number) => (opts.mode === 'min' ? a < b : a > b);
   let best: number | null = null;
