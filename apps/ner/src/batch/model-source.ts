@@ -4,10 +4,11 @@
  * Loading the verified copy (not the original path) means a file replaced after the check cannot slip in.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { createTempFile } from '../io/temp-file.js';
 import type { BatchModel } from './protocol.js';
 
 /** The model is not the one the batch was recorded with: retrying cannot help, so the chunk fails at once. */
@@ -45,10 +46,11 @@ export async function fetchModel(model: BatchModel, cacheDir: string): Promise<s
   mkdirSync(cacheDir, { recursive: true });
   const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
   const hash = createHash('sha256');
+  const file = createTempFile(tmp);
   try {
     const input = await open(model.source);
     input.on('data', (b: Buffer) => hash.update(b));
-    await pipeline(input, createWriteStream(tmp));
+    await pipeline(input, file.out);
     const got = hash.digest('hex');
     if (got !== model.sha256) {
       throw new ModelMismatchError(
@@ -60,7 +62,7 @@ export async function fetchModel(model: BatchModel, cacheDir: string): Promise<s
     pruneCache(cacheDir, target);
     return target;
   } finally {
-    rmSync(tmp, { force: true });
+    await file.remove();
   }
 }
 

@@ -6,11 +6,12 @@
  * leaves nothing behind. The directory as a whole is bounded too, so uploads cannot fill the disk.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { createTempFile } from '../../io/temp-file.js';
 
 export type CorpusFormat = 'conll' | 'jsonl';
 
@@ -117,15 +118,16 @@ export class CorpusUploads {
       if (!body.readableEnded) cutOff();
     });
     body.pipe(check);
+    const file = createTempFile(tmp);
     try {
-      await pipeline(check, createWriteStream(tmp, { flags: 'wx' }));
+      await pipeline(check, file.out);
       const sha256 = hash.digest('hex');
       const name = `${sha256}.${format}`;
       const created = !existsSync(join(this.dir, name));
       renameSync(tmp, join(this.dir, name));
       return { id: `${UPLOADS_DIR}/${name}`, sha256, bytes, format, created };
     } finally {
-      rmSync(tmp, { force: true });
+      await file.remove();
     }
   }
 
