@@ -60,7 +60,7 @@ describe('crf head', () => {
 
 describe('sentence batches', () => {
   it('gives the windows of the chosen sentences in order, with each sentence start', () => {
-    const casing = casingPlugin.create({ type: 'casing' }, { name: 'casing0', vectors: null, lookup: lookupFeature, trainTokens: [], rng: new Rng(1), minFreq: 1, noise: 0 });
+    const casing = casingPlugin.create({ type: 'casing' }, { name: 'casing0', vectors: null, lookup: lookupFeature, trainTokens: [], train: [], trainDocuments: new Int32Array(0), rng: new Rng(1), minFreq: 1, noise: 0 });
     const set = buildWindows([['a', 'b'], ['c'], ['d', 'e', 'f']], [casing], 1, true);
     const batches = new SentenceBatches(set);
     expect(batches.sentences).toBe(3);

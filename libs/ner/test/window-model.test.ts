@@ -30,7 +30,7 @@ describe('windows', () => {
   it('pads sentence edges and lays out positions x features', () => {
     const sents = [['a', 'B'], ['c']];
     const ctx = (name: string) => ({ name, vectors: null, lookup: lookupFeature });
-    const emb = embeddingPlugin.create({ type: 'embedding', dim: 4 }, { ...ctx('emb'), trainTokens: sents, rng: new Rng(1), minFreq: 1, noise: 0 });
+    const emb = embeddingPlugin.create({ type: 'embedding', dim: 4 }, { ...ctx('emb'), trainTokens: sents, train: [], trainDocuments: new Int32Array(0), rng: new Rng(1), minFreq: 1, noise: 0 });
     const cas = casingPlugin.restore({ type: 'casing' }, { json: {}, tables: {} }, ctx('cas'));
     const set = buildWindows(sents, [emb, cas], 2, true);
     expect(set.n).toBe(3);

@@ -20,7 +20,7 @@ const FOUR_COLS_IOB1 = [
 ].join('\n');
 
 describe('parseConll: columns, separators, documents', () => {
-  it('reads 4-column IOB1 files, skips -DOCSTART-, converts to BIO and records the source line', () => {
+  it('reads 4-column IOB1 files, numbers -DOCSTART- documents, converts to BIO and records the source line', () => {
     const c = parseConllCorpus(FOUR_COLS_IOB1, 'x.train');
     expect(c.scheme).toBe('IOB1');
     expect(c.columns).toBe(4);
@@ -29,9 +29,16 @@ describe('parseConll: columns, separators, documents', () => {
         tokens: ['Acme', 'hired', 'Jo', 'Smith', 'Ann'],
         tags: ['B-ORG', 'O', 'B-PER', 'I-PER', 'B-PER'],
         source: { file: 'x.train', line: 3 },
+        doc: 0,
       },
-      { tokens: ['Paris'], tags: ['B-LOC'], source: { file: 'x.train', line: 9 } },
+      { tokens: ['Paris'], tags: ['B-LOC'], source: { file: 'x.train', line: 9 }, doc: 0 },
     ]);
+  });
+
+  it('numbers each -DOCSTART- document; sentences before the first (or in a file without any) have no document', () => {
+    const s = parseConll(['a O', '', '-DOCSTART- O', 'b O', '', 'c O', '-DOCSTART- O', '', 'd O', ''].join('\n'), 'x');
+    expect(s.map((x) => [x.tokens[0], x.doc])).toEqual([['a', undefined], ['b', 0], ['c', 0], ['d', 1]]);
+    expect(parseConll('a O\n\nb O\n', 'x').every((x) => x.doc === undefined)).toBe(true);
   });
 
   it('keeps the file scheme when asked', () => {

@@ -54,6 +54,8 @@ export class ConllLineParser {
   private columns = 0;
   private columnsLine = 0;
   private current: Sentence | null = null;
+  /** Index of the current -DOCSTART- document, -1 before the first. */
+  private doc = -1;
 
   constructor(private readonly file: string, private readonly options: ConllReadOptions = {}) {
     this.emptyToken = options.emptyToken ?? 'skip';
@@ -69,7 +71,10 @@ export class ConllLineParser {
     if (lineNo === 1) line = line.replace(/^\uFEFF/, '');
     if (line.trim() === '') return this.flush();
     const cols = splitColumns(line);
-    if (cols[0] === DOCSTART) return this.flush();
+    if (cols[0] === DOCSTART) {
+      this.doc++;
+      return this.flush();
+    }
     if (cols.length !== 2 && cols.length !== 4) {
       throw new CorpusFormatError(file, lineNo, `expected 2 or 4 columns, got ${cols.length}`);
     }
@@ -93,7 +98,7 @@ export class ConllLineParser {
       this.skippedLines.push(lineNo);
       return;
     }
-    this.current ??= { tokens: [], tags: [], source: { file, line: lineNo } };
+    this.current ??= { tokens: [], tags: [], source: { file, line: lineNo }, ...(this.doc >= 0 ? { doc: this.doc } : {}) };
     this.current.tokens.push(token);
     this.current.tags.push(tag);
   }

@@ -19,6 +19,11 @@ export interface Sentence {
   /** Character offsets of the tokens in `text` (JSONL input, or tokenised raw text). */
   offsets?: TokenOffset[];
   text?: string;
+  /**
+   * Document of the sentence in its corpus (CoNLL: counts -DOCSTART- lines from 0). Absent: the sentence is a
+   * document of its own (a file without -DOCSTART- lines, a JSONL record).
+   */
+  doc?: number;
   /** Where the sentence came from: file and 1-based line of its first token (CoNLL) or of its record (JSONL). */
   source?: { file: string; line: number };
 }

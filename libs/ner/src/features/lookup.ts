@@ -6,7 +6,7 @@
  */
 import { Embedding, type ForwardContext, type ForwardResult, type SparseParam, type StridedBackward } from '@window-ner/nn';
 import { tf } from '@window-ner/tensor';
-import type { Feature, FeatureState, KeyRange } from './types.js';
+import type { Feature, FeatureState, KeyRange, SentenceContext } from './types.js';
 
 export interface LookupDefinition {
   type: string;
@@ -16,7 +16,9 @@ export interface LookupDefinition {
   /** rows x dim values, trained in place when `trainable`; absent: the identity (a one-hot per key, dim keys). */
   table?: Float32Array;
   trainable: boolean;
-  encode(tokens: readonly string[], out: Int32Array, offset: number, training: boolean): void;
+  encode(tokens: readonly string[], out: Int32Array, offset: number, training: boolean, context?: SentenceContext): void;
+  /** False when a key depends on the token's context (see Feature.perWord); default true. */
+  perWord?: boolean;
   padStart: number;
   padEnd: number;
   unkKey?: number;
@@ -39,7 +41,7 @@ export class LookupFeature implements Feature {
   readonly padEnd: number;
   readonly unkKey: number;
   readonly replacementKeys: KeyRange | null;
-  readonly perWord = true;
+  readonly perWord: boolean;
 
   constructor(private readonly def: LookupDefinition) {
     this.name = def.name;
@@ -49,12 +51,13 @@ export class LookupFeature implements Feature {
     this.padEnd = def.padEnd;
     this.unkKey = def.unkKey ?? -1;
     this.replacementKeys = def.replacementKeys ?? null;
+    this.perWord = def.perWord ?? true;
     const table = def.table ?? identity(def.dim);
     this.table = new Embedding({ name: def.name, rows: table.length / def.dim, dim: def.dim, trainable: def.trainable }, undefined, table);
   }
 
-  encode(tokens: readonly string[], out: Int32Array, offset: number, training: boolean): void {
-    this.def.encode(tokens, out, offset, training);
+  encode(tokens: readonly string[], out: Int32Array, offset: number, training: boolean, context?: SentenceContext): void {
+    this.def.encode(tokens, out, offset, training, context);
   }
 
   forward(keys: Int32Array, ctx: ForwardContext): ForwardResult<tf.Tensor, null> {

@@ -12,6 +12,23 @@ import type { Rng } from '@window-ner/tensor';
 import type { VectorSource } from '../vectors/source.js';
 import type { FeatureSpec } from '../config/config.js';
 import type { LookupDefinition } from './lookup.js';
+import type { Sentence } from '../corpus/types.js';
+
+/**
+ * Where a sentence sits, for features that read beyond it (gazetteer spans read the sentence, document features
+ * the other sentences of its document). The contexts of one document share one `document` array, so a feature may
+ * compute per-document statistics once (keyed by that array). A sentence without a context is a document of one.
+ */
+export interface SentenceContext {
+  /** The tokens of every sentence of the document, this one at `index`. */
+  document: readonly (readonly string[])[];
+  index: number;
+  /**
+   * Training sentences only: the document's index in the training corpus, so a feature built from that corpus
+   * (a gazetteer of its spans) can leave the sentence's own document out.
+   */
+  trainDocument?: number;
+}
 
 /** What every feature plugin gets, to build itself fresh or from a model file. */
 export interface FeatureContext {
@@ -27,6 +44,12 @@ export interface FeatureContext {
 export interface FeatureBuildContext extends FeatureContext {
   /** Training tokens in corpus order (a feature may count them to choose its vocabulary). */
   trainTokens: string[][];
+  /**
+   * The training sentences with their tags; `trainDocuments[i]` is sentence i's document (what
+   * SentenceContext.trainDocument says when that sentence is encoded for training).
+   */
+  train: readonly Sentence[];
+  trainDocuments: Int32Array;
   rng: Rng;
   minFreq: number;
   /** Std of Gaussian noise trainable features add to their vectors during training (0 = off). */
@@ -51,9 +74,10 @@ export interface Feature extends Layer<Int32Array, unknown> {
   readonly dim: number;
   /**
    * Keys of the tokens of one sentence into out[offset..]. `training` false lets a feature resolve words
-   * outside its trained vocabulary (e.g. read the vector store) instead of mapping them to <unk>.
+   * outside its trained vocabulary (e.g. read the vector store) instead of mapping them to <unk>. `context` is
+   * where the sentence sits (only features that are not `perWord` read it).
    */
-  encode(tokens: readonly string[], out: Int32Array, offset: number, training: boolean): void;
+  encode(tokens: readonly string[], out: Int32Array, offset: number, training: boolean, context?: SentenceContext): void;
   /** Keys of window positions before the sentence start / after its end. */
   readonly padStart: number;
   readonly padEnd: number;
@@ -61,7 +85,11 @@ export interface Feature extends Layer<Int32Array, unknown> {
   readonly unkKey: number;
   /** Keys a corrupt window's centre may take (a trained vocabulary), or null. */
   readonly replacementKeys: KeyRange | null;
-  /** True when a token's vector depends only on the token's string, so the fast path may cache it per word. */
+  /**
+   * True when a token's vector depends only on the token's string, so the fast path may cache it per word. A
+   * feature that reads the context instead keeps few keys, key 0 the common "nothing here" one: the fast path
+   * caches a word's projections per (word, context keys), under the word alone when every context key is 0.
+   */
   readonly perWord: boolean;
   /** Words worth computing before the first batch (most frequent first), at most `limit`. */
   frequentWords(limit: number): string[];

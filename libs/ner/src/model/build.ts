@@ -11,6 +11,7 @@ import type { Sentence } from '../corpus/types.js';
 import type { HeadContext } from '../heads/types.js';
 import type { VectorSource } from '../vectors/source.js';
 import { decoderPlugins, featurePlugins, headPlugins } from '../plugins/registry.js';
+import { documentIndices } from '../windows/documents.js';
 import { buildNetwork } from './network.js';
 import { WindowModel } from './window-model.js';
 
@@ -23,10 +24,13 @@ export function createModel(config: NerConfig, train: readonly Sentence[], vecto
   const labels = LabelSet.fromSentences(train, config.model.scheme);
   if (labels.size < 2) throw new Error('training corpus has no entities: nothing to learn');
   const trainTokens = train.map((s) => s.tokens);
+  const trainDocuments = documentIndices(train);
   const features: Feature[] = config.model.features.map((spec, i) =>
     featurePlugins.get(spec.type).create(spec, {
       ...featureContext(i, spec.type, vectors),
       trainTokens,
+      train,
+      trainDocuments,
       rng: rng.fork(),
       minFreq: config.train.minFreq,
       noise: config.train.embeddingNoise,

@@ -5,7 +5,7 @@
 import { tf, Rng } from '@window-ner/tensor';
 import { disposeParams, type Param } from '@window-ner/nn';
 import type { NerConfig } from '../config/config.js';
-import type { Feature } from '../features/types.js';
+import type { Feature, SentenceContext } from '../features/types.js';
 import type { Head } from '../heads/types.js';
 import type { LabelSet } from '../labels/label-set.js';
 import type { Decoder } from '../decoders/types.js';
@@ -44,10 +44,13 @@ export class WindowModel {
     return [...this.network.net.params(), ...(this.head.params?.() ?? [])];
   }
 
-  /** Windows of tokenised sentences; `gold` tags (strings) become class indices when given. */
-  windows(sentences: string[][], training: boolean, gold?: readonly (readonly string[])[]): WindowSet {
+  /**
+   * Windows of tokenised sentences; `gold` tags (strings) become class indices when given; `contexts` place the
+   * sentences in their documents (windows/documents.ts).
+   */
+  windows(sentences: string[][], training: boolean, gold?: readonly (readonly string[])[], contexts?: readonly SentenceContext[]): WindowSet {
     const labels = gold?.map((tags) => Int32Array.from(tags, (t) => this.labels.encode(t)));
-    return buildWindows(sentences, this.features, this.config.model.window, training, labels);
+    return buildWindows(sentences, this.features, this.config.model.window, training, labels, contexts);
   }
 
   /** Raw class scores (n x C) of every window of `set`, inference mode. */
@@ -91,8 +94,8 @@ export class WindowModel {
   }
 
   /** Tag tokenised sentences (labels as strings). */
-  predict(sentences: string[][]): string[][] {
-    const set = this.windows(sentences, false);
+  predict(sentences: string[][], contexts?: readonly SentenceContext[]): string[][] {
+    const set = this.windows(sentences, false, undefined, contexts);
     return this.decode(set, this.scoreAll(set)).map((d) => Array.from(d.tags, (i) => this.labels.label(i)));
   }
 

@@ -9,12 +9,15 @@
  * reference forward's within float rounding (scorer.test.ts): same rows, same weights, only the summation order
  * differs. A word's block never goes stale: it depends on the word's vectors, not on row ids (which the
  * embedding side table may reassign), and the weights are fixed once a model is loaded.
+ * A feature that reads the context (a gazetteer, a document feature: not `perWord`) has few keys, most tokens key
+ * 0: a token's block is then cached per (word, context keys), under the word alone when every context key is 0.
  *
  * The per-token work is the tensor library's generic gather-sum-relu-linear kernel where the backend brings one
  * (native: one AVX2 loop); otherwise a JS summation loop and two tfjs ops (activation, fused matMul).
  */
 import { hostKernels, tf, type HostKernels } from '@window-ner/tensor';
 import { getActivation } from '@window-ner/nn';
+import type { SentenceContext } from '../features/types.js';
 import type { ProjectableNetwork } from './model-view.js';
 import type { ScoredSentences, WindowScorer } from './scorer.js';
 
@@ -102,7 +105,8 @@ export class FastScorer implements WindowScorer {
     this.useNative = opts.native !== false;
     this.blocks = new Float32Array(Math.min(capacity + 2, 1024) * this.cols);
     this.project(net.features.map((f) => [f.padStart, f.padEnd]), PAD_START_SLOT);
-    this.add(net.frequentWords(Math.min(PREFILL_WORDS, capacity)));
+    const frequent = net.frequentWords(Math.min(PREFILL_WORDS, capacity));
+    this.add(frequent, frequent, null);
   }
 
   /** Make room for `slots` blocks, keeping the filled ones. */
@@ -129,52 +133,77 @@ export class FastScorer implements WindowScorer {
     });
   }
 
-  /** Project words not yet cached into new slots (callers make room first). */
-  private add(words: string[]): void {
-    if (words.length === 0) return;
+  /**
+   * Project entries not yet cached into new slots (callers make room first): entry i is token tokens[i], under
+   * cache name names[i], with context keys context[k][i] for the k-th context feature (null: all 0).
+   */
+  private add(tokens: string[], names: string[], context: Int32Array[] | null): void {
+    if (tokens.length === 0) return;
+    let k = 0;
     const ids = this.net.features.map((f) => {
-      const out = new Int32Array(words.length);
-      f.encode(words, out, 0, false);
+      if (!f.perWord) return context ? Array.from(context[k++]) : new Array<number>(tokens.length).fill(0);
+      const out = new Int32Array(tokens.length);
+      f.encode(tokens, out, 0, false);
       return Array.from(out);
     });
     this.project(ids, this.used);
-    for (const w of words) this.slotOf.set(w, this.used++);
+    for (const name of names) this.slotOf.set(name, this.used++);
+  }
+
+  /**
+   * Cache name of every token: its word, or word + context keys where a context feature's key is not 0.
+   * Returns null when the model has no context feature (names are then the words).
+   */
+  private contextNames(sentences: string[][], n: number, contexts?: readonly SentenceContext[]): { names: string[]; keys: Int32Array[] } | null {
+    const cf = this.net.features.filter((f) => !f.perWord);
+    if (cf.length === 0) return null;
+    const keys = cf.map(() => new Int32Array(n));
+    const names = new Array<string>(n);
+    let t = 0;
+    sentences.forEach((s, si) => {
+      cf.forEach((f, k) => f.encode(s, keys[k], t, false, contexts?.[si]));
+      for (const w of s) {
+        let name = w;
+        for (let k = 0; k < cf.length; k++) if (keys[k][t] !== 0) name += `\u0000${k}:${keys[k][t]}`;
+        names[t++] = name;
+      }
+    });
+    return { names, keys };
   }
 
   /** Scores (n x C) for every token of the sentences, as the reference forward gives for their windows. */
-  score(sentences: string[][]): ScoredSentences {
+  score(sentences: string[][], contexts?: readonly SentenceContext[]): ScoredSentences {
     this.net.beginBatch();
     let n = 0;
     for (const s of sentences) n += s.length;
     const sentenceStarts = new Int32Array(sentences.length + 1);
-    // One map lookup per token; tokens whose word is not cached yet (slot -1) are filled in after add().
-    const slots = new Int32Array(n);
-    let missing = new Set<string>();
-    let t = 0;
-    for (let si = 0; si < sentences.length; si++) {
-      sentenceStarts[si] = t;
-      for (const w of sentences[si]) {
-        const slot = this.slotOf.get(w);
-        if (slot === undefined) missing.add(w);
-        slots[t++] = slot ?? -1;
-      }
-    }
+    for (let si = 0, t = 0; si < sentences.length; t += sentences[si].length, si++) sentenceStarts[si] = t;
     sentenceStarts[sentences.length] = n;
+    const words = sentences.flat();
+    const withContext = this.contextNames(sentences, n, contexts);
+    const names = withContext?.names ?? words;
+    // One map lookup per token; tokens not cached yet (slot -1) are filled in after add(), which projects the
+    // first token of each missing name.
+    const slots = new Int32Array(n);
+    let missing = new Map<string, number>();
+    for (let t = 0; t < n; t++) {
+      const slot = this.slotOf.get(names[t]);
+      if (slot === undefined && !missing.has(names[t])) missing.set(names[t], t);
+      slots[t] = slot ?? -1;
+    }
     if (this.used + missing.size > this.capacity + 2) {
-      // Full: start over with this batch's words (a batch with more distinct words than the capacity simply
+      // Full: start over with this batch's tokens (a batch with more distinct ones than the capacity simply
       // grows the table for this call; it is emptied again by the next batch that does not fit).
       this.slotOf.clear();
       this.used = 2;
-      missing = new Set(sentences.flat());
+      missing = new Map();
+      for (let t = 0; t < n; t++) if (!missing.has(names[t])) missing.set(names[t], t);
       slots.fill(-1);
     }
     if (missing.size > 0) {
-      this.add([...missing]);
-      t = 0;
-      for (const s of sentences) for (const w of s) {
-        if (slots[t] < 0) slots[t] = this.slotOf.get(w)!;
-        t++;
-      }
+      const first = [...missing.values()];
+      this.add(first.map((t) => words[t]), [...missing.keys()], withContext ? withContext.keys.map((k) => Int32Array.from(first, (t) => k[t])) : null);
+      for (let t = 0; t < n; t++) if (slots[t] < 0) slots[t] = this.slotOf.get(names[t])!;
     }
     const offsets = this.offsets(slots, sentenceStarts, n);
     const scores = new Float32Array(n * this.C);

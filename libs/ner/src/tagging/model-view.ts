@@ -4,12 +4,12 @@
  * than the model's classes.
  */
 import { Rng, tf } from '@window-ner/tensor';
-import type { Feature } from '../features/types.js';
+import type { Feature, SentenceContext } from '../features/types.js';
 import type { WindowModel } from '../model/window-model.js';
 import type { ScoredSentences, WindowScorer } from './scorer.js';
 
 /** The parts of a feature the fast path uses: its width, padding keys, keys by word, and the vectors of keys. */
-export type ProjectedFeature = Pick<Feature, 'dim' | 'padStart' | 'padEnd' | 'encode'> & {
+export type ProjectedFeature = Pick<Feature, 'dim' | 'padStart' | 'padEnd' | 'encode' | 'perWord'> & {
   /** [keys.length, dim] vectors, row-major (the feature's inference forward). */
   vectors(keys: Int32Array): Float32Array;
 };
@@ -21,7 +21,8 @@ function projected(f: Feature): ProjectedFeature {
     dim: f.dim,
     padStart: f.padStart,
     padEnd: f.padEnd,
-    encode: (tokens, out, offset, training) => f.encode(tokens, out, offset, training),
+    perWord: f.perWord,
+    encode: (tokens, out, offset, training, context) => f.encode(tokens, out, offset, training, context),
     vectors(keys) {
       const y = tf.tidy(() => f.forward(keys, INFERENCE).y);
       const v = y.dataSync() as Float32Array;
@@ -56,9 +57,9 @@ function beginBatch(model: WindowModel): void {
 /** The reference scorer: the model's own forward over each token's window (inference mode). */
 export function referenceScorer(model: WindowModel): WindowScorer {
   return {
-    score(sentences: string[][]): ScoredSentences {
+    score(sentences: string[][], contexts?: readonly SentenceContext[]): ScoredSentences {
       beginBatch(model);
-      const set = model.windows(sentences, false);
+      const set = model.windows(sentences, false, undefined, contexts);
       return { scores: model.scoreAll(set), n: set.n, sentenceStarts: set.sentenceStarts };
     },
     dispose() {},
@@ -67,11 +68,11 @@ export function referenceScorer(model: WindowModel): WindowScorer {
 
 /**
  * The model's network as the fast path sees it, or null when the fast path cannot serve it: more or fewer than
- * one hidden layer, a norm layer, or a feature whose vector depends on more than the token's own string.
+ * one hidden layer, or a norm layer.
  */
 export function projectableNetwork(model: WindowModel): ProjectableNetwork | null {
   const { hidden, output } = model.network;
-  if (hidden.length !== 1 || model.config.model.norm !== 'none' || !model.features.every((f) => f.perWord)) return null;
+  if (hidden.length !== 1 || model.config.model.norm !== 'none') return null;
   const [layer] = hidden;
   return {
     window: model.config.model.window,

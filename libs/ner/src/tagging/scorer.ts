@@ -4,6 +4,8 @@
  * built windows; model-view.ts) and the fast path (cached per-word first-layer projections; fast-path.ts). They
  * agree within float rounding (scorer.test.ts checks 1e-4 on trained models of both heads).
  */
+import type { SentenceContext } from '../features/types.js';
+
 export interface ScoredSentences {
   /** n x C class scores, row-major. */
   scores: Float32Array;
@@ -14,7 +16,8 @@ export interface ScoredSentences {
 }
 
 export interface WindowScorer {
-  score(sentences: string[][]): ScoredSentences;
+  /** `contexts[i]` places sentence i in its document (absent: each sentence is a document of its own). */
+  score(sentences: string[][], contexts?: readonly SentenceContext[]): ScoredSentences;
   dispose(): void;
 }
 

@@ -15,6 +15,8 @@ import { openVectorStore, type OpenedVectors } from '../vectors/store.js';
 import { FastScorer } from './fast-path.js';
 import { projectableNetwork, referenceScorer } from './model-view.js';
 import type { ScoredSentences, WindowScorer } from './scorer.js';
+import type { SentenceContext } from '../features/types.js';
+import { sentenceContexts } from '../windows/documents.js';
 
 export interface TaggerOptions {
   /** Use the precomputed-projection scorer (default true; identical results within float rounding). */
@@ -40,13 +42,16 @@ export class WindowTagger implements Tagger {
   }
 
   /** Class scores of every token (n x C) and the sentence boundaries. */
-  score(sentences: string[][]): ScoredSentences {
-    return this.scorer.score(sentences);
+  score(sentences: string[][], contexts?: readonly SentenceContext[]): ScoredSentences {
+    return this.scorer.score(sentences, contexts);
   }
 
-  /** Tag pre-tokenised sentences: label strings per token (for CoNLL output and conlleval). */
-  tagTokens(sentences: string[][]): string[][] {
-    const scored = this.score(sentences);
+  /**
+   * Tag pre-tokenised sentences: label strings per token (for CoNLL output and conlleval). `contexts` place them
+   * in their documents (windows/documents.ts sentenceContexts); absent, each sentence is a document of its own.
+   */
+  tagTokens(sentences: string[][], contexts?: readonly SentenceContext[]): string[][] {
+    const scored = this.score(sentences, contexts);
     this.tokens += scored.n;
     const labels = this.model.labels.labels;
     return this.model.decode(scored, scored.scores).map((d) => Array.from(d.tags, (i) => labels[i]));
@@ -60,7 +65,9 @@ export class WindowTagger implements Tagger {
       const toks = tokenizer.tokenize(text);
       for (const r of splitSentences(text, toks)) sentences.push({ text: ti, tokens: toks.slice(r.start, r.end) });
     });
-    const scored = this.score(sentences.map((s) => s.tokens.map((t) => t.text)));
+    // One text is one document: its sentences are each other's context.
+    const tokens = sentences.map((s) => s.tokens.map((t) => t.text));
+    const scored = this.score(tokens, sentenceContexts(sentences.map((s, i) => ({ tokens: tokens[i], doc: s.text }))));
     this.tokens += scored.n;
     const decoded = this.model.decode(scored, scored.scores);
     const out: Entity[][] = texts.map(() => []);

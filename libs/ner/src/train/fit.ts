@@ -14,6 +14,7 @@ import { conlleval, type ConllevalResult } from '../metrics/conlleval.js';
 import type { VectorSource } from '../vectors/source.js';
 import { createModel } from '../model/build.js';
 import type { WindowModel } from '../model/window-model.js';
+import { sentenceContexts } from '../windows/documents.js';
 import { WindowBuilder } from '../windows/builder.js';
 import { SentenceBatches } from './sentence-batches.js';
 import type { WindowSet } from '../windows/windows.js';
@@ -55,8 +56,8 @@ export async function fitModel(opts: FitOptions): Promise<FitResult> {
   const tc = config.train;
   const rng = new Rng(tc.seed);
   const model = createModel(config, opts.train, opts.vectors, rng.fork());
-  const trainSet = model.windows(opts.train.map((s) => s.tokens), true, opts.train.map((s) => s.tags));
-  const dev = opts.dev?.length ? { set: model.windows(opts.dev.map((s) => s.tokens), false, opts.dev.map((s) => s.tags)), gold: opts.dev } : null;
+  const trainSet = model.windows(opts.train.map((s) => s.tokens), true, opts.train.map((s) => s.tags), sentenceContexts(opts.train, true));
+  const dev = opts.dev?.length ? { set: model.windows(opts.dev.map((s) => s.tokens), false, opts.dev.map((s) => s.tags), sentenceContexts(opts.dev)), gold: opts.dev } : null;
   const head = model.head;
   // Sentence-level heads train on whole sentences: the trainer's examples are sentences, B of them a batch.
   const sentences = head.batching === 'sentences' ? new SentenceBatches(trainSet) : null;

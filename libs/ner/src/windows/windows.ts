@@ -3,7 +3,7 @@
  * (padding ids past sentence edges). X is built from these batch by batch (the network's ConcatWindow layer), so a
  * whole corpus of windows costs (2m+1) x features int32 per token, not floats.
  */
-import type { Feature } from '../features/types.js';
+import type { Feature, SentenceContext } from '../features/types.js';
 
 export interface WindowSet {
   /** Number of windows (= tokens). */
@@ -20,9 +20,10 @@ export interface WindowSet {
 
 /**
  * Turn sentences into windows. `training` true maps words outside each feature's trained vocabulary to its
- * <unk> row; false lets features consult the vector store (dev/test/tagging).
+ * <unk> row; false lets features consult the vector store (dev/test/tagging). `contexts[i]` is where sentence i
+ * sits in its document (absent: each sentence is a document of its own).
  */
-export function buildWindows(sentences: string[][], features: readonly Feature[], m: number, training: boolean, labels?: Int32Array[]): WindowSet {
+export function buildWindows(sentences: string[][], features: readonly Feature[], m: number, training: boolean, labels?: Int32Array[], contexts?: readonly SentenceContext[]): WindowSet {
   let n = 0;
   let maxLen = 0;
   for (const s of sentences) {
@@ -40,7 +41,7 @@ export function buildWindows(sentences: string[][], features: readonly Feature[]
     const len = tokens.length;
     if (labels) gold.set(labels[si], base);
     features.forEach((f, fi) => {
-      f.encode(tokens, tokIds, 0, training);
+      f.encode(tokens, tokIds, 0, training, contexts?.[si]);
       const out = ids[fi];
       for (let t = 0; t < len; t++) {
         const o = (base + t) * width;

@@ -1,6 +1,6 @@
 /** `window-ner eval`: conlleval-style precision/recall/F1 of a model on a labelled corpus. */
 import { existsSync } from 'node:fs';
-import { conlleval, formatConfusion, formatReport, loadTagger, readCorpus, reportToJson } from '@window-ner/ner';
+import { conlleval, formatConfusion, formatReport, loadTagger, readCorpus, reportToJson, sentenceContexts } from '@window-ner/ner';
 import { initBackend } from '@window-ner/tensor';
 import { parseFlags } from '../args.js';
 import { CliError, type Command } from '../command.js';
@@ -40,7 +40,7 @@ export const command: Command = {
     try {
       const dataPath = values.data;
       const gold = await readingInput(dataPath, () => readCorpus(dataPath, tagger.model.config));
-      const pred = tagger.tagTokens(gold.map((s) => s.tokens));
+      const pred = tagger.tagTokens(gold.map((s) => s.tokens), sentenceContexts(gold));
       const report = conlleval(gold.map((s) => s.tags), pred, { confusion: Boolean(values.confusion) });
       if (values.json) console.log(JSON.stringify(reportToJson(report), null, 2));
       else {

@@ -1,6 +1,6 @@
 /** `window-ner tag`: tag raw text (a file or stdin) and print entities as JSON lines or CoNLL. */
 import { existsSync, readFileSync } from 'node:fs';
-import { loadTagger } from '@window-ner/ner';
+import { loadTagger, sentenceContexts } from '@window-ner/ner';
 import { initBackend } from '@window-ner/tensor';
 import { tokenizerPlugins } from '@window-ner/ner';
 import { splitSentences } from '@window-ner/text';
@@ -57,7 +57,7 @@ export const command: Command = {
         for (const text of docs) {
           const toks = tok.tokenize(text);
           const sentences = splitSentences(text, toks).map((r) => toks.slice(r.start, r.end).map((t) => t.text));
-          const tags = tagger.tagTokens(sentences);
+          const tags = tagger.tagTokens(sentences, sentenceContexts(sentences.map((tokens) => ({ tokens, doc: 0 })))); // a line is a document
           sentences.forEach((s, si) => {
             s.forEach((w, wi) => out.push(`${w} ${tags[si][wi]}`));
             out.push('');

@@ -5,7 +5,7 @@
  * that corpus reading and trainModel check; the server terminates the thread if that takes too long.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { allowPlugins, conlleval, loadTagger, readCorpusStream, tokenizerPlugins, trainModel } from '@window-ner/ner';
+import { allowPlugins, conlleval, loadTagger, readCorpusStream, sentenceContexts, tokenizerPlugins, trainModel } from '@window-ner/ner';
 import type { Baseline } from './publish-gate.js';
 import type { FromWorker, ToWorker, TrainWorkerData } from './worker-protocol.js';
 
@@ -26,7 +26,7 @@ async function scoreBaseline(model: { path: string; version: string }, devPath: 
     const tokenizer = tokenizerPlugins.get(tagger.model.config.model.tokenizer);
     const gold = await readCorpusStream(devPath, (t) => tokenizer.tokenize(t), { signal: controller.signal, maxBytes: request.maxCorpusBytes, untrustedPath: request.untrustedPaths });
     controller.signal.throwIfAborted();
-    const pred = tagger.tagTokens(gold.map((s) => s.tokens));
+    const pred = tagger.tagTokens(gold.map((s) => s.tokens), sentenceContexts(gold));
     return { version: model.version, devF1: conlleval(gold.map((s) => s.tags), pred).overall.f1 };
   } finally {
     tagger.dispose();
