@@ -129,6 +129,8 @@ export function checkConfigLimits(config: NerConfig, limits: ConfigLimits, corpu
   if (m.features.length > limits.maxFeatures) throw new Error(`config: model.features has ${m.features.length} entries, above the server's limit of ${limits.maxFeatures}`);
   m.features.forEach((f, i) => {
     over(`model.features[${i}].dim`, f.dim, limits.maxFeatureDim, 'max-feature-dim');
+    // A gazetteer's files are paths on the machine that trains: a request must not make the server read them.
+    if (f.type === 'gazetteer' && Array.isArray(f.files) && f.files.length > 0) throw new Error(`config: model.features[${i}].files names files on the server, which a training request may not read`);
     if (f.type !== 'chars') return;
     over(`model.features[${i}].charDim`, f.charDim, limits.maxFeatureDim, 'max-feature-dim');
     const fixed = (key: string, max: number) => {
