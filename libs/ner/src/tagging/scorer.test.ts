@@ -2,10 +2,12 @@
  * The scoring contract: the fast path (cached per-word projections) gives the reference forward's scores within
  * 1e-4, on real models of every head — the shipped default model (softmax, relu, 300 hidden) and small models
  * trained here on the BTC sample (max-margin relu; crf relu; softmax tanh, which takes the tfjs activation path;
- * softmax with the chars feature) — on the
+ * softmax with the chars feature; softmax with the gazetteer feature, over documents) — on the
  * cpu backend (JS sums + tfjs ops), with a cache far smaller than the text, and on the native backend's kernel.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { initBackend, Rng } from '@window-ner/tensor';
 import { readConll } from '../corpus/conll-read.js';
@@ -14,6 +16,9 @@ import { fitModel } from '../train/fit.js';
 import { loadModel } from '../model/file.js';
 import type { WindowModel } from '../model/window-model.js';
 import { MapVectorSource } from '../vectors/source.js';
+import type { SentenceContext } from '../features/types.js';
+import { sentenceContexts } from '../windows/documents.js';
+import { tagsToSpans } from '../labels/spans.js';
 import { FastScorer } from './fast-path.js';
 import { projectableNetwork, referenceScorer } from './model-view.js';
 
@@ -45,26 +50,28 @@ async function onNative<T>(f: () => T): Promise<T | null> {
   }
 }
 
-async function checkAgreement(model: WindowModel, activation: string): Promise<void> {
-  const ref = referenceScorer(model).score(sentences);
+async function checkAgreement(model: WindowModel, activation: string, contexts?: SentenceContext[]): Promise<void> {
+  const ref = referenceScorer(model).score(sentences, contexts);
   expect(ref.n).toBe(sentences.reduce((a, s) => a + s.length, 0));
   const net = projectableNetwork(model)!;
   expect(net.hidden.activation).toBe(activation);
   // 1,000 cached words: prefilling the default 5,000 costs a 5,000-row projection on the slow cpu backend.
   const fast = new FastScorer(net, 1000);
   expect(fast.native).toBe(false);
-  const got = fast.score(sentences);
+  const got = fast.score(sentences, contexts);
   expect(Array.from(got.sentenceStarts)).toEqual(Array.from(ref.sentenceStarts));
   expect(maxDiff(got.scores, ref.scores)).toBeLessThan(1e-4);
   // A cache of 50 words is emptied and refilled between (and grown within) batches: same scores.
   const tiny = new FastScorer(net, 50);
-  for (const part of [sentences.slice(0, 40), sentences.slice(40, 150), sentences.slice(0, 40)]) {
-    expect(maxDiff(tiny.score(part).scores, referenceScorer(model).score(part).scores)).toBeLessThan(1e-4);
+  for (const [a, b] of [[0, 40], [40, 150], [0, 40]]) {
+    const part = sentences.slice(a, b);
+    const partContexts = contexts?.slice(a, b);
+    expect(maxDiff(tiny.score(part, partContexts).scores, referenceScorer(model).score(part, partContexts).scores)).toBeLessThan(1e-4);
   }
   const native = await onNative(() => {
     const scorer = new FastScorer(net);
     expect(scorer.native).toBe(activation === 'relu');
-    return scorer.score(sentences).scores;
+    return scorer.score(sentences, contexts).scores;
   });
   if (native) expect(maxDiff(native, ref.scores)).toBeLessThan(1e-4);
   // Equal scores decode to equal labels.
@@ -116,6 +123,31 @@ describe('fast path = reference forward (1e-4)', () => {
     const features = [...small.features, { type: 'chars', dim: 12, maxWordLength: 10 }];
     const fit = await fitModel({ config: resolveConfig({ ...small, features, hidden: [32], lr: 0.003 }), train, dev, vectors });
     await checkAgreement(fit.model, 'relu');
+    fit.model.dispose();
+  });
+
+  it('a softmax model with the gazetteer feature (relu): blocks cached per (word, gazetteer key), documents of 5 sentences', async () => {
+    // BTC has no -DOCSTART-: documents of 5 sentences, so training sentences leave their own document's entries out.
+    const inDocs = (set: typeof train) => set.map((s, i) => ({ ...s, doc: Math.floor(i / 5) }));
+    // A user list of the dev text's entities, so the dev text has matches of every type (B and I).
+    const dir = mkdtempSync(join(tmpdir(), 'scorer-gazetteer-'));
+    const file = join(dir, 'dev-entities.tsv');
+    writeFileSync(file, dev.flatMap((s) => tagsToSpans(s.tags).map((e) => `${e.type}\t${s.tokens.slice(e.startToken, e.endToken).join(' ')}\n`)).join(''));
+    const features = [...small.features, { type: 'gazetteer', files: [file] }];
+    const fit = await fitModel({ config: resolveConfig({ ...small, features, hidden: [32], lr: 0.003 }), train: inDocs(train), dev: inDocs(dev), vectors });
+    rmSync(dir, { recursive: true });
+    const gazetteer = fit.model.features[2];
+    expect(gazetteer.perWord).toBe(false);
+    // The dev text has matches (B and I indicators of several types), so the cache holds context blocks.
+    const contexts = sentenceContexts(inDocs(dev));
+    const keys = new Set<number>();
+    sentences.forEach((s, i) => {
+      const out = new Int32Array(s.length);
+      gazetteer.encode(s, out, 0, false, contexts[i]);
+      out.forEach((k) => keys.add(k));
+    });
+    expect(keys.size).toBeGreaterThan(5);
+    await checkAgreement(fit.model, 'relu', contexts);
     fit.model.dispose();
   });
 
