@@ -14,11 +14,12 @@ import { CorpusFileError } from '../corpus/read-stream.js';
 const ALWAYS = -1;
 
 class TrieNode {
-  readonly next = new Map<string, TrieNode>();
+  /** Children by next token (null at a leaf: most nodes are leaves). */
+  next: Map<string, TrieNode> | null = null;
   /** Per type: 0 not an entry of that type, ALWAYS, or the number of training documents it occurs in as one. */
-  docs: Int32Array | null = null;
-  /** Per type: the last training document it was added from (the only one while docs is 1). */
-  lastDoc: Int32Array | null = null;
+  docs: number[] | null = null;
+  /** Per type: the last training document it was added from (the only one while docs is 1); null for file entries. */
+  lastDoc: number[] | null = null;
   /** Gold spans with exactly these tokens (any type), and times the tokens occur in the training text. */
   gold = 0;
   seen = 0;
@@ -50,14 +51,13 @@ export class EntityLists {
   private node(tokens: readonly string[]): TrieNode {
     let node = this.root;
     for (const w of this.norm(tokens)) {
+      node.next ??= new Map();
       let next = node.next.get(w);
       if (!next) node.next.set(w, (next = new TrieNode()));
       node = next;
     }
-    if (!node.docs) {
-      node.docs = new Int32Array(this.types.length);
-      node.lastDoc = new Int32Array(this.types.length).fill(-1);
-    }
+    // Plain arrays: a typed array costs ~100 bytes more a node, and user files may hold many entries.
+    node.docs ??= new Array<number>(this.types.length).fill(0);
     return node;
   }
 
@@ -72,6 +72,7 @@ export class EntityLists {
     }
     node.gold++;
     if (docs[type] === ALWAYS) return;
+    node.lastDoc ??= new Array<number>(this.types.length).fill(-1);
     // Sentences come in corpus order, a document's together: a new document is one unlike the last seen.
     if (docs[type] === 0 || node.lastDoc![type] !== doc) docs[type]++;
     node.lastDoc![type] = doc;
@@ -88,7 +89,7 @@ export class EntityLists {
       for (let i = 0; i < tokens.length; i++) {
         let node: TrieNode | undefined = this.root;
         for (let j = i; j < tokens.length && j - i < this.maxTokens; j++) {
-          node = node.next.get(tokens[j]);
+          node = node.next?.get(tokens[j]);
           if (!node) break;
           if (node.docs) node.seen++;
         }
@@ -96,7 +97,7 @@ export class EntityLists {
     }
     const visit = (node: TrieNode) => {
       if (node.docs && node.gold < minRatio * node.seen) node.docs = node.docs.map((d) => (d === ALWAYS ? d : 0));
-      for (const child of node.next.values()) visit(child);
+      for (const child of node.next?.values() ?? []) visit(child);
     };
     visit(this.root);
   }
@@ -114,7 +115,7 @@ export class EntityLists {
     for (let i = 0; i < n; i++) {
       let node: TrieNode | undefined = this.root;
       for (let j = i; j < n && j - i < this.maxTokens; j++) {
-        node = node.next.get(words[j]);
+        node = node.next?.get(words[j]);
         if (!node) break;
         const docs = node.docs;
         if (!docs) continue;
@@ -145,7 +146,7 @@ export class EntityLists {
     const out: Record<string, string[][]> = Object.fromEntries(this.types.map((t) => [t, []]));
     const visit = (node: TrieNode, path: string[]) => {
       node.docs?.forEach((d, t) => d !== 0 && out[this.types[t]].push(path));
-      for (const [w, child] of node.next) visit(child, [...path, w]);
+      for (const [w, child] of node.next ?? []) visit(child, [...path, w]);
     };
     visit(this.root, []);
     const key = (e: string[]) => e.join('\u0000');
@@ -168,9 +169,9 @@ export function indicatorTable(types: number): Float32Array {
   return table;
 }
 
-/** Limits on user files: bytes per file, and entries over all files. */
+/** Limits on user files: bytes per file, and entries over all files (~230 bytes of heap an entry in the trie). */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
-export const MAX_FILE_ENTRIES = 1_000_000;
+export const MAX_FILE_ENTRIES = 500_000;
 
 export interface FileEntry {
   type: string;
