@@ -28,8 +28,9 @@ class TrieNode {
 export class EntityLists {
   private readonly root = new TrieNode();
   private readonly powers: number[];
-  /** Scratch: longest match per (start token, type). */
-  private longest = new Int32Array(0);
+  /** Scratch of encode, per type: the longest match at the current token, and the token after its last match. */
+  private readonly longest: Int32Array;
+  private readonly free: Int32Array;
 
   constructor(
     readonly types: readonly string[],
@@ -37,6 +38,8 @@ export class EntityLists {
     readonly maxTokens: number,
   ) {
     this.powers = types.map((_, t) => 3 ** t);
+    this.longest = new Int32Array(types.length);
+    this.free = new Int32Array(types.length);
   }
 
   /** Number of distinct keys (3^types): the rows of the feature's table. */
@@ -109,34 +112,38 @@ export class EntityLists {
   encode(tokens: readonly string[], out: Int32Array, offset: number, exclude = -2): void {
     const n = tokens.length;
     const T = this.types.length;
-    if (this.longest.length < n * T) this.longest = new Int32Array(n * T * 2);
-    const longest = this.longest.fill(0, 0, n * T);
-    const words = this.norm(tokens);
-    for (let i = 0; i < n; i++) {
-      let node: TrieNode | undefined = this.root;
-      for (let j = i; j < n && j - i < this.maxTokens; j++) {
-        node = node.next?.get(words[j]);
-        if (!node) break;
-        const docs = node.docs;
-        if (!docs) continue;
-        for (let t = 0; t < T; t++) {
-          const d = docs[t];
-          if (d !== 0 && !(d === 1 && node.lastDoc![t] === exclude)) longest[i * T + t] = j - i + 1;
-        }
-      }
-    }
+    const { longest, free, powers } = this;
+    free.fill(0);
     out.fill(0, offset, offset + n);
-    for (let t = 0; t < T; t++) {
-      const p = this.powers[t];
-      for (let i = 0; i < n; ) {
-        const len = longest[i * T + t];
-        if (len === 0) {
-          i++;
-          continue;
+    const words = this.norm(tokens);
+    // One pass: the longest entry of each type starting at i, taken when that type's last match ended before i
+    // (greedy left to right). Most tokens start no entry and cost one map lookup.
+    for (let i = 0; i < n; i++) {
+      let node = this.root.next?.get(words[i]);
+      let found = false;
+      for (let j = i; node; ) {
+        const docs = node.docs;
+        if (docs) {
+          for (let t = 0; t < T; t++) {
+            const d = docs[t];
+            if (d !== 0 && !(d === 1 && node.lastDoc![t] === exclude)) {
+              longest[t] = j - i + 1;
+              found = true;
+            }
+          }
         }
-        out[offset + i] += p;
-        for (let k = 1; k < len; k++) out[offset + i + k] += 2 * p;
-        i += len;
+        if (++j >= n || j - i >= this.maxTokens) break;
+        node = node.next?.get(words[j]);
+      }
+      if (!found) continue;
+      for (let t = 0; t < T; t++) {
+        const len = longest[t];
+        if (len === 0) continue;
+        longest[t] = 0;
+        if (i < free[t]) continue;
+        out[offset + i] += powers[t];
+        for (let k = 1; k < len; k++) out[offset + i + k] += 2 * powers[t];
+        free[t] = i + len;
       }
     }
   }
