@@ -2,7 +2,8 @@
  * The scoring contract: the fast path (cached per-word projections) gives the reference forward's scores within
  * 1e-4, on real models of every head — the shipped default model (softmax, relu, 300 hidden) and small models
  * trained here on the BTC sample (max-margin relu; crf relu; softmax tanh, which takes the tfjs activation path;
- * softmax with the chars feature; softmax with the gazetteer feature, over documents) — on the
+ * softmax with the chars feature; softmax with the gazetteer feature and with the document feature, over documents)
+ * — on the
  * cpu backend (JS sums + tfjs ops), with a cache far smaller than the text, and on the native backend's kernel.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -147,6 +148,26 @@ describe('fast path = reference forward (1e-4)', () => {
       out.forEach((k) => keys.add(k));
     });
     expect(keys.size).toBeGreaterThan(5);
+    await checkAgreement(fit.model, 'relu', contexts);
+    fit.model.dispose();
+  });
+
+  it('a softmax model with the document feature (relu): blocks cached per (word, document key), documents of 5 sentences', async () => {
+    // BTC has no -DOCSTART-: every 5 consecutive tweets make a document, for training and for scoring.
+    const inDocs = (set: typeof train) => set.map((s, i) => ({ ...s, doc: Math.floor(i / 5) }));
+    const features = [...small.features, { type: 'document', indicators: ['capitalised', 'lowercase', 'run'] }];
+    const fit = await fitModel({ config: resolveConfig({ ...small, features, hidden: [32], lr: 0.003 }), train: inDocs(train), dev, vectors });
+    const contexts = sentenceContexts(inDocs(dev));
+    // The context matters: tokens with a key other than 0, and other scores than without the documents.
+    const f = fit.model.features[2];
+    let nonZero = 0;
+    sentences.forEach((s, i) => {
+      const keys = new Int32Array(s.length);
+      f.encode(s, keys, 0, false, contexts[i]);
+      for (let t = 0; t < s.length; t++) if (keys[t] !== 0) nonZero++;
+    });
+    expect(nonZero).toBeGreaterThan(50);
+    expect(maxDiff(referenceScorer(fit.model).score(sentences, contexts).scores, referenceScorer(fit.model).score(sentences).scores)).toBeGreaterThan(1e-3);
     await checkAgreement(fit.model, 'relu', contexts);
     fit.model.dispose();
   });
