@@ -54,67 +54,98 @@ const enum Shape {
   Mixed,
 }
 
+/**
+ * Shape of a word. ASCII letters by code (this runs on every token tagged); another UTF-16 unit is a cased
+ * letter when its case mappings differ (a letter outside the BMP counts as uncased).
+ */
 function shapeOf(word: string): Shape {
-  let first: boolean | null = null;
+  let first = -1; // 1: the first cased letter is upper case, 0: lower case
   let anyUpper = false;
   let anyLower = false;
-  for (const c of word) {
-    const lower = c.toLowerCase();
-    const upper = c.toUpperCase();
-    if (lower === upper) continue; // not a cased letter
-    const isUpper = c === upper;
-    first ??= isUpper;
-    if (isUpper) anyUpper = true;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    let upper: boolean;
+    if (c >= 65 && c <= 90) upper = true;
+    else if (c >= 97 && c <= 122) upper = false;
+    else if (c < 128) continue;
+    else {
+      const ch = word[i];
+      const up = ch.toUpperCase();
+      if (up === ch.toLowerCase()) continue;
+      upper = ch === up;
+    }
+    if (first < 0) first = upper ? 1 : 0;
+    if (upper) anyUpper = true;
     else anyLower = true;
   }
-  if (first === null) return Shape.Uncased;
+  if (first < 0) return Shape.Uncased;
   if (!anyUpper) return Shape.Lower;
   if (!anyLower) return Shape.AllCaps;
-  return first ? Shape.Capitalised : Shape.Mixed;
+  return first === 1 ? Shape.Capitalised : Shape.Mixed;
 }
 
-/** Bit of each indicator an occurrence shows, given its shape, whether it starts its sentence, and its neighbours. */
+/** Bit of each indicator in a full mask. */
 const BIT = { capitalised: 1, lowercase: 2, run: 4 } as const satisfies Record<DocumentIndicator, number>;
+const INDICATOR_BITS = 3;
 
 /**
- * Indicator bits of every token of a document (all three indicators), as [per sentence] bit masks of what the
- * *other* occurrences of the token's word show.
+ * Indicator bits of every token of a document (all three indicators), per sentence: what the *other*
+ * occurrences of the token's word (lowercased) show. Two passes over the document, one map entry per word.
  */
 export function documentBits(document: readonly (readonly string[])[]): Uint8Array[] {
-  // What each occurrence shows itself, and per lowercased word how many occurrences show each indicator.
-  const own = document.map((tokens) => occurrenceBits(tokens));
-  const counts = new Map<string, Int32Array>();
-  document.forEach((tokens, s) =>
-    tokens.forEach((w, t) => {
-      const key = w.toLowerCase();
-      let c = counts.get(key);
-      if (!c) counts.set(key, (c = new Int32Array(3)));
-      const b = own[s][t];
-      for (let i = 0; i < 3; i++) if (b & (1 << i)) c[i]++;
-    }),
-  );
-  return document.map((tokens, s) =>
-    Uint8Array.from(tokens, (w, t) => {
-      const c = counts.get(w.toLowerCase())!;
-      const b = own[s][t];
-      let out = 0;
-      for (let i = 0; i < 3; i++) if (c[i] - ((b >> i) & 1) > 0) out |= 1 << i;
-      return out;
-    }),
-  );
+  // Per word, 2 bits per indicator: how many occurrences show it, saturated at 2 (a token only needs to know
+  // whether an occurrence other than its own does).
+  const counts = new Map<string, number>();
+  const lowered: string[][] = new Array(document.length);
+  const own: Uint8Array[] = new Array(document.length);
+  for (let s = 0; s < document.length; s++) {
+    const tokens = document[s];
+    const bits = (own[s] = occurrenceBits(tokens));
+    const lower = (lowered[s] = new Array<string>(tokens.length));
+    for (let t = 0; t < tokens.length; t++) {
+      const w = (lower[t] = tokens[t].toLowerCase());
+      const b = bits[t];
+      if (b === 0) continue;
+      let c = counts.get(w) ?? 0;
+      for (let i = 0; i < INDICATOR_BITS; i++) if (b & (1 << i) && ((c >> (2 * i)) & 3) < 2) c += 1 << (2 * i);
+      counts.set(w, c);
+    }
+  }
+  return own.map((bits, s) => {
+    const lower = lowered[s];
+    const out = new Uint8Array(bits.length);
+    for (let t = 0; t < bits.length; t++) {
+      const c = counts.get(lower[t]) ?? 0;
+      if (c === 0) continue;
+      const b = bits[t];
+      let o = 0;
+      for (let i = 0; i < INDICATOR_BITS; i++) if (((c >> (2 * i)) & 3) > ((b >> i) & 1)) o |= 1 << i;
+      out[t] = o;
+    }
+    return out;
+  });
 }
 
 /** The indicator bits one sentence's occurrences show themselves. */
 function occurrenceBits(tokens: readonly string[]): Uint8Array {
-  const shapes = tokens.map(shapeOf);
+  const n = tokens.length;
+  const shapes = new Uint8Array(n);
   // The sentence's first word: no earlier token has a cased letter (an opening quote does not start it).
-  const first = shapes.findIndex((s) => s !== Shape.Uncased);
-  return Uint8Array.from(shapes, (shape, t) => {
-    if (shape === Shape.Lower) return BIT.lowercase;
-    if (shape !== Shape.Capitalised || t === first) return 0;
-    const inRun = shapes[t - 1] === Shape.Capitalised || shapes[t + 1] === Shape.Capitalised;
-    return BIT.capitalised | (inRun ? BIT.run : 0);
-  });
+  let first = -1;
+  for (let t = 0; t < n; t++) {
+    shapes[t] = shapeOf(tokens[t]);
+    if (first < 0 && shapes[t] !== Shape.Uncased) first = t;
+  }
+  const out = new Uint8Array(n);
+  for (let t = 0; t < n; t++) {
+    const shape = shapes[t];
+    if (shape === Shape.Lower) out[t] = BIT.lowercase;
+    else if (shape === Shape.Capitalised && t !== first) {
+      const inRun = (t > 0 && shapes[t - 1] === Shape.Capitalised) || (t + 1 < n && shapes[t + 1] === Shape.Capitalised);
+      out[t] = BIT.capitalised | (inRun ? BIT.run : 0);
+    }
+  }
+  return out;
 }
 
 /** Combination (bits over the configured indicators, indicator i = bit i) of every full bit mask. */
@@ -141,7 +172,13 @@ function documentFeature(ctx: FeatureContext, parts: DocumentParts): Feature {
   });
   // A document's keys, computed on its first sentence's encode.
   const byDocument = new WeakMap<readonly (readonly string[])[], Int32Array[]>();
-  const keysOf = (document: readonly (readonly string[])[]) => documentBits(document).map((bits) => Int32Array.from(bits, (b) => keyOf[combination[b]]));
+  const keyOfBits = Int32Array.from(combination, (c) => keyOf[c]);
+  const keysOf = (document: readonly (readonly string[])[]) =>
+    documentBits(document).map((bits) => {
+      const keys = new Int32Array(bits.length);
+      for (let t = 0; t < bits.length; t++) keys[t] = keyOfBits[bits[t]];
+      return keys;
+    });
   return ctx.lookup({
     type: 'document',
     name: ctx.name,
