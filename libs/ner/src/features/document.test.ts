@@ -26,13 +26,13 @@ const ARTICLE = [
   ['The', 'win', 'puts', 'Japan', 'top', '.'],
   ['Syria', 'coach', 'said', 'the', 'Asian', 'Cup', 'was', 'hard', '.'],
 ];
-const [CAP, LOW, RUN, END] = [1, 2, 4, 8];
+const [CAP, LOW, RUN] = [1, 2, 4];
 /** What the other occurrences of each token's word show (worked out by hand from the definitions). */
 const ARTICLE_BITS = [
-  [CAP, LOW, CAP, LOW, CAP | RUN, CAP | RUN | END], // every headline word is written in the body
-  [CAP, 0, 0, 0, 0, LOW, CAP | RUN, CAP | RUN | END, 0], // "Japan" starts the sentence, but is capitalised in S2; "in": only the headline's IN
+  [CAP, LOW, CAP, LOW, CAP | RUN, CAP | RUN], // every headline word is written in the body
+  [CAP, 0, 0, 0, 0, LOW, CAP | RUN, CAP | RUN, 0], // "Japan" starts the sentence, but is capitalised in S2; "in": only the headline's IN
   [LOW, 0, 0, 0, 0, 0], // "The": "the" elsewhere; mid-sentence "Japan": its other occurrences start a sentence or shout
-  [CAP, 0, 0, LOW, CAP | RUN, CAP | RUN | END, 0, 0, 0], // sentence-initial "Syria" is capitalised mid-sentence in S1
+  [CAP, 0, 0, LOW, CAP | RUN, CAP | RUN, 0, 0, 0], // sentence-initial "Syria" is capitalised mid-sentence in S1
 ];
 
 /** Training corpus: the article as one document, and two one-sentence documents (no `doc`). */
@@ -64,15 +64,15 @@ describe('document feature', () => {
   });
 
   it('gives every token the multi-hot row of its combination, whichever sentence is encoded first', () => {
-    const model = documentModel({ indicators: ['run', 'capitalised', 'lowercase', 'runEnd'] });
+    const model = documentModel({ indicators: ['run', 'capitalised', 'lowercase'] });
     const f = model.features[2];
     expect(f.type).toBe('document');
     expect(f.perWord).toBe(false);
-    expect(f.dim).toBe(4);
+    expect(f.dim).toBe(3);
     const contexts = sentenceContexts(ARTICLE.map((tokens) => ({ tokens, doc: 7 })));
     // Last sentence first: the document's statistics do not depend on the order of encoding.
     for (const s of [3, 0, 2, 1]) {
-      const want = ARTICLE_BITS[s].map((b) => [(b & RUN) >> 2, b & CAP, (b & LOW) >> 1, (b & END) >> 3]);
+      const want = ARTICLE_BITS[s].map((b) => [(b & RUN) >> 2, b & CAP, (b & LOW) >> 1]);
       expect(vectors(f, ARTICLE[s], contexts[s])).toEqual(want);
     }
     model.dispose();
@@ -133,7 +133,7 @@ describe('document feature', () => {
 
   it('refuses unknown keys, bad indicator lists and a damaged saved state by name', () => {
     expect(() => documentModel({ window: 3 })).toThrow(/feature "document" has no key "window"/);
-    expect(() => documentModel({ indicators: ['capitalised', 'shouting'] })).toThrow(/indicators must be a non-empty list of distinct names from capitalised, lowercase, run, runEnd, got \["capitalised","shouting"\]/);
+    expect(() => documentModel({ indicators: ['capitalised', 'shouting'] })).toThrow(/indicators must be a non-empty list of distinct names from capitalised, lowercase, run, got \["capitalised","shouting"\]/);
     expect(() => documentModel({ indicators: [] })).toThrow(/indicators must be a non-empty list/);
     const ctx = { name: 'document2', vectors: null, lookup: () => { throw new Error('not reached'); } };
     expect(() => documentPlugin.restore({ type: 'document' }, { json: { order: [0, 1, 2, 3] }, tables: {} }, ctx)).toThrow(/has no indicator list/);

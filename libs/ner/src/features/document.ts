@@ -7,8 +7,7 @@
  *   - `capitalised`: capitalised (first cased letter upper, not ALL-CAPS) and not the sentence's first word;
  *   - `lowercase`:   all lower case (a common word, or an entity's word used as an ordinary one);
  *   - `run`:         capitalised, not the sentence's first word, next to another capitalised word ("Bill
- *                    Clinton", "European Commission": part of a multi-word name);
- *   - `runEnd`:      the last word of such a run ("Clinton" in "Bill Clinton": surnames, a name's head noun).
+ *                    Clinton", "European Commission": part of a multi-word name).
  * A key is one combination of the indicators; the keys are ordered by how often their combination occurs in the
  * training corpus, so key 0 is the most common (the fast tagging path caches a word under key 0 for free). The
  * table is fixed: key k's row is its combination's multi-hot vector; the first layer learns what each means.
@@ -19,7 +18,7 @@ import type { FeatureSpec } from '../config/config.js';
 import type { Feature, FeatureBuildContext, FeatureContext, FeaturePlugin, FeatureState, SentenceContext } from './types.js';
 
 /** The indicators this build knows, in bit order (a combination is a bit mask over the configured ones). */
-export const DOCUMENT_INDICATORS = ['capitalised', 'lowercase', 'run', 'runEnd'] as const;
+export const DOCUMENT_INDICATORS = ['capitalised', 'lowercase', 'run'] as const;
 export type DocumentIndicator = (typeof DOCUMENT_INDICATORS)[number];
 
 /** The spec keys of `document` and their defaults. */
@@ -86,8 +85,8 @@ function shapeOf(word: string): Shape {
 }
 
 /** Bit of each indicator in a full mask. */
-const BIT = { capitalised: 1, lowercase: 2, run: 4, runEnd: 8 } as const satisfies Record<DocumentIndicator, number>;
-const INDICATOR_BITS = 4;
+const BIT = { capitalised: 1, lowercase: 2, run: 4 } as const satisfies Record<DocumentIndicator, number>;
+const INDICATOR_BITS = 3;
 
 /**
  * Indicator bits of every token of a document (all three indicators), per sentence: what the *other*
@@ -142,9 +141,8 @@ function occurrenceBits(tokens: readonly string[]): Uint8Array {
     const shape = shapes[t];
     if (shape === Shape.Lower) out[t] = BIT.lowercase;
     else if (shape === Shape.Capitalised && t !== first) {
-      const after = t > 0 && shapes[t - 1] === Shape.Capitalised;
-      const before = t + 1 < n && shapes[t + 1] === Shape.Capitalised;
-      out[t] = BIT.capitalised | (after || before ? BIT.run : 0) | (after && !before ? BIT.runEnd : 0);
+      const inRun = (t > 0 && shapes[t - 1] === Shape.Capitalised) || (t + 1 < n && shapes[t + 1] === Shape.Capitalised);
+      out[t] = BIT.capitalised | (inRun ? BIT.run : 0);
     }
   }
   return out;
@@ -152,7 +150,7 @@ function occurrenceBits(tokens: readonly string[]): Uint8Array {
 
 /** Combination (bits over the configured indicators, indicator i = bit i) of every full bit mask. */
 function combinationOf(indicators: readonly DocumentIndicator[]): Uint8Array {
-  return Uint8Array.from({ length: 1 << INDICATOR_BITS }, (_, bits) => indicators.reduce((c, name, i) => c | ((bits & BIT[name]) !== 0 ? 1 << i : 0), 0));
+  return Uint8Array.from({ length: 8 }, (_, bits) => indicators.reduce((c, name, i) => c | ((bits & BIT[name]) !== 0 ? 1 << i : 0), 0));
 }
 
 interface DocumentParts {
