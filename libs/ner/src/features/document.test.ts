@@ -84,7 +84,8 @@ describe('document feature', () => {
     const tokens = ['Smith', 'met', 'Jones', 'and', 'Smith', 'left', 'early', ',', 'MET', 'says'];
     // First "Smith": the other one is capitalised mid-sentence; that one's only other occurrence starts the
     // sentence. "MET": "met" is lower case at position 1; "met" itself sees only the ALL-CAPS "MET".
-    const want = [[1, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 1], [0, 0]];
+    const [none, cap, low] = [[0, 0, 0], [1, 0, 0], [0, 1, 0]];
+    const want = [cap, none, none, none, none, none, none, none, low, none];
     expect(vectors(f, tokens)).toEqual(want);
     expect(vectors(f, tokens, sentenceContexts([{ tokens }])[0])).toEqual(want);
     model.dispose();
@@ -94,29 +95,30 @@ describe('document feature', () => {
     const model = documentModel();
     const f = model.features[2];
     const order = f.getState().json.order as number[];
-    expect([...order].sort()).toEqual([0, 1, 2, 3]);
-    // Combination counts over the training corpus ([capitalised, lowercase] = bits 0, 1).
-    const counts = [0, 0, 0, 0];
-    for (const doc of [ARTICLE, [corpus[4].tokens], [corpus[5].tokens]]) for (const s of documentBits(doc)) for (const b of s) counts[b & 3]++;
+    expect([...order].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    // Combination counts over the training corpus ([capitalised, lowercase, run] = bits 0, 1, 2).
+    const counts = new Array<number>(8).fill(0);
+    for (const doc of [ARTICLE, [corpus[4].tokens], [corpus[5].tokens]]) for (const s of documentBits(doc)) for (const b of s) counts[b]++;
     expect(counts[order[0]]).toBe(Math.max(...counts));
-    for (let k = 1; k < 4; k++) expect(counts[order[k - 1]]).toBeGreaterThanOrEqual(counts[order[k]]);
+    for (let k = 1; k < 8; k++) expect(counts[order[k - 1]]).toBeGreaterThanOrEqual(counts[order[k]]);
     // Padding is "nothing elsewhere": the all-zero row.
-    expect(vectors(f, ['.'])[0]).toEqual([0, 0]);
+    expect(vectors(f, ['.'])[0]).toEqual([0, 0, 0]);
     const pad = tf.tidy(() => f.forward(Int32Array.of(f.padStart, f.padEnd), INFER).y.arraySync());
-    expect(pad).toEqual([[0, 0], [0, 0]]);
+    expect(pad).toEqual([[0, 0, 0], [0, 0, 0]]);
     model.dispose();
   });
 
   it('saves its indicators and key order in the model file and restores the same keys and scores', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'document-'));
     try {
-      const model = documentModel({ indicators: ['capitalised', 'lowercase', 'run'] });
+      const model = documentModel({ indicators: ['lowercase', 'capitalised'] });
       const path = join(dir, 'm.sqlite');
       saveModel(model, path);
       const { model: loaded } = await loadModel(path, null);
       const state = loaded.features[2].getState();
       expect(state.json).toEqual(model.features[2].getState().json);
-      expect((state.json.order as number[]).length).toBe(8);
+      expect(state.json.indicators).toEqual(['lowercase', 'capitalised']);
+      expect((state.json.order as number[]).length).toBe(4);
       const contexts = sentenceContexts(corpus);
       const sentences = corpus.map((s) => s.tokens);
       const before = referenceScorer(model).score(sentences, contexts).scores;

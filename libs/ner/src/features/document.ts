@@ -24,7 +24,7 @@ export type DocumentIndicator = (typeof DOCUMENT_INDICATORS)[number];
 /** The spec keys of `document` and their defaults. */
 export const DOCUMENT_DEFAULTS = {
   /** Indicators in the feature's vector, in this order. */
-  indicators: ['capitalised', 'lowercase'] as DocumentIndicator[],
+  indicators: ['capitalised', 'lowercase', 'run'] as DocumentIndicator[],
 };
 
 export type DocumentOptions = typeof DOCUMENT_DEFAULTS;
