@@ -139,6 +139,7 @@ describe('document feature', () => {
     expect(() => documentModel({ indicators: [] })).toThrow(/indicators must be a non-empty list/);
     const ctx = { name: 'document2', vectors: null, lookup: () => { throw new Error('not reached'); } };
     expect(() => documentPlugin.restore({ type: 'document' }, { json: { order: [0, 1, 2, 3] }, tables: {} }, ctx)).toThrow(/has no indicator list/);
+    expect(() => documentPlugin.restore({ type: 'document' }, { json: { indicators: ['capitalised', 'titleCase'], order: [0, 1, 2, 3] }, tables: {} }, ctx)).toThrow(/uses indicators \["titleCase"\] that this build does not know/);
     expect(() => documentPlugin.restore({ type: 'document' }, { json: { indicators: ['capitalised', 'lowercase'], order: [0, 1, 1, 3] }, tables: {} }, ctx)).toThrow(/key order \[0,1,1,3\] is not a permutation of 0..3/);
   });
 });

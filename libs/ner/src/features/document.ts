@@ -150,7 +150,7 @@ function occurrenceBits(tokens: readonly string[]): Uint8Array {
 
 /** Combination (bits over the configured indicators, indicator i = bit i) of every full bit mask. */
 function combinationOf(indicators: readonly DocumentIndicator[]): Uint8Array {
-  return Uint8Array.from({ length: 8 }, (_, bits) => indicators.reduce((c, name, i) => c | ((bits & BIT[name]) !== 0 ? 1 << i : 0), 0));
+  return Uint8Array.from({ length: 1 << INDICATOR_BITS }, (_, bits) => indicators.reduce((c, name, i) => c | ((bits & BIT[name]) !== 0 ? 1 << i : 0), 0));
 }
 
 interface DocumentParts {
@@ -225,6 +225,8 @@ export const documentPlugin: FeaturePlugin = {
   restore(_spec, state, ctx) {
     const saved = state.json as { indicators?: unknown; order?: unknown };
     if (!Array.isArray(saved.indicators)) throw new Error(`document feature: the model file's feature state has no indicator list`);
+    const unknown = saved.indicators.filter((name) => !DOCUMENT_INDICATORS.includes(name));
+    if (unknown.length > 0) throw new Error(`document feature: the model uses indicators ${JSON.stringify(unknown)} that this build does not know (it knows ${DOCUMENT_INDICATORS.join(', ')})`);
     const options = documentOptions({ type: 'document', indicators: saved.indicators });
     const n = 1 << options.indicators.length;
     const order = saved.order;
