@@ -3,8 +3,7 @@
  * 1e-4, on real models of every head — the shipped default model (softmax, relu, 300 hidden) and small models
  * trained here on the BTC sample (max-margin relu; crf relu; softmax tanh, which takes the tfjs activation path;
  * softmax with the chars feature; softmax with the gazetteer feature and with the document feature, over documents)
- * — on the
- * cpu backend (JS sums + tfjs ops), with a cache far smaller than the text, and on the native backend's kernel.
+ * — on the cpu backend (JS sums + tfjs ops), with a cache far smaller than the text, and on the native backend's kernel.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
