@@ -61,4 +61,7 @@ export { train, Trainer } from './train/trainer.js';
 export type { Batch, TrainProgressEvent, EpochRecord, TrainOptions, TrainResult } from './train/trainer.js';
 export { LinearChainCrf, crfNegLogLikelihood } from './crf/crf-loss.js';
 export type { CrfTarget, LinearChainCrfConfig } from './crf/crf-loss.js';
-export { CrfScratch, crfMarginals, crfPathScore, crfViterbi, expTransitions, transitionCount } from './crf/linear-chain.js';
+export { CrfScratch, crfPathScore, transitionCount } from './crf/linear-chain.js';
+export { crfMarginals } from './crf/marginals.js';
+export { CrfTransitions } from './crf/transitions.js';
+export { crfViterbi } from './crf/viterbi.js';

@@ -10,7 +10,7 @@
  * `invalidTransition` (default −10000: their gradient is then exactly 0, so they stay there) and the Viterbi
  * decoder forbids them outright. Token confidence is the marginal p(y_t = chosen | sentence) (forward-backward).
  */
-import { CrfScratch, crfMarginals, expTransitions, LinearChainCrf, transitionCount, type Loss, type Param } from '@window-ner/nn';
+import { CrfScratch, crfMarginals, CrfTransitions, LinearChainCrf, transitionCount, type Loss, type Param } from '@window-ner/nn';
 import type { HeadSpec } from '../config/config.js';
 import type { Head, HeadContext, HeadPlugin, HeadTarget, TrainBatch } from './types.js';
 
@@ -35,12 +35,6 @@ function savedTransitions(saved: unknown, L: number): Float32Array {
   return Float32Array.from(saved as number[]);
 }
 
-function sameValues(a: Float32Array, b: Float32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 export class CrfHead implements Head {
   readonly type = 'crf';
   readonly rowsPerWindow = 1;
@@ -49,8 +43,8 @@ export class CrfHead implements Head {
   readonly loss: Loss<HeadTarget>;
   private readonly crf: LinearChainCrf;
   private readonly scratch = new CrfScratch();
-  /** exp of the transitions confidence() last saw, and a copy of those transitions to check a reuse against. */
-  private expFor: { T: Float32Array; expT: Float64Array } = { T: new Float32Array(0), expT: new Float64Array(0) };
+  /** The transitions confidence() last saw, prepared (exps, possible pairs); reused while they are equal. */
+  private prepared: CrfTransitions | null = null;
 
   constructor(spec: HeadSpec, ctx: HeadContext, state?: Record<string, unknown>) {
     const L = ctx.numClasses;
@@ -83,10 +77,10 @@ export class CrfHead implements Head {
 
   confidence(emissions: Float32Array, n: number, C: number, chosen: Int32Array, out: Float32Array, transitions?: Float32Array): void {
     const T = transitions ?? this.transitions();
-    // exp(T) is C² exps, several per token of a short sentence: reuse it while the transitions are equal (compared
-    // by value, as a caller may change its array between calls).
-    if (!sameValues(this.expFor.T, T)) this.expFor = { T: T.slice(), expT: expTransitions(T, C) };
-    crfMarginals(emissions, n, C, T, this.expFor.expT, this.scratch, out, chosen);
+    // Preparing is C² exps, several per token of a short sentence: reuse it while the transitions are equal
+    // (compared by value, as a caller may change its array between calls).
+    if (!this.prepared?.matches(T)) this.prepared = new CrfTransitions(T, C);
+    crfMarginals(emissions, n, C, this.prepared, this.scratch, out, chosen);
   }
 
   getState(): Record<string, unknown> {

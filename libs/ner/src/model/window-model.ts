@@ -70,25 +70,37 @@ export class WindowModel {
 
   /** Decode scores of a window set into label indices and confidences, one entry per sentence. */
   decode(set: Pick<WindowSet, 'n' | 'sentenceStarts'>, scores: Float32Array): DecodedSentence[] {
+    const confidence = new Float32Array(set.n);
+    const starts = set.sentenceStarts;
+    return this.decodeInto(set, scores, confidence).map((tags, s) => ({ tags, confidence: confidence.subarray(starts[s], starts[s + 1]) }));
+  }
+
+  /**
+   * Label indices only, one array per sentence: what evaluation and CoNLL output use. Skips the confidences (a crf
+   * head's are a forward-backward per sentence, as much work as the decoding).
+   */
+  decodeTags(set: Pick<WindowSet, 'n' | 'sentenceStarts'>, scores: Float32Array): Int32Array[] {
+    return this.decodeInto(set, scores, null);
+  }
+
+  private decodeInto(set: Pick<WindowSet, 'n' | 'sentenceStarts'>, scores: Float32Array, confidence: Float32Array | null): Int32Array[] {
     const C = this.numClasses;
     const emissions = new Float32Array(scores.length);
     this.head.emissions(scores, set.n, C, emissions);
     // One snapshot of the head's transitions (CRF) per batch, shared by the decoder and the confidences.
     const transitions = this.head.transitions?.();
-    const out: DecodedSentence[] = [];
+    const out: Int32Array[] = [];
     // One array per output for the whole batch, each sentence gets views (see DecodeInto).
     const allIndices = new Int32Array(set.n);
     const allTagScores = new Float32Array(set.n);
-    const allConfidence = new Float32Array(set.n);
     for (let s = 0; s + 1 < set.sentenceStarts.length; s++) {
       const a = set.sentenceStarts[s];
       const n = set.sentenceStarts[s + 1] - a;
       const e = emissions.subarray(a * C, (a + n) * C);
       const into = { indices: allIndices.subarray(a, a + n), tagScores: allTagScores.subarray(a, a + n) };
       const { indices } = this.decoder.decode(e, n, this.labels, into, transitions);
-      const confidence = allConfidence.subarray(a, a + n);
-      this.head.confidence(e, n, C, indices, confidence, transitions);
-      out.push({ tags: indices, confidence });
+      if (confidence) this.head.confidence(e, n, C, indices, confidence.subarray(a, a + n), transitions);
+      out.push(indices);
     }
     return out;
   }
@@ -96,7 +108,7 @@ export class WindowModel {
   /** Tag tokenised sentences (labels as strings). */
   predict(sentences: string[][], contexts?: readonly SentenceContext[]): string[][] {
     const set = this.windows(sentences, false, undefined, contexts);
-    return this.decode(set, this.scoreAll(set)).map((d) => Array.from(d.tags, (i) => this.labels.label(i)));
+    return this.decodeTags(set, this.scoreAll(set)).map((tags) => Array.from(tags, (i) => this.labels.label(i)));
   }
 
   dispose(): void {

@@ -54,7 +54,7 @@ export class WindowTagger implements Tagger {
     const scored = this.score(sentences, contexts);
     this.tokens += scored.n;
     const labels = this.model.labels.labels;
-    return this.model.decode(scored, scored.scores).map((d) => Array.from(d.tags, (i) => labels[i]));
+    return this.model.decodeTags(scored, scored.scores).map((tags) => Array.from(tags, (i) => labels[i]));
   }
 
   tag(texts: string[]): Entity[][] {

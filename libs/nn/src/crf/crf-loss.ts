@@ -11,7 +11,10 @@ import { tf } from '@window-ner/tensor';
 import { accumulateDenseGrad, denseParam } from '../core/params.js';
 import { NnError, shapeMismatch } from '../core/errors.js';
 import type { DenseParam, Loss, Param } from '../core/types.js';
-import { CrfScratch, crfMarginals, crfNllGrad, crfViterbi, expTransitions, crfPathScore, transitionCount } from './linear-chain.js';
+import { CrfScratch, crfNllGrad, expTransitions, crfPathScore, transitionCount } from './linear-chain.js';
+import { crfMarginals } from './marginals.js';
+import { CrfTransitions } from './transitions.js';
+import { crfViterbi } from './viterbi.js';
 
 export interface CrfTarget {
   /** Gold tag of every row. */
@@ -44,7 +47,7 @@ export function crfNegLogLikelihood(scores: Float32Array, L: number, transitions
   const rows = scores.length / L;
   checkTarget('crf', rows, L, target);
   const scratch = new CrfScratch();
-  const expT = expTransitions(transitions, L);
+  const prepared = new CrfTransitions(transitions, L);
   let sum = 0;
   const { starts, gold } = target;
   for (let s = 0; s + 1 < starts.length; s++) {
@@ -52,7 +55,7 @@ export function crfNegLogLikelihood(scores: Float32Array, L: number, transitions
     const n = starts[s + 1] - a;
     if (n === 0) continue;
     const e = scores.subarray(a * L, (a + n) * L);
-    sum += crfMarginals(e, n, L, transitions, expT, scratch) - crfPathScore(e, n, L, transitions, gold.subarray(a, a + n));
+    sum += crfMarginals(e, n, L, prepared, scratch) - crfPathScore(e, n, L, transitions, gold.subarray(a, a + n));
   }
   return sum / Math.max(normalize === 'sequences' ? starts.length - 1 : rows, 1);
 }

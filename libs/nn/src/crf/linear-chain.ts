@@ -8,6 +8,8 @@
  *   NLL(y) = log Z − s(y);  ∂NLL/∂e[t, j] = p(y_t = j) − [y_t = j];  ∂NLL/∂T[i, j] = Σ_t p(y_{t-1} = i, y_t = j) − count
  *
  * All sums run in float64. A transition of −Infinity (or below ~−745, where exp underflows) forbids it.
+ * This file holds the training side (log space: the gradient must not under- or overflow for any batch); taggers
+ * use crfViterbi (viterbi.ts) and crfMarginals (marginals.ts, scaled, falling back to this file's recursions).
  */
 
 /** Length of the transition array for L tags. */
@@ -83,10 +85,16 @@ export function crfBackward(e: ArrayLike<number>, n: number, L: number, T: Array
   }
 }
 
-/** Working arrays of one sequence's forward-backward, grown on demand and reused across calls. */
+/**
+ * Working arrays of one sequence's forward-backward, grown on demand and reused across calls: alpha, beta, w, v
+ * for the log-space recursions (training); alpha, psi (exp of the shifted scores), scale, w, v for the scaled
+ * ones (marginals.ts).
+ */
 export class CrfScratch {
   alpha = new Float64Array(0);
   beta = new Float64Array(0);
+  psi = new Float64Array(0);
+  scale = new Float64Array(0);
   expT = new Float64Array(0);
   w = new Float64Array(0);
   v = new Float64Array(0);
@@ -95,7 +103,9 @@ export class CrfScratch {
     if (this.alpha.length < n * L) {
       this.alpha = new Float64Array(Math.max(n * L, 2 * this.alpha.length));
       this.beta = new Float64Array(this.alpha.length);
+      this.psi = new Float64Array(this.alpha.length);
     }
+    if (this.scale.length < n) this.scale = new Float64Array(Math.max(n, 2 * this.scale.length));
     if (this.w.length < L) {
       this.w = new Float64Array(L);
       this.v = new Float64Array(L);
@@ -103,24 +113,6 @@ export class CrfScratch {
     if (this.expT.length !== L * L) this.expT = new Float64Array(L * L);
     return this;
   }
-}
-
-/**
- * log Z and the per-position marginals p(y_t = j) of one sequence into `marginals` [n x L] (when given), or, with
- * `tags`, only p(y_t = tags[t]) into `marginals` [n] (a tagger's confidence in its path: n exps instead of n·L).
- * `expT` must hold expTransitions(T) (the caller computes it once per transition matrix).
- */
-export function crfMarginals(
-  e: ArrayLike<number>, n: number, L: number, T: ArrayLike<number>, expT: Float64Array, s: CrfScratch,
-  marginals?: Float64Array | Float32Array, tags?: ArrayLike<number>,
-): number {
-  s.fit(n, L);
-  const logZ = crfForward(e, n, L, T, expT, s.alpha, s.w);
-  if (!marginals) return logZ;
-  crfBackward(e, n, L, T, expT, s.beta, s.w, s.v);
-  if (tags) for (let t = 0; t < n; t++) marginals[t] = Math.exp(s.alpha[t * L + tags[t]] + s.beta[t * L + tags[t]] - logZ);
-  else for (let k = 0; k < n * L; k++) marginals[k] = Math.exp(s.alpha[k] + s.beta[k] - logZ);
-  return logZ;
 }
 
 /**
@@ -164,52 +156,4 @@ export function crfNllGrad(
     gradT[gold[t - 1] * L + gold[t]] -= scale;
   }
   return logZ - crfPathScore(e, n, L, T, gold);
-}
-
-/** Back-pointers of crfViterbi, reused across calls (a sentence over 64k positions x tags gets its own). */
-let backScratch = new Int32Array(1 << 12);
-let colScratch = [new Float64Array(16), new Float64Array(16)];
-
-/**
- * The highest-scoring path argmax_y s(y) into `out` (length n); returns its score. Ties go to the lower tag index.
- */
-export function crfViterbi(e: ArrayLike<number>, n: number, L: number, T: ArrayLike<number>, out: Int32Array): number {
-  if (n === 0) return 0;
-  let back = backScratch;
-  if (back.length < n * L) back = n * L > 1 << 16 ? new Int32Array(n * L) : (backScratch = new Int32Array(1 << 16));
-  if (colScratch[0].length < L) colScratch = [new Float64Array(L), new Float64Array(L)];
-  let [prev, cur] = colScratch;
-  for (let j = 0; j < L; j++) prev[j] = T[L * L + j] + e[j];
-  for (let t = 1; t < n; t++) {
-    for (let j = 0; j < L; j++) {
-      let best = -Infinity;
-      let arg = 0;
-      for (let i = 0; i < L; i++) {
-        const s = prev[i] + T[i * L + j];
-        if (s > best) {
-          best = s;
-          arg = i;
-        }
-      }
-      cur[j] = best + e[t * L + j];
-      back[t * L + j] = arg;
-    }
-    const swap = prev;
-    prev = cur;
-    cur = swap;
-  }
-  let j = 0;
-  let best = -Infinity;
-  for (let k = 0; k < L; k++) {
-    const s = prev[k] + T[(L + 1) * L + k];
-    if (s > best) {
-      best = s;
-      j = k;
-    }
-  }
-  for (let t = n - 1; t >= 0; t--) {
-    out[t] = j;
-    if (t > 0) j = back[t * L + j];
-  }
-  return best;
 }
