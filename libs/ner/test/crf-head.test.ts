@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { initBackend, Rng } from '@window-ner/tensor';
 import { resolveConfig } from '../src/config/config.js';
 import { CrfHead } from '../src/heads/crf.js';
+import { viterbiDecoder } from '../src/decoders/viterbi.js';
 import { LabelSet } from '../src/labels/label-set.js';
 import { loadModel, saveModel } from '../src/model/file.js';
 import { WindowTagger } from '../src/tagging/tagger.js';
@@ -58,6 +59,62 @@ describe('crf head', () => {
   });
 });
 
+describe('crf decoding and confidences against brute force', () => {
+  const TWO = LabelSet.fromTypes(['LOC', 'PER']); // O B-LOC I-LOC B-PER I-PER
+  const L = TWO.size;
+  const ctx2 = { numClasses: L, labels: TWO, outsideClass: 0, replacement: null };
+
+  /** Small deterministic generator (LCG) so the cases are reproducible. */
+  function lcg(seed: number) {
+    let s = seed >>> 0;
+    return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  }
+
+  function pathScore(path: number[], e: Float32Array, T: Float32Array): number {
+    let s = T[L * L + path[0]] + T[(L + 1) * L + path[path.length - 1]];
+    path.forEach((j, t) => (s += e[t * L + j] + (t > 0 ? T[path[t - 1] * L + j] : 0)));
+    return s;
+  }
+
+  const valid = (path: number[]) => path.every((j, t) => TWO.isValidTransition(t === 0 ? null : path[t - 1], j));
+
+  it('Viterbi picks the best BIO-valid path; confidence is the marginal over every path, BIO-invalid ones included', () => {
+    const rnd = lcg(17);
+    for (let trial = 0; trial < 80; trial++) {
+      const n = 1 + (trial % 5);
+      const e = new Float32Array(n * L).map(() => (rnd() - 0.5) * 8);
+      // Trained with the default invalidTransition (−10000) or with 0 (the data set the invalid ones too).
+      const T = new Float32Array((L + 2) * L).map(() => (rnd() - 0.5) * 4);
+      if (trial % 2 === 0) {
+        for (let j = 0; j < L; j++) {
+          if (!TWO.isValidTransition(null, j)) T[L * L + j] = -10000;
+          for (let i = 0; i < L; i++) if (!TWO.isValidTransition(i, j)) T[i * L + j] = -10000;
+        }
+      }
+      const paths: { path: number[]; score: number }[] = [];
+      for (let code = 0; code < L ** n; code++) {
+        const path = Array.from({ length: n }, (_, t) => Math.floor(code / L ** t) % L);
+        paths.push({ path, score: pathScore(path, e, T) });
+      }
+      const max = Math.max(...paths.map((p) => p.score));
+      const Z = paths.reduce((a, p) => a + Math.exp(p.score - max), 0);
+      const bestValid = paths.filter((p) => valid(p.path)).reduce((a, b) => (b.score > a.score ? b : a));
+
+      const { indices } = viterbiDecoder.decode(e, n, TWO, undefined, T);
+      expect(valid(Array.from(indices))).toBe(true);
+      expect(pathScore(Array.from(indices), e, T)).toBeCloseTo(bestValid.score, 4);
+
+      const head = new CrfHead({ type: 'crf' }, ctx2, { transitions: Array.from(T) });
+      const conf = new Float32Array(n);
+      head.confidence(e, n, L, indices, conf, T);
+      for (let t = 0; t < n; t++) {
+        const p = paths.filter((q) => q.path[t] === indices[t]).reduce((a, q) => a + Math.exp(q.score - max), 0) / Z;
+        expect(conf[t]).toBeCloseTo(p, 6);
+      }
+    }
+  });
+});
+
 describe('sentence batches', () => {
   it('gives the windows of the chosen sentences in order, with each sentence start', () => {
     const casing = casingPlugin.create({ type: 'casing' }, { name: 'casing0', vectors: null, lookup: lookupFeature, trainTokens: [], train: [], trainDocuments: new Int32Array(0), rng: new Rng(1), minFreq: 1, noise: 0 });
@@ -101,6 +158,10 @@ describe('crf model trained on the BTC sample', () => {
     expect(Array.from(loaded.head.transitions!())).toEqual(Array.from(T));
     const sents = dev.map((s) => s.tokens);
     expect(loaded.predict(sents)).toEqual(model.predict(sents));
+    // decodeTags (no confidences) gives decode's tags.
+    const set = loaded.windows(sents, false);
+    const scores = loaded.scoreAll(set);
+    expect(loaded.decodeTags(set, scores)).toEqual(loaded.decode(set, scores).map((d) => d.tags));
 
     const info = { version: 'x', path: '', head: 'crf', labels: [], types: [], config: {}, metrics: {}, provenance: {} };
     const fast = new WindowTagger(loaded, info, null, { fastPath: true });

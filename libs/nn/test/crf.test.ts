@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, Rng, tf } from '@window-ner/tensor';
-import { accumulateDenseGrad, CrfScratch, crfMarginals, crfNegLogLikelihood, crfPathScore, crfViterbi, denseParam, gradCheck, LinearChainCrf, transitionCount } from '../src/index.js';
+import { accumulateDenseGrad, CrfScratch, crfMarginals, CrfTransitions, crfNegLogLikelihood, crfPathScore, crfViterbi, denseParam, gradCheck, LinearChainCrf, transitionCount } from '../src/index.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', log: null });
@@ -91,6 +91,90 @@ describe('linear-chain CRF algorithms', () => {
     expect(Array.from(out)).toEqual([1, 2]);
     expect(crfPathScore(e, 2, L, T, out)).toBe(9);
     expect(crfNegLogLikelihood(e, L, T, { gold: Int32Array.from([2, 2]), starts: Int32Array.from([0, 2]) })).toBe(Infinity);
+  });
+});
+
+describe('prepared transitions (the tagging path)', () => {
+  /** Brute-force marginals p(y_t = j) and the best path, in float64 over every path. */
+  function oracle(e: Float32Array, n: number, L: number, T: Float32Array) {
+    const paths = allPaths(e, n, L, T);
+    const logZ = logSumExp(paths.map((p) => p.score));
+    const marg = new Float64Array(n * L);
+    for (const p of paths) p.path.forEach((j, t) => (marg[t * L + j] += Math.exp(p.score - logZ)));
+    // Ties go to the lower tag index at the latest position that differs: compare paths right to left.
+    const best = paths.reduce((a, b) => (b.score > a.score ? b : a));
+    return { logZ, marg, best };
+  }
+
+  /** BIO-like constraints on L = 1 + 2k tags (O, B-1, I-1, ...): I-x only after B-x or I-x, never first. */
+  function bioMask(T: Float32Array, L: number, forbidden: number): void {
+    for (let j = 2; j < L; j += 2) {
+      T[L * L + j] = forbidden;
+      for (let i = 0; i < L; i++) if (i !== j - 1 && i !== j) T[i * L + j] = forbidden;
+    }
+  }
+
+  it('Viterbi and marginals equal brute force, with BIO-forbidden pairs at −Infinity or −10000', () => {
+    const rng = new Rng(11);
+    const scratch = new CrfScratch();
+    for (let trial = 0; trial < 60; trial++) {
+      const L = trial % 2 ? 3 : 5;
+      const n = 1 + (trial % 5);
+      const e = random(n * L, rng, 3);
+      const T = random(transitionCount(L), rng, 2);
+      if (trial % 3 !== 2) bioMask(T, L, trial % 3 === 0 ? -Infinity : -10000);
+      const tr = new CrfTransitions(T, L);
+      const { logZ, marg, best } = oracle(e, n, L, T);
+      const all = new Float64Array(n * L);
+      expect(crfMarginals(e, n, L, tr, scratch, all)).toBeCloseTo(logZ, 9);
+      for (let k = 0; k < n * L; k++) expect(all[k]).toBeCloseTo(marg[k], 9);
+      const out = new Int32Array(n);
+      expect(crfViterbi(e, n, L, tr, out)).toBeCloseTo(best.score, 5);
+      expect(crfPathScore(e, n, L, T, out)).toBeCloseTo(best.score, 5);
+      // Confidence of the decoded path: the marginals of its tags, and never a forbidden pair on it.
+      const chosen = new Float32Array(n);
+      crfMarginals(e, n, L, tr, scratch, chosen, out);
+      out.forEach((j, t) => expect(chosen[t]).toBeCloseTo(marg[t * L + j], 6));
+      for (let t = 1; t < n; t++) expect(T[out[t - 1] * L + out[t]]).toBeGreaterThan(-Infinity);
+    }
+  });
+
+  it('keeps its results where scaling would over- or underflow (log-space fallback)', () => {
+    const rng = new Rng(12);
+    const scratch = new CrfScratch();
+    const L = 3;
+    // Score gaps far beyond exp's range; transitions of −700 (every step's scale ~1e-304: only log space holds it).
+    for (const [eStd, tStd, tMean] of [[400, 1, 0], [1, 150, 0], [300, 150, 0], [1, 1, -700]]) {
+      for (let n = 1; n <= 4; n++) {
+        const e = random(n * L, rng, eStd);
+        const T = random(transitionCount(L), rng, tStd).map((v) => v + tMean);
+        const { logZ, marg } = oracle(e, n, L, T);
+        const all = new Float64Array(n * L);
+        expect(crfMarginals(e, n, L, new CrfTransitions(T, L), scratch, all) / logZ).toBeCloseTo(1, 9);
+        for (let k = 0; k < n * L; k++) expect(all[k]).toBeCloseTo(marg[k], 9);
+      }
+    }
+  });
+
+  it('an emission-only constrained decoder (0 or −Infinity transitions) shares the column max and stays exact', () => {
+    const rng = new Rng(13);
+    const L = 5;
+    const T = new Float32Array(transitionCount(L));
+    bioMask(T, L, -Infinity);
+    const tr = new CrfTransitions(T, L);
+    expect(Array.from(tr.sharedMax)).toEqual([1, 1, 0, 1, 0]);
+    expect(Array.from(tr.maxFrom.list.subarray(tr.maxFrom.start[2], tr.maxFrom.start[3]))).toEqual([1, 2]);
+    for (let trial = 0; trial < 30; trial++) {
+      const n = 1 + (trial % 5);
+      const e = random(n * L, rng, 2);
+      const out = new Int32Array(n);
+      expect(crfViterbi(e, n, L, tr, out)).toBeCloseTo(oracle(e, n, L, T).best.score, 5);
+      expect(Array.from(out)).toEqual(Array.from(((o) => (crfViterbi(e, n, L, T, o), o))(new Int32Array(n))));
+    }
+    expect(tr.matches(T)).toBe(true);
+    T[3] = 1;
+    expect(tr.matches(T)).toBe(false);
+    expect(() => crfViterbi(new Float32Array(4), 1, 4, tr, new Int32Array(1))).toThrow('prepared for 5 tags, used with 4');
   });
 });
 
