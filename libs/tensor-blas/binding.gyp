@@ -5,7 +5,7 @@
   "targets": [
     {
       "target_name": "tensor_blas",
-      "sources": ["native/addon.cc", "native/gemm.cc", "native/epilogue.cc", "native/elementwise.cc", "native/optim.cc", "native/gather-sum-relu-linear.cc"],
+      "sources": ["native/addon.cc", "native/gemm.cc", "native/epilogue.cc", "native/elementwise.cc", "native/optim.cc", "native/gather-sum-relu-linear.cc", "native/crf.cc"],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
       "defines": ["NAPI_VERSION=8"],
       "cflags_cc": ["-O3", "-std=c++17", "-fno-math-errno"],

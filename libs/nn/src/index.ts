@@ -65,3 +65,4 @@ export { CrfScratch, crfPathScore, transitionCount } from './crf/linear-chain.js
 export { crfMarginals } from './crf/marginals.js';
 export { CrfTransitions } from './crf/transitions.js';
 export { crfViterbi } from './crf/viterbi.js';
+export { crfConfidenceBatch, crfViterbiBatch } from './crf/batch.js';

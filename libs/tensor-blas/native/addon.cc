@@ -9,6 +9,7 @@
 #include "gemm.h"
 #include "optim.h"
 #include "gather-sum-relu-linear.h"
+#include "crf.h"
 
 namespace tb {
 
@@ -53,6 +54,8 @@ static Napi::Object InitTensorBlas(Napi::Env env, Napi::Object exports) {
   exports.Set("binaryStrided", Napi::Function::New(env, BinaryStrided, "binaryStrided"));
   exports.Set("adamUpdate", Napi::Function::New(env, AdamUpdate, "adamUpdate"));
   exports.Set("gatherSumReluLinear", Napi::Function::New(env, GatherSumReluLinear, "gatherSumReluLinear"));
+  exports.Set("crfViterbiBatch", Napi::Function::New(env, CrfViterbiBatch, "crfViterbiBatch"));
+  exports.Set("crfMarginalsBatch", Napi::Function::New(env, CrfMarginalsBatch, "crfMarginalsBatch"));
   exports.Set("info", Napi::Function::New(env, Info, "info"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   return exports;

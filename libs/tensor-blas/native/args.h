@@ -19,6 +19,11 @@ struct I32 {
   size_t length = 0;
 };
 
+struct F64 {
+  const double* data = nullptr;
+  size_t length = 0;
+};
+
 inline std::string Where(const char* fn, const char* name) { return std::string(fn) + ": argument '" + name + "'"; }
 
 inline double Num(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name) {
@@ -58,6 +63,26 @@ inline I32 Ints(const Napi::CallbackInfo& info, size_t i, const char* fn, const 
   }
   Napi::Int32Array a = v.As<Napi::Int32Array>();
   return {a.Data(), a.ElementLength()};
+}
+
+inline F64 Doubles(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name) {
+  const Napi::Value v = info[i];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+    throw Napi::TypeError::New(info.Env(), Where(fn, name) + " must be a Float64Array");
+  }
+  Napi::Float64Array a = v.As<Napi::Float64Array>();
+  return {a.Data(), a.ElementLength()};
+}
+
+// A writable Int32Array (Ints gives a read-only view).
+inline int32_t* IntsOut(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name, size_t* length) {
+  const Napi::Value v = info[i];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+    throw Napi::TypeError::New(info.Env(), Where(fn, name) + " must be an Int32Array");
+  }
+  Napi::Int32Array a = v.As<Napi::Int32Array>();
+  *length = a.ElementLength();
+  return a.Data();
 }
 
 // Elements a row-major rows x cols matrix with leading dimension ld needs, starting at offset.

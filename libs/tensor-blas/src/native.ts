@@ -53,6 +53,10 @@ export interface NativeAddon {
   /** Per item t (native/gather-sum-relu-linear.cc): out[t] = relu(bias + Σ_j rows[offsets[t·k + j] ..+H]) · wtᵀ + outBias. */
   gatherSumReluLinear(rows: Float32Array, offsets: Int32Array, n: number, k: number, H: number, bias: Float32Array,
     wt: Float32Array, outBias: Float32Array, C: number, out: Float32Array): void;
+  /** Each sequence's best path (native/crf.cc; rows starts[s] .. starts[s + 1] − 1 of e [rows x L]), T [(L + 2) x L]. */
+  crfViterbiBatch(e: Float32Array, starts: Int32Array, L: number, T: Float64Array, out: Int32Array): void;
+  /** out[r] = p(y_r = tags[r] | its sequence) for every row (native/crf.cc); expT = exp(T). */
+  crfMarginalsBatch(e: Float32Array, starts: Int32Array, L: number, T: Float64Array, expT: Float64Array, tags: Int32Array, out: Float32Array): void;
   info(): BlasInfo;
   setThreads(n: number): void;
 }

@@ -27,6 +27,12 @@ export interface DecodeInto {
 export interface Decoder {
   name: string;
   decode(scores: Float32Array, n: number, labels: LabelSet, into?: DecodeInto, transitions?: Float32Array): DecodeResult;
+  /**
+   * Optional: every sentence of a batch at once (rows starts[s] .. starts[s + 1] − 1 of scores are sentence s),
+   * into `into` (one entry per row); the same result as `decode` per sentence, for decoders whose per-call setup
+   * or native call costs more than a short sentence's work. Absent: the caller calls `decode` per sentence.
+   */
+  decodeBatch?(scores: Float32Array, starts: Int32Array, labels: LabelSet, into: DecodeInto, transitions?: Float32Array): void;
 }
 
 /** The output arrays of one decode: the caller's views when given (checked), else fresh ones. */

@@ -9,7 +9,7 @@
  * previous column and I-X looks at its two predecessors; a CRF's is its learned matrix with the same −Infinity
  * mask (prepared once per distinct matrix: a tagging batch passes one snapshot for all its sentences).
  */
-import { CrfTransitions, crfViterbi } from '@window-ner/nn';
+import { CrfTransitions, crfViterbi, crfViterbiBatch } from '@window-ner/nn';
 import type { LabelSet } from '../labels/label-set.js';
 import { checkShape, outputArrays, type DecodeInto, type DecodeResult, type Decoder } from './types.js';
 
@@ -76,5 +76,14 @@ export const viterbiDecoder: Decoder = {
     crfViterbi(scores, n, L, T, out.indices);
     for (let i = 0; i < n; i++) out.tagScores[i] = scores[i * L + out.indices[i]]!;
     return out;
+  },
+
+  decodeBatch(scores: Float32Array, starts: Int32Array, labels: LabelSet, into: DecodeInto, transitions?: Float32Array): void {
+    const L = labels.size;
+    const rows = starts[starts.length - 1] ?? 0;
+    checkShape(scores, rows, labels, 'viterbi');
+    outputArrays(rows, 'viterbi', into);
+    crfViterbiBatch(scores, starts, L, transitions ? crfTransitions(transitions, labels) : forLabels(labels).zero, into.indices);
+    for (let i = 0; i < rows; i++) into.tagScores[i] = scores[i * L + into.indices[i]]!;
   },
 };

@@ -10,7 +10,7 @@
  * `invalidTransition` (default −10000: their gradient is then exactly 0, so they stay there) and the Viterbi
  * decoder forbids them outright. Token confidence is the marginal p(y_t = chosen | sentence) (forward-backward).
  */
-import { CrfScratch, crfMarginals, CrfTransitions, LinearChainCrf, transitionCount, type Loss, type Param } from '@window-ner/nn';
+import { CrfScratch, crfConfidenceBatch, crfMarginals, CrfTransitions, LinearChainCrf, transitionCount, type Loss, type Param } from '@window-ner/nn';
 import type { HeadSpec } from '../config/config.js';
 import type { Head, HeadContext, HeadPlugin, HeadTarget, TrainBatch } from './types.js';
 
@@ -76,11 +76,21 @@ export class CrfHead implements Head {
   }
 
   confidence(emissions: Float32Array, n: number, C: number, chosen: Int32Array, out: Float32Array, transitions?: Float32Array): void {
+    crfMarginals(emissions, n, C, this.prepare(transitions, C), this.scratch, out, chosen);
+  }
+
+  confidenceBatch(emissions: Float32Array, starts: Int32Array, C: number, chosen: Int32Array, out: Float32Array, transitions?: Float32Array): void {
+    crfConfidenceBatch(emissions, starts, C, this.prepare(transitions, C), chosen, out, this.scratch);
+  }
+
+  /**
+   * Preparing is C² exps, several per token of a short sentence: reuse it while the transitions are equal
+   * (compared by value, as a caller may change its array between calls).
+   */
+  private prepare(transitions: Float32Array | undefined, C: number): CrfTransitions {
     const T = transitions ?? this.transitions();
-    // Preparing is C² exps, several per token of a short sentence: reuse it while the transitions are equal
-    // (compared by value, as a caller may change its array between calls).
     if (!this.prepared?.matches(T)) this.prepared = new CrfTransitions(T, C);
-    crfMarginals(emissions, n, C, this.prepared, this.scratch, out, chosen);
+    return this.prepared;
   }
 
   getState(): Record<string, unknown> {

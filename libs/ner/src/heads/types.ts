@@ -70,6 +70,11 @@ export interface Head {
   /** Per-token confidence in [0, 1] of the chosen label, from the emissions (and the head's transitions, if any). */
   confidence(emissions: Float32Array, n: number, C: number, chosen: Int32Array, out: Float32Array, transitions?: Float32Array): void;
   /**
+   * Optional: `confidence` for every sentence of a batch at once (rows starts[s] .. starts[s + 1] − 1 are sentence
+   * s; one entry per row). Absent: the caller calls `confidence` per sentence.
+   */
+  confidenceBatch?(emissions: Float32Array, starts: Int32Array, C: number, chosen: Int32Array, out: Float32Array, transitions?: Float32Array): void;
+  /**
    * After training (best weights restored), tune the decision rule on dev: `devF1()` evaluates dev F1 with the
    * head's current state. Returns dev F1 before tuning. Absent when the head has nothing to tune.
    */

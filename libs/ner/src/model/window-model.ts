@@ -85,23 +85,25 @@ export class WindowModel {
 
   private decodeInto(set: Pick<WindowSet, 'n' | 'sentenceStarts'>, scores: Float32Array, confidence: Float32Array | null): Int32Array[] {
     const C = this.numClasses;
+    const starts = set.sentenceStarts;
     const emissions = new Float32Array(scores.length);
     this.head.emissions(scores, set.n, C, emissions);
     // One snapshot of the head's transitions (CRF) per batch, shared by the decoder and the confidences.
     const transitions = this.head.transitions?.();
-    const out: Int32Array[] = [];
     // One array per output for the whole batch, each sentence gets views (see DecodeInto).
-    const allIndices = new Int32Array(set.n);
-    const allTagScores = new Float32Array(set.n);
-    for (let s = 0; s + 1 < set.sentenceStarts.length; s++) {
-      const a = set.sentenceStarts[s];
-      const n = set.sentenceStarts[s + 1] - a;
-      const e = emissions.subarray(a * C, (a + n) * C);
-      const into = { indices: allIndices.subarray(a, a + n), tagScores: allTagScores.subarray(a, a + n) };
-      const { indices } = this.decoder.decode(e, n, this.labels, into, transitions);
-      if (confidence) this.head.confidence(e, n, C, indices, confidence.subarray(a, a + n), transitions);
+    const into = { indices: new Int32Array(set.n), tagScores: new Float32Array(set.n) };
+    const { decoder, head } = this;
+    if (decoder.decodeBatch) decoder.decodeBatch(emissions, starts, this.labels, into, transitions);
+    const out: Int32Array[] = [];
+    for (let s = 0; s + 1 < starts.length; s++) {
+      const a = starts[s];
+      const n = starts[s + 1] - a;
+      const indices = into.indices.subarray(a, a + n);
+      if (!decoder.decodeBatch) decoder.decode(emissions.subarray(a * C, (a + n) * C), n, this.labels, { indices, tagScores: into.tagScores.subarray(a, a + n) }, transitions);
+      if (confidence && !head.confidenceBatch) head.confidence(emissions.subarray(a * C, (a + n) * C), n, C, indices, confidence.subarray(a, a + n), transitions);
       out.push(indices);
     }
+    if (confidence && head.confidenceBatch) head.confidenceBatch(emissions, starts, C, into.indices, confidence, transitions);
     return out;
   }
 

@@ -28,6 +28,15 @@ export interface HostKernels {
    */
   gatherSumReluLinear(rows: Float32Array, offsets: Int32Array, n: number, k: number, H: number, bias: Float32Array,
     wt: Float32Array, outBias: Float32Array, C: number, out: Float32Array): void;
+  /**
+   * A linear-chain CRF over a batch of sequences (rows starts[s] .. starts[s + 1] − 1 of e [rows x L] are sequence
+   * s; transitions T [(L + 2) x L]: tag-to-tag, start row, end row, −Infinity forbids): each sequence's best path
+   * into out (libs/nn's crfViterbi per sequence). Optional, as the next: an addon built before them lacks them,
+   * and callers run their JS loops.
+   */
+  crfViterbiBatch?(e: Float32Array, starts: Int32Array, L: number, T: Float64Array, out: Int32Array): void;
+  /** out[r] = p(y_r = tags[r] | its sequence) for every row (libs/nn's crfMarginals with tags); expT = exp(T). */
+  crfMarginalsBatch?(e: Float32Array, starts: Int32Array, L: number, T: Float64Array, expT: Float64Array, tags: Int32Array, out: Float32Array): void;
 }
 
 export interface BlasSummary {
