@@ -83,7 +83,7 @@ function logLine(i: BackendInfo): string {
   return `[window-ner] tensor backend: ${i.name}${i.detail ? ` (${i.detail})` : ''}${why ? `; skipped ${why}` : ''}`;
 }
 
-/** Host-array kernels of the active backend (native: adamUpdate, gatherSumReluLinear), or null: callers then run their JS loops. */
+/** Host-array kernels of the active backend (native: adamUpdate, gatherSumReluLinear, the crf batch kernels), or null: callers then run their JS loops. */
 export function hostKernels(): HostKernels | null {
   return host;
 }

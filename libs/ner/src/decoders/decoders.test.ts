@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { initBackend } from '@window-ner/tensor';
 import { LabelSet } from '../labels/label-set.js';
 import { isValidTransition } from '../labels/transitions.js';
 import { greedyDecoder } from './greedy.js';
@@ -156,6 +157,57 @@ describe('viterbi decoder with learned transitions (crf head)', () => {
     expect(tags(viterbiDecoder.decode(scores, 2, PER, undefined, T), PER)).toEqual(['B-PER', 'I-PER']);
     expect(greedyDecoder.decode(scores, 2, PER, undefined, T).indices).toEqual(greedyDecoder.decode(scores, 2, PER).indices);
     expect(() => viterbiDecoder.decode(scores, 2, PER, undefined, new Float32Array(9))).toThrow('expected (3 + 2) x 3 = 15 transition scores, got 9');
+  });
+});
+
+describe('viterbi decodeBatch', () => {
+  afterAll(async () => {
+    await initBackend({ backend: 'cpu', log: null });
+  });
+
+  /** 30 sentences of 0-6 tokens over TWO's labels, random scores and transitions. */
+  function batch(seed: number) {
+    const rnd = lcg(seed);
+    const lengths = Array.from({ length: 30 }, (_, s) => (s * 5) % 7);
+    const starts = Int32Array.from([0, ...lengths.map(((sum) => (n: number) => (sum += n))(0))]);
+    const rows = starts[starts.length - 1]!;
+    const scores = new Float32Array(rows * TWO.size).map(() => (rnd() - 0.5) * 8);
+    const T = new Float32Array((TWO.size + 2) * TWO.size).map(() => (rnd() - 0.5) * 4);
+    return { starts, rows, scores, T };
+  }
+
+  /** decode sentence by sentence, and decodeBatch once, with and without transitions: the same tags and scores. */
+  function check(seed: number): void {
+    const { starts, rows, scores, T } = batch(seed);
+    const L = TWO.size;
+    for (const transitions of [undefined, T]) {
+      const into = { indices: new Int32Array(rows), tagScores: new Float32Array(rows) };
+      viterbiDecoder.decodeBatch!(scores, starts, TWO, into, transitions);
+      for (let s = 0; s + 1 < starts.length; s++) {
+        const a = starts[s]!;
+        const n = starts[s + 1]! - a;
+        const one = viterbiDecoder.decode(scores.subarray(a * L, (a + n) * L), n, TWO, undefined, transitions);
+        expect(Array.from(into.indices.subarray(a, a + n))).toEqual(Array.from(one.indices));
+        expect(Array.from(into.tagScores.subarray(a, a + n))).toEqual(Array.from(one.tagScores));
+        expect(isValidPath(tags(one, TWO))).toBe(true);
+      }
+    }
+    expect(() => viterbiDecoder.decodeBatch!(scores, starts, TWO, { indices: new Int32Array(rows - 1), tagScores: new Float32Array(rows) })).toThrow(`output arrays hold ${rows - 1} and ${rows} entries, need ${rows}`);
+  }
+
+  it('equals decode per sentence on the cpu backend (JS)', async () => {
+    await initBackend({ backend: 'cpu', log: null });
+    check(31);
+  });
+
+  it('equals decode per sentence on the native backend (the addon kernel), where it is built', async () => {
+    try {
+      await initBackend({ backend: 'native', log: null });
+    } catch {
+      expect(process.env.WINDOW_NER_REQUIRE_NATIVE).not.toBe('1');
+      return;
+    }
+    check(32);
   });
 });
 

@@ -9,7 +9,7 @@ export interface BackendPlugin {
   detail?(): string;
   /** BLAS behind the backend, when it has one (native). */
   blas?(): BlasSummary | null;
-  /** Native kernels on host arrays that come with the backend (native: both of HostKernels), else absent. */
+  /** Native kernels on host arrays that come with the backend (native: those of HostKernels its addon has), else absent. */
   hostKernels?(): HostKernels | null;
 }
 
