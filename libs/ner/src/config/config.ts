@@ -79,13 +79,14 @@ export interface NerConfig {
 export const DEFAULT_CONFIG: NerConfig = {
   model: {
     tokenizer: 'default',
-    features: [{ type: 'embedding', dim: 100, fineTune: true }, { type: 'casing' }],
+    // Issue 14's ablation (`npm run bench`): every addition on, the crf head, is the best row on CoNLL-2003 dev.
+    features: [{ type: 'embedding', dim: 100, fineTune: true }, { type: 'casing' }, { type: 'chars' }, { type: 'gazetteer' }, { type: 'document' }],
     window: 2,
     hidden: [300],
     activation: 'relu',
-    dropout: 0.2,
+    dropout: 0.5,
     norm: 'none',
-    head: { type: 'softmax' },
+    head: { type: 'crf' },
     decoder: 'viterbi',
     scheme: 'BIO',
   },
@@ -93,14 +94,14 @@ export const DEFAULT_CONFIG: NerConfig = {
     optimizer: { type: 'adam', lr: 0.001 },
     batchSize: 256,
     epochs: 30,
-    patience: 3,
+    patience: 4,
     l2: 0,
     clipNorm: 5,
     seed: 42,
     wordDropout: 0.05,
     embeddingNoise: 0,
     minFreq: 2,
-    lrDecay: 1,
+    lrDecay: 0.9,
   },
 };
 
