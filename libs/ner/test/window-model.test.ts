@@ -173,8 +173,10 @@ describe('training, save/load, tagging', () => {
     db.close();
     const { model } = await loadModel(path, null);
     const tagger = new WindowTagger(model, { version: 'x', path: '', head: 'softmax', labels: [], types: [], config: {}, metrics: {}, provenance: {} }, null);
-    const [ents] = tagger.tag(['Angela Merkel met Emmanuel Macron in Paris on Tuesday .']);
-    expect(ents.map((e) => [e.text, e.label])).toEqual([['Angela Merkel', 'PER'], ['Emmanuel Macron', 'PER'], ['Paris', 'LOC']]);
+    // No vector store here: names of the training years, which the model's own vocabulary holds (a name outside
+    // it, such as "Angela Merkel", needs the store: `npm start` serves with it).
+    const [ents] = tagger.tag(['Helmut Kohl met Jacques Chirac in Paris on Tuesday .']);
+    expect(ents.map((e) => [e.text, e.label])).toEqual([['Helmut Kohl', 'PER'], ['Jacques Chirac', 'PER'], ['Paris', 'LOC']]);
     tagger.dispose();
   });
 

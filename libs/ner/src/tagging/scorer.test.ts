@@ -1,6 +1,6 @@
 /**
  * The scoring contract: the fast path (cached per-word projections) gives the reference forward's scores within
- * 1e-4, on real models of every head — the shipped default model (softmax, relu, 300 hidden) and small models
+ * 1e-4, on real models of every head — the shipped default model (crf, relu, 300 hidden, every feature) and small models
  * trained here on the BTC sample (max-margin relu; crf relu; softmax tanh, which takes the tfjs activation path;
  * softmax with the chars feature; softmax with the gazetteer feature and with the document feature, over documents)
  * — on the cpu backend (JS sums + tfjs ops), with a cache far smaller than the text, and on the native backend's kernel.
@@ -92,10 +92,11 @@ describe('fast path = reference forward (1e-4)', () => {
     await initBackend({ backend: 'cpu', log: null });
   });
 
-  it('the default model (softmax, relu)', async () => {
+  it('the default model (crf, relu; chars, gazetteer and document features), over dev-like documents', async () => {
     const { model } = await loadModel(join(DATA, 'models/default.sqlite'), null);
-    expect(model.head.type).toBe('softmax');
-    await checkAgreement(model, 'relu');
+    expect(model.head.type).toBe('crf');
+    expect(model.features.map((f) => f.type)).toEqual(['embedding', 'casing', 'chars', 'gazetteer', 'document']);
+    await checkAgreement(model, 'relu', sentenceContexts(dev.map((s, i) => ({ ...s, doc: Math.floor(i / 5) }))));
     model.dispose();
   });
 
