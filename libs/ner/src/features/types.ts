@@ -87,8 +87,8 @@ export interface Feature extends Layer<Int32Array, unknown> {
   readonly replacementKeys: KeyRange | null;
   /**
    * True when a token's vector depends only on the token's string, so the fast path may cache it per word. A
-   * feature that reads the context instead keeps few keys, key 0 the common "nothing here" one: the fast path
-   * caches a word's projections per (word, context keys), under the word alone when every context key is 0.
+   * feature that reads the context instead keeps few keys (below 65,536; key 0 the common "nothing here" one):
+   * the fast path caches a block per distinct tuple of context keys beside the per-word blocks.
    */
   readonly perWord: boolean;
   /** Words worth computing before the first batch (most frequent first), at most `limit`. */

@@ -9,8 +9,11 @@
  * reference forward's within float rounding (scorer.test.ts): same rows, same weights, only the summation order
  * differs. A word's block never goes stale: it depends on the word's vectors, not on row ids (which the
  * embedding side table may reassign), and the weights are fixed once a model is loaded.
- * A feature that reads the context (a gazetteer, a document feature: not `perWord`) has few keys, most tokens key
- * 0: a token's block is then cached per (word, context keys), under the word alone when every context key is 0.
+ * A feature that reads the context (a gazetteer, a document feature: not `perWord`) has few keys. Its part of a
+ * token's projections depends on the token's keys, not its word: the per-word blocks then hold only the per-word
+ * features, and each distinct combination of context keys (a "tuple") has a block of its own, so a token sums
+ * 2m+1 word runs and 2m+1 tuple runs. Caching per (word, keys) instead multiplied the entries by the combinations
+ * a word occurs in and overflowed the cache on plain dev text.
  *
  * The per-token work is the tensor library's generic gather-sum-relu-linear kernel where the backend brings one
  * (native: one AVX2 loop); otherwise a JS summation loop and two tfjs ops (activation, fused matMul).
@@ -30,6 +33,11 @@ const PREFILL_WORDS = 5_000;
 const CHUNK = 4096;
 const PAD_START_SLOT = 0;
 const PAD_END_SLOT = 1;
+/** With context features: an all-zero block, the tuple runs of window positions past the sentence's edges (the
+ * padding blocks already hold every feature's padding key). */
+const ZERO_SLOT = 2;
+/** Context keys are combined into one number, 16 bits each (exact in a double for up to three features). */
+const KEY_BITS = 65536;
 
 /** Runs summed per pass over a token's H floats (the default window has 5 positions: one pass). */
 const RUNS_PER_PASS = 5;
@@ -62,7 +70,15 @@ export class FastScorer implements WindowScorer {
   private readonly H: number;
   private readonly C: number;
   private readonly width: number;
+  /** Runs summed per token: width word runs, plus width tuple runs when the model has context features. */
+  private readonly runs: number;
   private readonly cols: number;
+  /** Indices of the context features (not perWord) in net.features. */
+  private readonly contextFeatures: number[];
+  /** First slot after the reserved ones (padding blocks, and the zero block with context features). */
+  private readonly firstFree: number;
+  /** Slot of each cached tuple of context keys, by its combined code. */
+  private readonly tupleSlot = new Map<number, number>();
   /** Per feature: its first-layer rows [dim, width*H], positions side by side. */
   private readonly featureW: Float32Array[];
   /** Slot s holds a word's block at blocks[s·cols ..]: width runs of H floats, one per window position. */
@@ -86,6 +102,10 @@ export class FastScorer implements WindowScorer {
     const C = (this.C = net.output.C);
     const width = (this.width = 2 * net.window + 1);
     this.cols = width * H;
+    this.contextFeatures = net.features.flatMap((f, i) => (f.perWord ? [] : [i]));
+    if (this.contextFeatures.length > 3) throw new Error(`fast path: at most 3 context features, got ${this.contextFeatures.length}`);
+    this.runs = this.contextFeatures.length > 0 ? 2 * width : width;
+    this.firstFree = this.used = this.contextFeatures.length > 0 ? ZERO_SLOT + 1 : 2;
     const featureDim = net.features.reduce((a, f) => a + f.dim, 0);
     let off = 0;
     this.featureW = net.features.map((f) => {
@@ -103,10 +123,9 @@ export class FastScorer implements WindowScorer {
     this.ut = new Float32Array(C * H);
     for (let h = 0; h < H; h++) for (let c = 0; c < C; c++) this.ut[c * H + h] = net.output.W[h * C + c];
     this.useNative = opts.native !== false;
-    this.blocks = new Float32Array(Math.min(capacity + 2, 1024) * this.cols);
+    this.blocks = new Float32Array(Math.min(capacity + this.firstFree, 1024) * this.cols);
     this.project(net.features.map((f) => [f.padStart, f.padEnd]), PAD_START_SLOT);
-    const frequent = net.frequentWords(Math.min(PREFILL_WORDS, capacity));
-    this.add(frequent, frequent, null);
+    this.add(net.frequentWords(Math.min(PREFILL_WORDS, capacity)));
   }
 
   /** Make room for `slots` blocks, keeping the filled ones. */
@@ -118,14 +137,16 @@ export class FastScorer implements WindowScorer {
     this.blocks = grown;
   }
 
-  /** Write the summed projections of rows ids[f][k] (all features) into slots first, first+1, ... */
-  private project(ids: number[][], first: number): void {
-    const count = ids[0]?.length ?? 0;
+  /** Write the summed projections of rows ids[f][k] (features whose ids are not null) into slots first, first+1, ... */
+  private project(ids: (ArrayLike<number> | null)[], first: number): void {
+    const count = ids.find((x) => x !== null)?.length ?? 0;
     this.ensureSlots(first + count);
     const acc = this.blocks.subarray(first * this.cols, (first + count) * this.cols);
     acc.fill(0);
     this.net.features.forEach((f, fi) => {
-      const x = f.vectors(Int32Array.from(ids[fi]));
+      const keys = ids[fi];
+      if (keys === null || count === 0) return;
+      const x = f.vectors(Int32Array.from(keys));
       const y = tf.tidy(() => tf.matMul(tf.tensor2d(x, [count, f.dim]), tf.tensor2d(this.featureW[fi], [f.dim, this.cols])));
       const v = y.dataSync() as Float32Array;
       for (let i = 0; i < acc.length; i++) acc[i] += v[i];
@@ -133,42 +154,45 @@ export class FastScorer implements WindowScorer {
     });
   }
 
-  /**
-   * Project entries not yet cached into new slots (callers make room first): entry i is token tokens[i], under
-   * cache name names[i], with context keys context[k][i] for the k-th context feature (null: all 0).
-   */
-  private add(tokens: string[], names: string[], context: Int32Array[] | null): void {
-    if (tokens.length === 0) return;
-    let k = 0;
+  /** Project words not yet cached into new slots (callers make room first): the per-word features' part. */
+  private add(words: string[]): void {
+    if (words.length === 0) return;
     const ids = this.net.features.map((f) => {
-      if (!f.perWord) return context ? Array.from(context[k++]) : new Array<number>(tokens.length).fill(0);
-      const out = new Int32Array(tokens.length);
-      f.encode(tokens, out, 0, false);
-      return Array.from(out);
+      if (!f.perWord) return null;
+      const out = new Int32Array(words.length);
+      f.encode(words, out, 0, false);
+      return out;
     });
     this.project(ids, this.used);
-    for (const name of names) this.slotOf.set(name, this.used++);
+    for (const w of words) this.slotOf.set(w, this.used++);
   }
 
-  /**
-   * Cache name of every token: its word, or word + context keys where a context feature's key is not 0.
-   * Returns null when the model has no context feature (names are then the words).
-   */
-  private contextNames(sentences: string[][], n: number, contexts?: readonly SentenceContext[]): { names: string[]; keys: Int32Array[] } | null {
-    const cf = this.net.features.filter((f) => !f.perWord);
-    if (cf.length === 0) return null;
-    const keys = cf.map(() => new Int32Array(n));
-    const names = new Array<string>(n);
+  /** Project tuples of context keys not yet cached (keys[k][i]: the k-th context feature's key of tuple i). */
+  private addTuples(codes: number[], keys: Int32Array[]): void {
+    if (codes.length === 0) return;
+    const ids: (Int32Array | null)[] = this.net.features.map(() => null);
+    this.contextFeatures.forEach((fi, k) => (ids[fi] = keys[k]));
+    this.project(ids, this.used);
+    for (const code of codes) this.tupleSlot.set(code, this.used++);
+  }
+
+  /** Every token's context keys (one array per context feature) and their combined code. */
+  private contextKeys(sentences: string[][], n: number, contexts?: readonly SentenceContext[]): { keys: Int32Array[]; codes: Float64Array } {
+    const keys = this.contextFeatures.map(() => new Int32Array(n));
+    const codes = new Float64Array(n);
     let t = 0;
     sentences.forEach((s, si) => {
-      cf.forEach((f, k) => f.encode(s, keys[k], t, false, contexts?.[si]));
-      for (const w of s) {
-        let name = w;
-        for (let k = 0; k < cf.length; k++) if (keys[k][t] !== 0) name += `\u0000${k}:${keys[k][t]}`;
-        names[t++] = name;
-      }
+      this.contextFeatures.forEach((fi, k) => this.net.features[fi].encode(s, keys[k], t, false, contexts?.[si]));
+      t += s.length;
     });
-    return { names, keys };
+    for (let k = 0; k < keys.length; k++) {
+      const kk = keys[k];
+      for (let i = 0; i < n; i++) {
+        if (kk[i] < 0 || kk[i] >= KEY_BITS) throw new Error(`fast path: context feature ${this.contextFeatures[k]} gave key ${kk[i]} (keys must be 0 .. ${KEY_BITS - 1})`);
+        codes[i] = codes[i] * KEY_BITS + kk[i];
+      }
+    }
+    return { keys, codes };
   }
 
   /** Scores (n x C) for every token of the sentences, as the reference forward gives for their windows. */
@@ -180,48 +204,63 @@ export class FastScorer implements WindowScorer {
     for (let si = 0, t = 0; si < sentences.length; t += sentences[si].length, si++) sentenceStarts[si] = t;
     sentenceStarts[sentences.length] = n;
     const words = sentences.flat();
-    const withContext = this.contextNames(sentences, n, contexts);
-    const names = withContext?.names ?? words;
-    // One map lookup per token; tokens not cached yet (slot -1) are filled in after add(), which projects the
-    // first token of each missing name.
+    const context = this.contextFeatures.length > 0 ? this.contextKeys(sentences, n, contexts) : null;
+    // One map lookup per token (and per token's tuple); those not cached yet (slot -1) are filled in after add().
     const slots = new Int32Array(n);
-    let missing = new Map<string, number>();
-    for (let t = 0; t < n; t++) {
-      const slot = this.slotOf.get(names[t]);
-      if (slot === undefined && !missing.has(names[t])) missing.set(names[t], t);
-      slots[t] = slot ?? -1;
-    }
-    if (this.used + missing.size > this.capacity + 2) {
-      // Full: start over with this batch's tokens (a batch with more distinct ones than the capacity simply
-      // grows the table for this call; it is emptied again by the next batch that does not fit).
+    const tuples = context ? new Int32Array(n) : null;
+    let missing = new Set<string>();
+    let missingTuples = new Map<number, number>();
+    const lookUp = () => {
+      for (let t = 0; t < n; t++) {
+        const slot = this.slotOf.get(words[t]);
+        if (slot === undefined) missing.add(words[t]);
+        slots[t] = slot ?? -1;
+      }
+      if (!context || !tuples) return;
+      for (let t = 0; t < n; t++) {
+        const code = context.codes[t];
+        const slot = this.tupleSlot.get(code);
+        if (slot === undefined && !missingTuples.has(code)) missingTuples.set(code, t);
+        tuples[t] = slot ?? -1;
+      }
+    };
+    lookUp();
+    if (this.used + missing.size + missingTuples.size > this.capacity + this.firstFree) {
+      // Full: start over with this batch's words and tuples (a batch with more distinct ones than the capacity
+      // simply grows the table for this call; it is emptied again by the next batch that does not fit).
       this.slotOf.clear();
-      this.used = 2;
-      missing = new Map();
-      for (let t = 0; t < n; t++) if (!missing.has(names[t])) missing.set(names[t], t);
-      slots.fill(-1);
+      this.tupleSlot.clear();
+      this.used = this.firstFree;
+      missing = new Set();
+      missingTuples = new Map();
+      lookUp();
     }
     if (missing.size > 0) {
-      const first = [...missing.values()];
-      this.add(first.map((t) => words[t]), [...missing.keys()], withContext ? withContext.keys.map((k) => Int32Array.from(first, (t) => k[t])) : null);
-      for (let t = 0; t < n; t++) if (slots[t] < 0) slots[t] = this.slotOf.get(names[t])!;
+      this.add([...missing]);
+      for (let t = 0; t < n; t++) if (slots[t] < 0) slots[t] = this.slotOf.get(words[t])!;
     }
-    const offsets = this.offsets(slots, sentenceStarts, n);
+    if (context && tuples && missingTuples.size > 0) {
+      const first = [...missingTuples.values()];
+      this.addTuples([...missingTuples.keys()], context.keys.map((k) => Int32Array.from(first, (t) => k[t])));
+      for (let t = 0; t < n; t++) if (tuples[t] < 0) tuples[t] = this.tupleSlot.get(context.codes[t])!;
+    }
+    const offsets = this.offsets(slots, tuples, sentenceStarts, n);
     const scores = new Float32Array(n * this.C);
     const native = this.nativeKernels();
-    if (native) native.gatherSumReluLinear(this.blocks, offsets, n, this.width, this.H, this.bias, this.ut, this.net.output.b, this.C, scores);
+    if (native) native.gatherSumReluLinear(this.blocks, offsets, n, this.runs, this.H, this.bias, this.ut, this.net.output.b, this.C, scores);
     else for (let start = 0; start < n; start += CHUNK) this.scoreChunk(offsets, start, Math.min(CHUNK, n - start), scores);
     return { scores, n, sentenceStarts };
   }
 
   /** The tfjs path for tokens start .. start+count: the block sums in JS, then the activation and output layer as tfjs ops. */
   private scoreChunk(offsets: Int32Array, start: number, count: number, scores: Float32Array): void {
-    const { H, width, blocks, bias } = this;
+    const { H, runs, blocks, bias } = this;
     const pre = new Float32Array(count * H);
     for (let t = 0; t < count; t++) {
       const o = t * H;
-      const row = (start + t) * width;
-      addRuns(pre, o, bias, 0, blocks, offsets, row, Math.min(RUNS_PER_PASS, width), H);
-      for (let p = RUNS_PER_PASS; p < width; p += RUNS_PER_PASS) addRuns(pre, o, pre, o, blocks, offsets, row + p, Math.min(RUNS_PER_PASS, width - p), H);
+      const row = (start + t) * runs;
+      addRuns(pre, o, bias, 0, blocks, offsets, row, Math.min(RUNS_PER_PASS, runs), H);
+      for (let p = RUNS_PER_PASS; p < runs; p += RUNS_PER_PASS) addRuns(pre, o, pre, o, blocks, offsets, row + p, Math.min(RUNS_PER_PASS, runs - p), H);
     }
     this.outLayer ??= { W: tf.keep(tf.tensor2d(this.net.output.W, [H, this.C])), b: tf.keep(tf.tensor1d(this.net.output.b)) };
     const { W, b } = this.outLayer;
@@ -232,19 +271,25 @@ export class FastScorer implements WindowScorer {
   }
 
   /** Float offset of block(slot(t+p-m))[p] for every token t and position p (padding blocks past sentence edges). */
-  private offsets(slots: Int32Array, starts: Int32Array, n: number): Int32Array {
-    const { H, width, cols } = this;
+  /**
+   * Float offset of block(slot(t+p-m))[p] for every token t and position p (padding blocks past sentence edges),
+   * then, with context features, of the tuple block of the same token (the zero block past the edges).
+   */
+  private offsets(slots: Int32Array, tuples: Int32Array | null, starts: Int32Array, n: number): Int32Array {
+    const { H, width, runs, cols } = this;
     const m = this.net.window;
-    const off = new Int32Array(n * width);
+    const off = new Int32Array(n * runs);
     for (let si = 0; si + 1 < starts.length; si++) {
       const a = starts[si];
       const len = starts[si + 1] - a;
       for (let i = 0; i < len; i++) {
-        const o = (a + i) * width;
+        const o = (a + i) * runs;
         for (let p = 0; p < width; p++) {
           const j = i + p - m;
+          const inside = j >= 0 && j < len;
           const slot = j < 0 ? PAD_START_SLOT : j >= len ? PAD_END_SLOT : slots[a + j];
           off[o + p] = slot * cols + p * H;
+          if (tuples) off[o + width + p] = (inside ? tuples[a + j] : ZERO_SLOT) * cols + p * H;
         }
       }
     }
@@ -263,6 +308,7 @@ export class FastScorer implements WindowScorer {
 
   dispose(): void {
     this.slotOf.clear();
+    this.tupleSlot.clear();
     this.outLayer?.W.dispose();
     this.outLayer?.b.dispose();
     this.outLayer = null;

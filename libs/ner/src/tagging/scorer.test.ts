@@ -127,7 +127,7 @@ describe('fast path = reference forward (1e-4)', () => {
     fit.model.dispose();
   });
 
-  it('a softmax model with the gazetteer feature (relu): blocks cached per (word, gazetteer key), documents of 5 sentences', async () => {
+  it('a softmax model with the gazetteer feature (relu): a block per word and per tuple of context keys, documents of 5 sentences', async () => {
     // BTC has no -DOCSTART-: documents of 5 sentences, so training sentences leave their own document's entries out.
     const inDocs = (set: typeof train) => set.map((s, i) => ({ ...s, doc: Math.floor(i / 5) }));
     // A user list of the dev text's entities, so the dev text has matches of every type (B and I).
@@ -139,7 +139,7 @@ describe('fast path = reference forward (1e-4)', () => {
     rmSync(dir, { recursive: true });
     const gazetteer = fit.model.features[2];
     expect(gazetteer.perWord).toBe(false);
-    // The dev text has matches (B and I indicators of several types), so the cache holds context blocks.
+    // The dev text has matches (B and I indicators of several types), so the cache holds tuple blocks of several keys.
     const contexts = sentenceContexts(inDocs(dev));
     const keys = new Set<number>();
     sentences.forEach((s, i) => {
@@ -152,7 +152,7 @@ describe('fast path = reference forward (1e-4)', () => {
     fit.model.dispose();
   });
 
-  it('a softmax model with the document feature (relu): blocks cached per (word, document key), documents of 5 sentences', async () => {
+  it('a softmax model with the document feature (relu): a block per word and per tuple of context keys, documents of 5 sentences', async () => {
     // BTC has no -DOCSTART-: every 5 consecutive tweets make a document, for training and for scoring.
     const inDocs = (set: typeof train) => set.map((s, i) => ({ ...s, doc: Math.floor(i / 5) }));
     const features = [...small.features, { type: 'document', indicators: ['capitalised', 'lowercase', 'run'] }];
