@@ -47,6 +47,14 @@ describe('CLI input errors', () => {
   const gz = gzipSync(vectors);
   writeFileSync(truncated, gz.subarray(0, Math.floor(gz.length / 2)));
 
+  it('bench: an unknown --rows name is refused before any training, listing the rows', () => {
+    const data = join(dir, 'bench-data');
+    mkdirSync(data);
+    writeFileSync(join(data, 'eng.train'), 'Paris B-LOC\n');
+    writeFileSync(join(data, 'eng.testa'), 'Paris B-LOC\n');
+    expectInputError(cli(['bench', '--data', data, '--rows', 'all/crf,nope', '--out', join(dir, 'bench.json')]), /--rows: no row "nope" \(rows: base, \+chars, .*all\/crf/);
+  });
+
   it('train: an empty corpus names the file, writes no model', () => {
     expectInputError(cli(['train', '--train', empty, '--out', join(out, 'm.sqlite'), '--embeddings', 'none', '--quiet']), /empty\.conll: no sentences/);
     expect(readdirSync(out)).toEqual([]);

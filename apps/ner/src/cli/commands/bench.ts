@@ -28,9 +28,9 @@ export function ablationRows(): Record<string, Record<string, unknown>> {
     base: BASE,
     ...Object.fromEntries(ADDITIONS.map((type) => [`+${type}`, { ...BASE, features: [...BASE.features, { type }] }])),
     '+crf': { ...BASE, head: 'crf' },
-    'all, crf': { ...all, head: 'crf' },
-    'all, softmax': { ...all, head: 'softmax' },
-    'all, max-margin': { ...all, head: 'max-margin' },
+    'all/crf': { ...all, head: 'crf' },
+    'all/softmax': { ...all, head: 'softmax' },
+    'all/max-margin': { ...all, head: 'max-margin' },
   };
 }
 
