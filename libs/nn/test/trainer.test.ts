@@ -139,6 +139,34 @@ describe('train', () => {
     expect(now).not.toEqual(snapshots[3]);
   });
 
+  it('an abort that arrives while validating stops the run before the next epoch takes a step', async () => {
+    const data = blobs(64, 3);
+    const controller = new AbortController();
+    let batchesAfterValidation = 0;
+    let validated = false;
+    const run = train({
+      model: net(),
+      loss: softmaxCrossEntropy,
+      optimizer: createOptimizer({ type: 'sgd', lr: 0.5 }),
+      examples: data.n,
+      batch: (ids) => {
+        if (validated) batchesAfterValidation++;
+        return batcher(data)(ids);
+      },
+      batchSize: 16,
+      epochs: 3,
+      signal: controller.signal,
+      validate: () => {
+        // Like a worker thread's cancel message: delivered only when the event loop next turns.
+        setImmediate(() => controller.abort());
+        validated = true;
+        return 0.5;
+      },
+    });
+    await expect(run).rejects.toThrow('train: aborted after validating epoch 1');
+    expect(batchesAfterValidation).toBe(0);
+  });
+
   it("mode 'min' treats a lower metric as better", async () => {
     const data = blobs(32, 4);
     const losses = [3, 2, 2.5, 1, 1.5];

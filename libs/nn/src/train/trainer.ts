@@ -176,6 +176,10 @@ export async function train<X, T>(opts: TrainOptions<X, T>): Promise<TrainResult
     if (metric !== null && !Number.isFinite(metric)) throw new NnError(`train: validation metric is ${metric} after epoch ${epoch}`);
     history.push({ epoch, loss: lossSum / n, metric, seconds, examplesPerSecond: n / Math.max(seconds, 1e-9) });
     emit(steps, 'epoch', metric ?? undefined);
+    // Validation is one synchronous pass: let an abort sent meanwhile in (a worker thread's cancel message) before
+    // the next epoch's first steps run, so a job cancelled while validating stops there.
+    if (opts.signal) await new Promise((r) => setImmediate(r));
+    if (opts.signal?.aborted) throw new NnError(`train: aborted after validating epoch ${epoch}`);
     if (metric === null) {
       bestEpoch = epoch;
       continue;
