@@ -20,6 +20,7 @@
 import { ActivationLayer, Conv1D, Embedding, Highway, MaxPool, distinctIds, gatherRows, setParamValues, sumRowsBySegment, type DenseParam, type ForwardContext, type ForwardResult, type Param, type StridedBackward } from '@window-ner/nn';
 import { Rng, tf } from '@window-ner/tensor';
 import type { FeatureSpec } from '../config/config.js';
+import { featureOptions } from './options.js';
 import type { Feature, FeatureBuildContext, FeaturePlugin, FeatureState } from './types.js';
 
 /** Character ids below the vocabulary: unknown character, the padding words' characters. */
@@ -55,20 +56,15 @@ export type CharsOptions = typeof CHARS_DEFAULTS;
 
 /** The spec's options over the defaults; unknown keys and bad values are errors naming the key. */
 export function charsOptions(spec: FeatureSpec): CharsOptions {
-  const out = { ...CHARS_DEFAULTS };
-  for (const [key, value] of Object.entries(spec)) {
-    if (key === 'type') continue;
-    if (!(key in CHARS_DEFAULTS)) throw new Error(`config: feature "chars" has no key "${key}" (keys: ${Object.keys(CHARS_DEFAULTS).join(', ')})`);
+  return featureOptions('chars', spec, CHARS_DEFAULTS, (key, value, bad) => {
     if (key === 'activation') {
-      if (typeof value !== 'string') throw new Error(`config: feature "chars" activation must be a string, got ${JSON.stringify(value)}`);
-      out.activation = value;
-    } else {
-      const min = key === 'highway' ? 0 : 1;
-      if (!Number.isInteger(value) || (value as number) < min) throw new Error(`config: feature "chars" ${key} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
-      (out as Record<string, unknown>)[key] = value;
+      if (typeof value !== 'string') throw bad('a string');
+      return value;
     }
-  }
-  return out;
+    const min = key === 'highway' ? 0 : 1;
+    if (!Number.isInteger(value) || (value as number) < min) throw bad(`an integer >= ${min}`);
+    return value;
+  });
 }
 
 /** Character ids of a word: code points through the vocabulary, prefix + suffix past the cap. */

@@ -15,6 +15,7 @@
  * per document (its contexts share one `document` array: a WeakMap key).
  */
 import type { FeatureSpec } from '../config/config.js';
+import { featureOptions } from './options.js';
 import type { Feature, FeatureBuildContext, FeatureContext, FeaturePlugin, FeatureState, SentenceContext } from './types.js';
 
 /** The indicators this build knows, in bit order (a combination is a bit mask over the configured ones). */
@@ -31,17 +32,13 @@ export type DocumentOptions = typeof DOCUMENT_DEFAULTS;
 
 /** The spec's options over the defaults; unknown keys and bad values are errors naming the key. */
 export function documentOptions(spec: FeatureSpec): DocumentOptions {
-  const out = { ...DOCUMENT_DEFAULTS };
-  for (const [key, value] of Object.entries(spec)) {
-    if (key === 'type') continue;
-    if (!(key in DOCUMENT_DEFAULTS)) throw new Error(`config: feature "document" has no key "${key}" (keys: ${Object.keys(DOCUMENT_DEFAULTS).join(', ')})`);
-    const known = (v: unknown): v is DocumentIndicator => DOCUMENT_INDICATORS.includes(v as DocumentIndicator);
+  const known = (v: unknown): v is DocumentIndicator => DOCUMENT_INDICATORS.includes(v as DocumentIndicator);
+  return featureOptions('document', spec, DOCUMENT_DEFAULTS, (_key, value, bad) => {
     if (!Array.isArray(value) || value.length === 0 || !value.every(known) || new Set(value).size !== value.length) {
-      throw new Error(`config: feature "document" indicators must be a non-empty list of distinct names from ${DOCUMENT_INDICATORS.join(', ')}, got ${JSON.stringify(value)}`);
+      throw bad(`a non-empty list of distinct names from ${DOCUMENT_INDICATORS.join(', ')}`);
     }
-    out.indicators = value;
-  }
-  return out;
+    return value;
+  });
 }
 
 /** Casing of one occurrence, from its cased letters. */

@@ -26,6 +26,7 @@
 import type { FeatureSpec } from '../config/config.js';
 import { tagsToSpans } from '../labels/spans.js';
 import { EntityLists, indicatorTable, MAX_FILE_ENTRIES, readEntryFile } from './gazetteer-lists.js';
+import { featureOptions } from './options.js';
 import type { Feature, FeatureBuildContext, FeatureContext, FeaturePlugin } from './types.js';
 
 /** The spec keys of `gazetteer` and their defaults. */
@@ -49,27 +50,18 @@ export const MAX_GAZETTEER_TYPES = 10;
 
 /** The spec's options over the defaults; unknown keys and bad values are errors naming the key. */
 export function gazetteerOptions(spec: FeatureSpec): GazetteerOptions {
-  const out = { ...GAZETTEER_DEFAULTS };
-  const bad = (key: string, what: string, value: unknown) => new Error(`config: feature "gazetteer" ${key} must be ${what}, got ${JSON.stringify(value)}`);
-  for (const [key, value] of Object.entries(spec)) {
-    if (key === 'type') continue;
+  return featureOptions('gazetteer', spec, GAZETTEER_DEFAULTS, (key, value, bad) => {
     if (key === 'leaveDocumentOut' || key === 'caseSensitive') {
-      if (typeof value !== 'boolean') throw bad(key, 'true or false', value);
-      out[key] = value;
+      if (typeof value !== 'boolean') throw bad('true or false');
     } else if (key === 'minEntityRatio') {
-      if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw bad(key, 'a number from 0 to 1', value);
-      out.minEntityRatio = value;
+      if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw bad('a number from 0 to 1');
     } else if (key === 'maxTokens') {
-      if (!Number.isInteger(value) || (value as number) < 1) throw bad(key, 'an integer >= 1', value);
-      out.maxTokens = value as number;
-    } else if (key === 'files') {
-      if (!Array.isArray(value) || !value.every((f) => typeof f === 'string' && f !== '')) throw bad(key, 'a list of file paths', value);
-      out.files = value as string[];
-    } else {
-      throw new Error(`config: feature "gazetteer" has no key "${key}" (keys: ${Object.keys(GAZETTEER_DEFAULTS).join(', ')})`);
+      if (!Number.isInteger(value) || (value as number) < 1) throw bad('an integer >= 1');
+    } else if (!Array.isArray(value) || !value.every((f) => typeof f === 'string' && f !== '')) {
+      throw bad('a list of file paths'); // files
     }
-  }
-  return out;
+    return value;
+  });
 }
 
 function gazetteerFeature(ctx: FeatureContext, lists: EntityLists, options: GazetteerOptions): Feature {

@@ -177,4 +177,14 @@ describe('fast path = reference forward (1e-4)', () => {
     expect(projectableNetwork(fit.model)).toBeNull();
     fit.model.dispose();
   });
+
+  it('has no fast path for more than three context features; three are served', async () => {
+    const context = [{ type: 'gazetteer' }, { type: 'document' }, { type: 'gazetteer', caseSensitive: false }];
+    const three = await fitModel({ config: resolveConfig({ ...small, epochs: 1, features: [...small.features, ...context] }), train: train.slice(0, 50), vectors });
+    expect(projectableNetwork(three.model)).not.toBeNull();
+    three.model.dispose();
+    const four = await fitModel({ config: resolveConfig({ ...small, epochs: 1, features: [...small.features, ...context, { type: 'document', indicators: ['run'] }] }), train: train.slice(0, 50), vectors });
+    expect(projectableNetwork(four.model)).toBeNull();
+    four.model.dispose();
+  });
 });
