@@ -38,6 +38,7 @@ const PAD_END_SLOT = 1;
 const ZERO_SLOT = 2;
 /** Context keys are combined into one number, 16 bits each (exact in a double for up to three features). */
 const KEY_BITS = 65536;
+export const MAX_CONTEXT_FEATURES = 3;
 
 /** Runs summed per pass over a token's H floats (the default window has 5 positions: one pass). */
 const RUNS_PER_PASS = 5;
@@ -103,7 +104,7 @@ export class FastScorer implements WindowScorer {
     const width = (this.width = 2 * net.window + 1);
     this.cols = width * H;
     this.contextFeatures = net.features.flatMap((f, i) => (f.perWord ? [] : [i]));
-    if (this.contextFeatures.length > 3) throw new Error(`fast path: at most 3 context features, got ${this.contextFeatures.length}`);
+    if (this.contextFeatures.length > MAX_CONTEXT_FEATURES) throw new Error(`fast path: at most ${MAX_CONTEXT_FEATURES} context features, got ${this.contextFeatures.length} (projectableNetwork declines such models)`);
     this.runs = this.contextFeatures.length > 0 ? 2 * width : width;
     this.firstFree = this.used = this.contextFeatures.length > 0 ? ZERO_SLOT + 1 : 2;
     const featureDim = net.features.reduce((a, f) => a + f.dim, 0);

@@ -7,6 +7,7 @@ import { Rng, tf } from '@window-ner/tensor';
 import type { Feature, SentenceContext } from '../features/types.js';
 import type { WindowModel } from '../model/window-model.js';
 import type { ScoredSentences, WindowScorer } from './scorer.js';
+import { MAX_CONTEXT_FEATURES } from './fast-path.js';
 
 /** The parts of a feature the fast path uses: its width, padding keys, keys by word, and the vectors of keys. */
 export type ProjectedFeature = Pick<Feature, 'dim' | 'padStart' | 'padEnd' | 'encode' | 'perWord'> & {
@@ -68,11 +69,12 @@ export function referenceScorer(model: WindowModel): WindowScorer {
 
 /**
  * The model's network as the fast path sees it, or null when the fast path cannot serve it: more or fewer than
- * one hidden layer, or a norm layer.
+ * one hidden layer, a norm layer, or more than three features that read the context.
  */
 export function projectableNetwork(model: WindowModel): ProjectableNetwork | null {
   const { hidden, output } = model.network;
-  if (hidden.length !== 1 || model.config.model.norm !== 'none') return null;
+  // The fast path combines a token's context keys into one number, 16 bits a feature: at most three features.
+  if (hidden.length !== 1 || model.config.model.norm !== 'none' || model.features.filter((f) => !f.perWord).length > MAX_CONTEXT_FEATURES) return null;
   const [layer] = hidden;
   return {
     window: model.config.model.window,
