@@ -25,19 +25,92 @@ static inline __attribute__((always_inline)) V8 Load8(const float* p) {
   return v;
 }
 
-// a · b with two 8-lane partial sums (a strict-FP compiler will not vectorise the plain reduction loop).
-static inline __attribute__((always_inline)) float Dot(const float* __restrict a, const float* __restrict b, int64_t n) {
-  V8 s0 = {}, s1 = {};
+#ifndef PREFETCH
+#define PREFETCH 4
+#endif
+static inline __attribute__((always_inline)) void Store8(float* p, V8 v) { std::memcpy(p, &v, sizeof v); }
+
+// acc[h] = src[h] + Σ_{j<N} rows[o[j] + h], relu'd when Relu; N is a constant, so the N run pointers stay in
+// registers and the inner sum unrolls (a run-time count reloaded the pointers for every 8 floats).
+template <int N, bool Relu>
+static inline __attribute__((always_inline)) void SumRuns(float* __restrict acc, const float* src, const float* __restrict rows,
+                                                          const int32_t* __restrict o, int64_t H) {
+  const float* r[N > 0 ? N : 1];
+  for (int j = 0; j < N; j++) r[j] = rows + o[j];
+  const V8 zero = {};
   int64_t h = 0;
-  for (; h + 16 <= n; h += 16) {
-    s0 += Load8(a + h) * Load8(b + h);
-    s1 += Load8(a + h + 8) * Load8(b + h + 8);
+  for (; h + 8 <= H; h += 8) {
+    V8 v = Load8(src + h);
+    for (int j = 0; j < N; j++) v += Load8(r[j] + h);
+    if (Relu) v = v > zero ? v : zero;
+    Store8(acc + h, v);
   }
-  for (; h + 8 <= n; h += 8) s0 += Load8(a + h) * Load8(b + h);
-  const V8 s = s0 + s1;
-  float d = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
-  for (; h < n; h++) d += a[h] * b[h];
-  return d;
+  for (; h < H; h++) {
+    float v = src[h];
+    for (int j = 0; j < N; j++) v += r[j][h];
+    acc[h] = Relu ? (v > 0.0f ? v : 0.0f) : v;
+  }
+}
+
+// Up to kRunsPerPass runs per pass over acc; the last pass applies the relu.
+constexpr int64_t kRunsPerPass = 5;
+
+static inline __attribute__((always_inline)) void SumAllRuns(float* __restrict acc, const float* __restrict bias, const float* __restrict rows,
+                                                             const int32_t* __restrict o, int64_t k, int64_t H) {
+  const float* src = bias;
+  for (int64_t p = 0; p < k || p == 0; p += kRunsPerPass) {
+    const int64_t left = k - p;
+    const bool last = left <= kRunsPerPass;
+    switch (last ? left : kRunsPerPass) {
+      case 0: SumRuns<0, true>(acc, src, rows, o + p, H); break;
+      case 1: last ? SumRuns<1, true>(acc, src, rows, o + p, H) : SumRuns<1, false>(acc, src, rows, o + p, H); break;
+      case 2: last ? SumRuns<2, true>(acc, src, rows, o + p, H) : SumRuns<2, false>(acc, src, rows, o + p, H); break;
+      case 3: last ? SumRuns<3, true>(acc, src, rows, o + p, H) : SumRuns<3, false>(acc, src, rows, o + p, H); break;
+      case 4: last ? SumRuns<4, true>(acc, src, rows, o + p, H) : SumRuns<4, false>(acc, src, rows, o + p, H); break;
+      default: last ? SumRuns<5, true>(acc, src, rows, o + p, H) : SumRuns<5, false>(acc, src, rows, o + p, H); break;
+    }
+    src = acc;
+  }
+}
+
+// s[j] = a · wt[j] + outBias[j] for G classes at once: G independent FMA chains share each load of a (one chain
+// per class left the FMA unit waiting on its latency).
+template <int G>
+static inline __attribute__((always_inline)) void DotGroup(const float* __restrict a, const float* __restrict wt, const float* __restrict outBias,
+                                                           int64_t H, float* __restrict s) {
+  V8 sum[G] = {};
+  int64_t h = 0;
+  for (; h + 8 <= H; h += 8) {
+    const V8 x = Load8(a + h);
+    for (int j = 0; j < G; j++) sum[j] += x * Load8(wt + j * H + h);
+  }
+  for (int j = 0; j < G; j++) {
+    const V8 v = sum[j];
+    float d = ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
+    for (int64_t t = h; t < H; t++) d += a[t] * wt[j * H + t];
+    s[j] = d + outBias[j];
+  }
+}
+
+// out[c] for every class, in groups of at most 8 of about equal size (9 classes: 5 + 4, not 8 + 1).
+static inline __attribute__((always_inline)) void OutputLayer(const float* __restrict a, const float* __restrict wt, const float* __restrict outBias,
+                                                              int64_t H, int64_t C, float* __restrict s) {
+  const int64_t groups = (C + 7) / 8;
+  const int64_t size = (C + groups - 1) / groups;
+  for (int64_t c = 0; c < C; c += size) {
+    const int64_t g = C - c < size ? C - c : size;
+    const float* w = wt + c * H;
+    switch (g) {
+      case 1: DotGroup<1>(a, w, outBias + c, H, s + c); break;
+      case 2: DotGroup<2>(a, w, outBias + c, H, s + c); break;
+      case 3: DotGroup<3>(a, w, outBias + c, H, s + c); break;
+      case 4: DotGroup<4>(a, w, outBias + c, H, s + c); break;
+      case 5: DotGroup<5>(a, w, outBias + c, H, s + c); break;
+      case 6: DotGroup<6>(a, w, outBias + c, H, s + c); break;
+      case 7: DotGroup<7>(a, w, outBias + c, H, s + c); break;
+      default: DotGroup<8>(a, w, outBias + c, H, s + c); break;
+    }
+  }
 }
 
 // Inlined into each clone below, so each gets its own instruction selection.
@@ -48,28 +121,14 @@ static inline __attribute__((always_inline)) void GatherSumReluLinearItems(const
     const int32_t* o = off + t * k;
     // An item's k runs of H floats are scattered, mostly outside the caches: ask for the runs of the item four
     // ahead now, so their misses overlap this item's arithmetic.
-    if (t + 4 < n) {
-      const int32_t* ahead = off + (t + 4) * k;
+    if (PREFETCH && t + PREFETCH < n) {
+      const int32_t* ahead = off + (t + PREFETCH) * k;
       for (int64_t p = 0; p < k; p++) {
         for (int64_t h = 0; h < H; h += 16) __builtin_prefetch(rows + ahead[p] + h, 0, 1);
       }
     }
-    // Written in V8 ops: GCC does not vectorise the plain loops here (it cannot prove acc and the rows apart).
-    int64_t h = 0;
-    for (; h + 8 <= H; h += 8) {
-      V8 v = Load8(bias + h);
-      for (int64_t p = 0; p < k; p++) v += Load8(rows + o[p] + h);
-      const V8 zero = {};
-      v = v > zero ? v : zero;
-      std::memcpy(acc + h, &v, sizeof v);
-    }
-    for (; h < H; h++) {
-      float v = bias[h];
-      for (int64_t p = 0; p < k; p++) v += rows[o[p] + h];
-      acc[h] = v > 0.0f ? v : 0.0f;
-    }
-    float* s = out + t * C;
-    for (int64_t c = 0; c < C; c++) s[c] = Dot(acc, wt + c * H, H) + outBias[c];
+    SumAllRuns(acc, bias, rows, o, k, H);
+    OutputLayer(acc, wt, outBias, H, C, out + t * C);
   }
 }
 

@@ -1,4 +1,7 @@
-/** The native gather-sum-relu-linear kernel against its formula written out in JS, on H sizes with and without an 8-float tail. */
+/**
+ * The native gather-sum-relu-linear kernel against its formula written out in JS: H with and without an 8-float tail,
+ * run counts over one pass of 5 (10, 12) and none, class counts split into several output groups (13, 17).
+ */
 import { describe, expect, it } from 'vitest';
 import { requireAddon } from '../src/index.js';
 import { built, titled } from './native-status.js';
@@ -25,7 +28,7 @@ function reference(rows: Float32Array, off: Int32Array, n: number, W: number, H:
 }
 
 describe.skipIf(!built)(titled('native gatherSumReluLinear'), () => {
-  for (const [H, W, C] of [[300, 5, 9], [37, 3, 4], [8, 1, 1], [16, 7, 13]]) {
+  for (const [H, W, C] of [[300, 5, 9], [37, 3, 4], [8, 1, 1], [16, 7, 13], [300, 10, 9], [20, 12, 17], [12, 0, 2]]) {
     it(`equals the formula (H ${H}, width ${W}, C ${C})`, () => {
       const parts = 11;
       const n = 23;

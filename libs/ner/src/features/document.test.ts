@@ -14,7 +14,7 @@ import { loadModel, saveModel } from '../model/file.js';
 import { referenceScorer } from '../tagging/model-view.js';
 import { sentenceContexts } from '../windows/documents.js';
 import type { Sentence } from '../corpus/types.js';
-import { documentBits, documentPlugin } from './document.js';
+import { documentBits, documentPlugin, DocumentScanner } from './document.js';
 import type { Feature, SentenceContext } from './types.js';
 
 const INFER = { training: false, rng: new Rng(0) };
@@ -61,6 +61,21 @@ beforeAll(async () => {
 describe('document feature', () => {
   it('computes the known indicators of an invented article', () => {
     expect(documentBits(ARTICLE).map((s) => Array.from(s))).toEqual(ARTICLE_BITS);
+  });
+
+  it('keeps documents apart when one scanner reads them in turn (its word table outlives a document)', () => {
+    const scanner = new DocumentScanner();
+    const bitsOf = (doc: string[][]) => {
+      const { bits, starts } = scanner.scan(doc);
+      return doc.map((_, s) => Array.from(bits.subarray(starts[s], starts[s + 1])));
+    };
+    // "Japan" is capitalised mid-sentence in the article; a later document that only starts a sentence with it
+    // must not see that occurrence.
+    const later = [['Japan', 'won', '.'], ['They', 'cheered', '.']];
+    expect(bitsOf(ARTICLE)).toEqual(ARTICLE_BITS);
+    expect(bitsOf(later)).toEqual([[0, 0, 0], [0, 0, 0]]);
+    expect(bitsOf(ARTICLE)).toEqual(ARTICLE_BITS);
+    expect(bitsOf(later)).toEqual(documentBits(later).map((s) => Array.from(s)));
   });
 
   it('gives every token the multi-hot row of its combination, whichever sentence is encoded first', () => {

@@ -84,65 +84,127 @@ function shapeOf(word: string): Shape {
 /** Bit of each indicator in a full mask. */
 const BIT = { capitalised: 1, lowercase: 2, run: 4 } as const satisfies Record<DocumentIndicator, number>;
 const INDICATOR_BITS = 3;
+/** Distinct words a DocumentScanner remembers across documents before it starts over (~50 bytes each). */
+const MAX_REMEMBERED_WORDS = 200_000;
 
 /**
- * Indicator bits of every token of a document (all three indicators), per sentence: what the *other*
- * occurrences of the token's word (lowercased) show. Two passes over the document, one map entry per word.
+ * Computes documents' indicator bits. It remembers, per distinct token string, its shape and the id of its
+ * lowercased form, so a token costs one map lookup: lowercasing (a new string to hash) and shaping every token
+ * were most of this feature's tagging cost. Per-document occurrence counts live in arrays indexed by that id,
+ * stamped with the document's number instead of cleared.
  */
-export function documentBits(document: readonly (readonly string[])[]): Uint8Array[] {
-  // Per word, 2 bits per indicator: how many occurrences show it, saturated at 2 (a token only needs to know
-  // whether an occurrence other than its own does).
-  const counts = new Map<string, number>();
-  const lowered: string[][] = new Array(document.length);
-  const own: Uint8Array[] = new Array(document.length);
-  for (let s = 0; s < document.length; s++) {
-    const tokens = document[s];
-    const bits = (own[s] = occurrenceBits(tokens));
-    const lower = (lowered[s] = new Array<string>(tokens.length));
-    for (let t = 0; t < tokens.length; t++) {
-      const w = (lower[t] = tokens[t].toLowerCase());
-      const b = bits[t];
+export class DocumentScanner {
+  private readonly ids = new Map<string, number>();
+  private readonly lowerIds = new Map<string, number>();
+  private shapes = new Uint8Array(1024);
+  private lowerOf = new Int32Array(1024);
+  /** Per lowercased word: 2 bits per indicator, how many of the document's occurrences show it, saturated at 2. */
+  private counts = new Uint8Array(1024);
+  /** Per lowercased word: the document its count belongs to (a count from another document reads as 0). */
+  private stamps = new Int32Array(1024);
+  private documentNumber = 0;
+
+  /**
+   * Indicator bits of every token of a document (all three indicators), flat: sentence s is tokens starts[s] ..
+   * starts[s + 1] − 1 (flat arrays: a few typed arrays per sentence cost more than the scan itself).
+   */
+  scan(document: readonly (readonly string[])[]): { bits: Uint8Array; starts: Int32Array } {
+    if (this.ids.size > MAX_REMEMBERED_WORDS) this.forget();
+    const doc = ++this.documentNumber;
+    const starts = new Int32Array(document.length + 1);
+    for (let s = 0; s < document.length; s++) starts[s + 1] = starts[s] + document[s].length;
+    const n = starts[document.length];
+    const lowered = new Int32Array(n);
+    const shapes = new Uint8Array(n);
+    const own = new Uint8Array(n);
+    for (let s = 0, i = 0; s < document.length; s++) {
+      const tokens = document[s];
+      for (let t = 0; t < tokens.length; t++, i++) {
+        const id = this.id(tokens[t]);
+        shapes[i] = this.shapes[id];
+        lowered[i] = this.lowerOf[id];
+      }
+      occurrenceBits(shapes, starts[s], i, own);
+    }
+    const { counts, stamps } = this;
+    for (let i = 0; i < n; i++) {
+      const b = own[i];
       if (b === 0) continue;
-      let c = counts.get(w) ?? 0;
-      for (let i = 0; i < INDICATOR_BITS; i++) if (b & (1 << i) && ((c >> (2 * i)) & 3) < 2) c += 1 << (2 * i);
-      counts.set(w, c);
+      const w = lowered[i];
+      let c = stamps[w] === doc ? counts[w] : 0;
+      for (let k = 0; k < INDICATOR_BITS; k++) if (b & (1 << k) && ((c >> (2 * k)) & 3) < 2) c += 1 << (2 * k);
+      counts[w] = c;
+      stamps[w] = doc;
     }
-  }
-  return own.map((bits, s) => {
-    const lower = lowered[s];
-    const out = new Uint8Array(bits.length);
-    for (let t = 0; t < bits.length; t++) {
-      const c = counts.get(lower[t]) ?? 0;
-      if (c === 0) continue;
-      const b = bits[t];
+    const bits = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const w = lowered[i];
+      if (stamps[w] !== doc) continue;
+      const c = counts[w];
+      const b = own[i];
       let o = 0;
-      for (let i = 0; i < INDICATOR_BITS; i++) if (((c >> (2 * i)) & 3) > ((b >> i) & 1)) o |= 1 << i;
-      out[t] = o;
+      for (let k = 0; k < INDICATOR_BITS; k++) if (((c >> (2 * k)) & 3) > ((b >> k) & 1)) o |= 1 << k;
+      bits[i] = o;
     }
-    return out;
-  });
+    return { bits, starts };
+  }
+
+  /** Id of a token string (its shape and lowercased form's id are at that index). */
+  private id(token: string): number {
+    let id = this.ids.get(token);
+    if (id !== undefined) return id;
+    id = this.ids.size;
+    if (id >= this.shapes.length) {
+      this.shapes = grow(this.shapes, new Uint8Array(2 * id));
+      this.lowerOf = grow(this.lowerOf, new Int32Array(2 * id));
+    }
+    const lower = token.toLowerCase();
+    let lid = this.lowerIds.get(lower);
+    if (lid === undefined) {
+      lid = this.lowerIds.size;
+      this.lowerIds.set(lower, lid);
+      if (lid >= this.counts.length) {
+        this.counts = grow(this.counts, new Uint8Array(2 * lid));
+        this.stamps = grow(this.stamps, new Int32Array(2 * lid));
+      }
+    }
+    this.shapes[id] = shapeOf(token);
+    this.lowerOf[id] = lid;
+    this.ids.set(token, id);
+    return id;
+  }
+
+  private forget(): void {
+    this.ids.clear();
+    this.lowerIds.clear();
+    this.stamps.fill(0);
+  }
 }
 
-/** The indicator bits one sentence's occurrences show themselves. */
-function occurrenceBits(tokens: readonly string[]): Uint8Array {
-  const n = tokens.length;
-  const shapes = new Uint8Array(n);
+function grow<T extends Uint8Array | Int32Array>(old: T, bigger: T): T {
+  bigger.set(old);
+  return bigger;
+}
+
+/** Indicator bits of every token of one document, per sentence (DocumentScanner, for a single document). */
+export function documentBits(document: readonly (readonly string[])[]): Uint8Array[] {
+  const { bits, starts } = new DocumentScanner().scan(document);
+  return document.map((_, s) => bits.slice(starts[s], starts[s + 1]));
+}
+
+/** The indicator bits the occurrences of one sentence (tokens a .. b − 1) show themselves, from their shapes. */
+function occurrenceBits(shapes: Uint8Array, a: number, b: number, out: Uint8Array): void {
   // The sentence's first word: no earlier token has a cased letter (an opening quote does not start it).
-  let first = -1;
-  for (let t = 0; t < n; t++) {
-    shapes[t] = shapeOf(tokens[t]);
-    if (first < 0 && shapes[t] !== Shape.Uncased) first = t;
-  }
-  const out = new Uint8Array(n);
-  for (let t = 0; t < n; t++) {
+  let first = a;
+  while (first < b && shapes[first] === Shape.Uncased) first++;
+  for (let t = a; t < b; t++) {
     const shape = shapes[t];
     if (shape === Shape.Lower) out[t] = BIT.lowercase;
     else if (shape === Shape.Capitalised && t !== first) {
-      const inRun = (t > 0 && shapes[t - 1] === Shape.Capitalised) || (t + 1 < n && shapes[t + 1] === Shape.Capitalised);
+      const inRun = (t > a && shapes[t - 1] === Shape.Capitalised) || (t + 1 < b && shapes[t + 1] === Shape.Capitalised);
       out[t] = BIT.capitalised | (inRun ? BIT.run : 0);
     }
   }
-  return out;
 }
 
 /** Combination (bits over the configured indicators, indicator i = bit i) of every full bit mask. */
@@ -167,15 +229,16 @@ function documentFeature(ctx: FeatureContext, parts: DocumentParts): Feature {
   parts.order.forEach((c, k) => {
     for (let i = 0; i < dim; i++) table[k * dim + i] = (c >> i) & 1;
   });
-  // A document's keys, computed on its first sentence's encode.
-  const byDocument = new WeakMap<readonly (readonly string[])[], Int32Array[]>();
+  // A document's keys (flat, with each sentence's start), computed on its first sentence's encode.
+  const byDocument = new WeakMap<readonly (readonly string[])[], { keys: Int32Array; starts: Int32Array }>();
   const keyOfBits = Int32Array.from(combination, (c) => keyOf[c]);
-  const keysOf = (document: readonly (readonly string[])[]) =>
-    documentBits(document).map((bits) => {
-      const keys = new Int32Array(bits.length);
-      for (let t = 0; t < bits.length; t++) keys[t] = keyOfBits[bits[t]];
-      return keys;
-    });
+  const scanner = new DocumentScanner();
+  const keysOf = (document: readonly (readonly string[])[]) => {
+    const { bits, starts } = scanner.scan(document);
+    const keys = new Int32Array(bits.length);
+    for (let t = 0; t < bits.length; t++) keys[t] = keyOfBits[bits[t]];
+    return { keys, starts };
+  };
   return ctx.lookup({
     type: 'document',
     name: ctx.name,
@@ -184,15 +247,18 @@ function documentFeature(ctx: FeatureContext, parts: DocumentParts): Feature {
     trainable: false,
     perWord: false,
     encode(tokens, out, offset, _training, context?: SentenceContext) {
-      let keys: Int32Array;
-      if (!context) keys = keysOf([tokens])[0]; // a sentence alone is its own document
-      else {
-        let doc = byDocument.get(context.document);
-        if (!doc) byDocument.set(context.document, (doc = keysOf(context.document)));
-        keys = doc[context.index];
-        if (!keys || keys.length !== tokens.length) throw new Error(`document feature: sentence ${context.index} of its context has ${keys?.length ?? 0} tokens, but ${tokens.length} were given`);
+      if (!context) {
+        out.set(keysOf([tokens]).keys, offset); // a sentence alone is its own document
+        return;
       }
-      out.set(keys, offset);
+      let doc = byDocument.get(context.document);
+      if (!doc) byDocument.set(context.document, (doc = keysOf(context.document)));
+      const { keys, starts } = doc;
+      const i = context.index;
+      const start = starts[i];
+      const length = i + 1 < starts.length ? starts[i + 1] - start : 0;
+      if (length !== tokens.length) throw new Error(`document feature: sentence ${i} of its context has ${length} tokens, but ${tokens.length} were given`);
+      for (let t = 0; t < length; t++) out[offset + t] = keys[start + t];
     },
     // Padding reads as "nothing elsewhere" (the casing feature marks the sentence edges).
     padStart: keyOf[0],
@@ -205,10 +271,11 @@ function documentFeature(ctx: FeatureContext, parts: DocumentParts): Feature {
 function frequencyOrder(ctx: FeatureBuildContext, indicators: readonly DocumentIndicator[]): number[] {
   const combination = combinationOf(indicators);
   const counts = new Float64Array(1 << indicators.length);
+  const scanner = new DocumentScanner();
   for (let start = 0; start < ctx.train.length; ) {
     let end = start + 1;
     while (end < ctx.train.length && ctx.trainDocuments[end] === ctx.trainDocuments[start]) end++;
-    for (const bits of documentBits(ctx.train.slice(start, end).map((s) => s.tokens))) for (const b of bits) counts[combination[b]]++;
+    for (const b of scanner.scan(ctx.train.slice(start, end).map((s) => s.tokens)).bits) counts[combination[b]]++;
     start = end;
   }
   return Array.from(counts.keys()).sort((a, b) => counts[b] - counts[a] || a - b);

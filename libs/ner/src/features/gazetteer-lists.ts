@@ -12,6 +12,8 @@ import { CorpusFileError } from '../corpus/read-stream.js';
 
 /** `docs` value of an entry that matches everywhere (a user file's, or any entry of a restored model). */
 const ALWAYS = -1;
+/** Distinct token strings whose first trie node encode remembers before it starts over. */
+const MAX_REMEMBERED_TOKENS = 200_000;
 
 class TrieNode {
   /** Children by next token (null at a leaf: most nodes are leaves). */
@@ -31,6 +33,11 @@ export class EntityLists {
   /** Scratch of encode, per type: the longest match at the current token, and the token after its last match. */
   private readonly longest: Int32Array;
   private readonly free: Int32Array;
+  /**
+   * The trie node each token string starts at (null: none), remembered: most tokens start no entry, and
+   * lowercasing each one (a new string to hash) was most of encode's cost. Emptied when an entry is added.
+   */
+  private readonly starts = new Map<string, TrieNode | null>();
 
   constructor(
     readonly types: readonly string[],
@@ -51,7 +58,22 @@ export class EntityLists {
     return this.caseSensitive ? tokens : tokens.map((w) => w.toLowerCase());
   }
 
+  private normWord(w: string): string {
+    return this.caseSensitive ? w : w.toLowerCase();
+  }
+
+  private startNode(token: string): TrieNode | null {
+    let node = this.starts.get(token);
+    if (node === undefined) {
+      if (this.starts.size >= MAX_REMEMBERED_TOKENS) this.starts.clear();
+      node = this.root.next?.get(this.normWord(token)) ?? null;
+      this.starts.set(token, node);
+    }
+    return node;
+  }
+
   private node(tokens: readonly string[]): TrieNode {
+    this.starts.clear();
     let node = this.root;
     for (const w of this.norm(tokens)) {
       node.next ??= new Map();
@@ -115,11 +137,10 @@ export class EntityLists {
     const { longest, free, powers } = this;
     free.fill(0);
     out.fill(0, offset, offset + n);
-    const words = this.norm(tokens);
     // One pass: the longest entry of each type starting at i, taken when that type's last match ended before i
     // (greedy left to right). Most tokens start no entry and cost one map lookup.
     for (let i = 0; i < n; i++) {
-      let node = this.root.next?.get(words[i]);
+      let node: TrieNode | null | undefined = this.startNode(tokens[i]);
       let found = false;
       for (let j = i; node; ) {
         const docs = node.docs;
@@ -133,7 +154,7 @@ export class EntityLists {
           }
         }
         if (++j >= n || j - i >= this.maxTokens) break;
-        node = node.next?.get(words[j]);
+        node = node.next?.get(this.normWord(tokens[j]));
       }
       if (!found) continue;
       for (let t = 0; t < T; t++) {

@@ -14,7 +14,7 @@ import { createModel } from '../model/build.js';
 import { loadModel, saveModel } from '../model/file.js';
 import type { Sentence } from '../corpus/types.js';
 import { sentenceContexts } from '../windows/documents.js';
-import { indicatorTable, MAX_FILE_BYTES, readEntryFile } from './gazetteer-lists.js';
+import { EntityLists, indicatorTable, MAX_FILE_BYTES, readEntryFile } from './gazetteer-lists.js';
 import type { Feature, SentenceContext } from './types.js';
 
 const s = (text: string, tags: string, doc?: number): Sentence => ({ tokens: text.split(' '), tags: tags.split(' '), doc });
@@ -86,6 +86,16 @@ describe('gazetteer feature', () => {
     const lower = gazetteer({ caseSensitive: false });
     expect(match(lower.feature, 'new YORK times')).toEqual(['B-LOC B-ORG', 'I-LOC I-ORG', 'I-ORG']);
     lower.dispose();
+  });
+
+  it('matches an entry added after it has encoded (it forgets the trie nodes it remembered per token)', () => {
+    const lists = new EntityLists(['LOC'], false, 4);
+    const keys = new Int32Array(3);
+    lists.encode(['Big', 'Sur', '.'], keys, 0);
+    expect([...keys]).toEqual([0, 0, 0]);
+    lists.add(['big', 'sur'], 0, null);
+    lists.encode(['Big', 'Sur', '.'], keys, 0);
+    expect([...keys]).toEqual([1, 2, 0]);
   });
 
   it('leaves a training sentence\'s own document out: an entry of that document only does not match it', () => {

@@ -218,11 +218,18 @@ export class FastScorer implements WindowScorer {
         slots[t] = slot ?? -1;
       }
       if (!context || !tuples) return;
+      // Neighbours mostly share a tuple: look up only where the code changes.
+      let last = -1;
+      let lastSlot = -1;
       for (let t = 0; t < n; t++) {
         const code = context.codes[t];
-        const slot = this.tupleSlot.get(code);
-        if (slot === undefined && !missingTuples.has(code)) missingTuples.set(code, t);
-        tuples[t] = slot ?? -1;
+        if (code !== last) {
+          const slot = this.tupleSlot.get(code);
+          if (slot === undefined && !missingTuples.has(code)) missingTuples.set(code, t);
+          last = code;
+          lastSlot = slot ?? -1;
+        }
+        tuples[t] = lastSlot;
       }
     };
     lookUp();
