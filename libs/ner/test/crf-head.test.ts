@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, Rng } from '@window-ner/tensor';
 import { resolveConfig } from '../src/config/config.js';
+import { WordIds } from '../src/features/word-ids.js';
 import { CrfHead } from '../src/heads/crf.js';
 import { viterbiDecoder } from '../src/decoders/viterbi.js';
 import { LabelSet } from '../src/labels/label-set.js';
@@ -117,7 +118,7 @@ describe('crf decoding and confidences against brute force', () => {
 
 describe('sentence batches', () => {
   it('gives the windows of the chosen sentences in order, with each sentence start', () => {
-    const casing = casingPlugin.create({ type: 'casing' }, { name: 'casing0', vectors: null, lookup: lookupFeature, trainTokens: [], train: [], trainDocuments: new Int32Array(0), rng: new Rng(1), minFreq: 1, noise: 0 });
+    const casing = casingPlugin.create({ type: 'casing' }, { name: 'casing0', vectors: null, lookup: lookupFeature, words: new WordIds(), trainTokens: [], train: [], trainDocuments: new Int32Array(0), rng: new Rng(1), minFreq: 1, noise: 0 });
     const set = buildWindows([['a', 'b'], ['c'], ['d', 'e', 'f']], [casing], 1, true);
     const batches = new SentenceBatches(set);
     expect(batches.sentences).toBe(3);

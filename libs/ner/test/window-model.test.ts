@@ -16,6 +16,7 @@ import { WindowBuilder } from '../src/windows/builder.js';
 import { CorruptSampler } from '../src/windows/sampler.js';
 import { casingPlugin } from '../src/features/casing.js';
 import { embeddingPlugin, PAD_END, PAD_START } from '../src/features/embedding.js';
+import { WordIds } from '../src/features/word-ids.js';
 import { lookupFeature } from '../src/features/lookup.js';
 import { MaxMarginHead } from '../src/heads/max-margin.js';
 import { buildNetwork } from '../src/model/network.js';
@@ -29,7 +30,7 @@ beforeAll(async () => {
 describe('windows', () => {
   it('pads sentence edges and lays out positions x features', () => {
     const sents = [['a', 'B'], ['c']];
-    const ctx = (name: string) => ({ name, vectors: null, lookup: lookupFeature });
+    const ctx = (name: string) => ({ name, vectors: null, lookup: lookupFeature, words: new WordIds() });
     const emb = embeddingPlugin.create({ type: 'embedding', dim: 4 }, { ...ctx('emb'), trainTokens: sents, train: [], trainDocuments: new Int32Array(0), rng: new Rng(1), minFreq: 1, noise: 0 });
     const cas = casingPlugin.restore({ type: 'casing' }, { json: {}, tables: {} }, ctx('cas'));
     const set = buildWindows(sents, [emb, cas], 2, true);

@@ -15,6 +15,7 @@ import { referenceScorer } from '../tagging/model-view.js';
 import { sentenceContexts } from '../windows/documents.js';
 import type { Sentence } from '../corpus/types.js';
 import { documentBits, documentPlugin, DocumentScanner } from './document.js';
+import { WordIds } from './word-ids.js';
 import type { Feature, SentenceContext } from './types.js';
 
 const INFER = { training: false, rng: new Rng(0) };
@@ -76,6 +77,17 @@ describe('document feature', () => {
     expect(bitsOf(later)).toEqual([[0, 0, 0], [0, 0, 0]]);
     expect(bitsOf(ARTICLE)).toEqual(ARTICLE_BITS);
     expect(bitsOf(later)).toEqual(documentBits(later).map((s) => Array.from(s)));
+  });
+
+  it('gives the same bits when the interner it shares starts its ids over between documents', () => {
+    const words = new WordIds(4);
+    const scanner = new DocumentScanner(words);
+    for (let round = 0; round < 3; round++) {
+      const { bits, starts } = scanner.scan(ARTICLE);
+      expect(ARTICLE.map((_, s) => Array.from(bits.subarray(starts[s], starts[s + 1])))).toEqual(ARTICLE_BITS);
+      words.beginBatch();
+    }
+    expect(words.generation).toBe(3);
   });
 
   it('gives every token the multi-hot row of its combination, whichever sentence is encoded first', () => {
@@ -152,7 +164,7 @@ describe('document feature', () => {
     expect(() => documentModel({ window: 3 })).toThrow(/feature "document" has no key "window"/);
     expect(() => documentModel({ indicators: ['capitalised', 'shouting'] })).toThrow(/indicators must be a non-empty list of distinct names from capitalised, lowercase, run, got \["capitalised","shouting"\]/);
     expect(() => documentModel({ indicators: [] })).toThrow(/indicators must be a non-empty list/);
-    const ctx = { name: 'document2', vectors: null, lookup: () => { throw new Error('not reached'); } };
+    const ctx = { name: 'document2', vectors: null, lookup: () => { throw new Error('not reached'); }, words: new WordIds() };
     expect(() => documentPlugin.restore({ type: 'document' }, { json: { order: [0, 1, 2, 3] }, tables: {} }, ctx)).toThrow(/has no indicator list/);
     expect(() => documentPlugin.restore({ type: 'document' }, { json: { indicators: ['capitalised', 'titleCase'], order: [0, 1, 2, 3] }, tables: {} }, ctx)).toThrow(/uses indicators \["titleCase"\] that this build does not know/);
     expect(() => documentPlugin.restore({ type: 'document' }, { json: { indicators: ['capitalised', 'lowercase'], order: [0, 1, 1, 3] }, tables: {} }, ctx)).toThrow(/key order \[0,1,1,3\] is not a permutation of 0..3/);

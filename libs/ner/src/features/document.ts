@@ -16,6 +16,7 @@
  */
 import type { FeatureSpec } from '../config/config.js';
 import { featureOptions } from './options.js';
+import { WordIds } from './word-ids.js';
 import type { Feature, FeatureBuildContext, FeatureContext, FeaturePlugin, FeatureState, SentenceContext } from './types.js';
 
 /** The indicators this build knows, in bit order (a combination is a bit mask over the configured ones). */
@@ -84,32 +85,37 @@ function shapeOf(word: string): Shape {
 /** Bit of each indicator in a full mask. */
 const BIT = { capitalised: 1, lowercase: 2, run: 4 } as const satisfies Record<DocumentIndicator, number>;
 const INDICATOR_BITS = 3;
-/** Distinct words a DocumentScanner remembers across documents before it starts over (~50 bytes each). */
+/** Distinct lowercased words a DocumentScanner remembers across documents before it starts over. */
 const MAX_REMEMBERED_WORDS = 200_000;
 
 /**
- * Computes documents' indicator bits. It remembers, per distinct token string, its shape and the id of its
- * lowercased form, so a token costs one map lookup: lowercasing (a new string to hash) and shaping every token
- * were most of this feature's tagging cost. Per-document occurrence counts live in arrays indexed by that id,
- * stamped with the document's number instead of cleared.
+ * Computes documents' indicator bits. Per word id of the model's interner (features/word-ids.ts) it remembers the
+ * word's shape and the id of its lowercased form, so a token costs an array read: lowercasing (a new string to
+ * hash) and shaping every token were most of this feature's tagging cost. Per-document occurrence counts live in
+ * arrays indexed by the lowercased id, stamped with the document's number instead of cleared.
  */
 export class DocumentScanner {
-  private readonly ids = new Map<string, number>();
   private readonly lowerIds = new Map<string, number>();
+  /** By word id: the id of its lowercased form, −1 not seen yet (in this generation of the interner). */
+  private lowerOf = new Int32Array(1024).fill(-1);
   private shapes = new Uint8Array(1024);
-  private lowerOf = new Int32Array(1024);
   /** Per lowercased word: 2 bits per indicator, how many of the document's occurrences show it, saturated at 2. */
   private counts = new Uint8Array(1024);
   /** Per lowercased word: the document its count belongs to (a count from another document reads as 0). */
   private stamps = new Int32Array(1024);
   private documentNumber = 0;
+  private generation: number;
+
+  constructor(private readonly words: WordIds = new WordIds()) {
+    this.generation = words.generation;
+  }
 
   /**
    * Indicator bits of every token of a document (all three indicators), flat: sentence s is tokens starts[s] ..
    * starts[s + 1] − 1 (flat arrays: a few typed arrays per sentence cost more than the scan itself).
    */
   scan(document: readonly (readonly string[])[]): { bits: Uint8Array; starts: Int32Array } {
-    if (this.ids.size > MAX_REMEMBERED_WORDS) this.forget();
+    if (this.words.generation !== this.generation || this.lowerIds.size > MAX_REMEMBERED_WORDS) this.forget();
     const doc = ++this.documentNumber;
     const starts = new Int32Array(document.length + 1);
     for (let s = 0; s < document.length; s++) starts[s + 1] = starts[s] + document[s].length;
@@ -119,8 +125,10 @@ export class DocumentScanner {
     const own = new Uint8Array(n);
     for (let s = 0, i = 0; s < document.length; s++) {
       const tokens = document[s];
+      const ids = this.words.of(tokens);
       for (let t = 0; t < tokens.length; t++, i++) {
-        const id = this.id(tokens[t]);
+        const id = ids[t];
+        if (id >= this.lowerOf.length || this.lowerOf[id] < 0) this.learn(id, tokens[t]);
         shapes[i] = this.shapes[id];
         lowered[i] = this.lowerOf[id];
       }
@@ -149,14 +157,14 @@ export class DocumentScanner {
     return { bits, starts };
   }
 
-  /** Id of a token string (its shape and lowercased form's id are at that index). */
-  private id(token: string): number {
-    let id = this.ids.get(token);
-    if (id !== undefined) return id;
-    id = this.ids.size;
-    if (id >= this.shapes.length) {
-      this.shapes = grow(this.shapes, new Uint8Array(2 * id));
-      this.lowerOf = grow(this.lowerOf, new Int32Array(2 * id));
+  /** Remember word id `id`'s shape and lowercased id. */
+  private learn(id: number, token: string): void {
+    if (id >= this.lowerOf.length) {
+      const size = Math.max(2 * this.lowerOf.length, id + 1);
+      const lowerOf = new Int32Array(size).fill(-1);
+      lowerOf.set(this.lowerOf);
+      this.lowerOf = lowerOf;
+      this.shapes = grow(this.shapes, new Uint8Array(size));
     }
     const lower = token.toLowerCase();
     let lid = this.lowerIds.get(lower);
@@ -170,14 +178,13 @@ export class DocumentScanner {
     }
     this.shapes[id] = shapeOf(token);
     this.lowerOf[id] = lid;
-    this.ids.set(token, id);
-    return id;
   }
 
   private forget(): void {
-    this.ids.clear();
     this.lowerIds.clear();
+    this.lowerOf.fill(-1);
     this.stamps.fill(0);
+    this.generation = this.words.generation;
   }
 }
 
@@ -232,7 +239,7 @@ function documentFeature(ctx: FeatureContext, parts: DocumentParts): Feature {
   // A document's keys (flat, with each sentence's start), computed on its first sentence's encode.
   const byDocument = new WeakMap<readonly (readonly string[])[], { keys: Int32Array; starts: Int32Array }>();
   const keyOfBits = Int32Array.from(combination, (c) => keyOf[c]);
-  const scanner = new DocumentScanner();
+  const scanner = new DocumentScanner(ctx.words);
   const keysOf = (document: readonly (readonly string[])[]) => {
     const { bits, starts } = scanner.scan(document);
     const keys = new Int32Array(bits.length);
@@ -271,7 +278,7 @@ function documentFeature(ctx: FeatureContext, parts: DocumentParts): Feature {
 function frequencyOrder(ctx: FeatureBuildContext, indicators: readonly DocumentIndicator[]): number[] {
   const combination = combinationOf(indicators);
   const counts = new Float64Array(1 << indicators.length);
-  const scanner = new DocumentScanner();
+  const scanner = new DocumentScanner(ctx.words);
   for (let start = 0; start < ctx.train.length; ) {
     let end = start + 1;
     while (end < ctx.train.length && ctx.trainDocuments[end] === ctx.trainDocuments[start]) end++;

@@ -9,11 +9,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { CorpusFormatError } from '../corpus/corpus-error.js';
 import { CorpusFileError } from '../corpus/read-stream.js';
+import { WordIds } from './word-ids.js';
 
 /** `docs` value of an entry that matches everywhere (a user file's, or any entry of a restored model). */
 const ALWAYS = -1;
-/** Distinct token strings whose first trie node encode remembers before it starts over. */
-const MAX_REMEMBERED_TOKENS = 200_000;
 
 class TrieNode {
   /** Children by next token (null at a leaf: most nodes are leaves). */
@@ -34,16 +33,20 @@ export class EntityLists {
   private readonly longest: Int32Array;
   private readonly free: Int32Array;
   /**
-   * The trie node each token string starts at (null: none), remembered: most tokens start no entry, and
-   * lowercasing each one (a new string to hash) was most of encode's cost. Emptied when an entry is added.
+   * The trie node each word id (of the model's interner, features/word-ids.ts) starts at, null for none:
+   * most tokens start no entry, and lowercasing each one (a new string to hash) was most of encode's cost.
+   * Emptied when an entry is added and when the interner starts its ids over.
    */
-  private readonly starts = new Map<string, TrieNode | null>();
+  private starts: (TrieNode | null | undefined)[] = [];
+  private startsGeneration: number;
 
   constructor(
     readonly types: readonly string[],
     readonly caseSensitive: boolean,
     readonly maxTokens: number,
+    private readonly words: WordIds = new WordIds(),
   ) {
+    this.startsGeneration = words.generation;
     this.powers = types.map((_, t) => 3 ** t);
     this.longest = new Int32Array(types.length);
     this.free = new Int32Array(types.length);
@@ -62,18 +65,19 @@ export class EntityLists {
     return this.caseSensitive ? w : w.toLowerCase();
   }
 
-  private startNode(token: string): TrieNode | null {
-    let node = this.starts.get(token);
-    if (node === undefined) {
-      if (this.starts.size >= MAX_REMEMBERED_TOKENS) this.starts.clear();
-      node = this.root.next?.get(this.normWord(token)) ?? null;
-      this.starts.set(token, node);
+
+  /** The trie node word `id` (string `token`) starts at, remembered. */
+  private learnStart(id: number, token: string): TrieNode | null {
+    if (id >= this.starts.length) {
+      // Grown densely (filled with undefined): writing far past the end would turn the array into a slow dictionary.
+      const more = Math.max(id + 1, 2 * this.starts.length, 1024) - this.starts.length;
+      this.starts = this.starts.concat(new Array<undefined>(more).fill(undefined));
     }
-    return node;
+    return (this.starts[id] = this.root.next?.get(this.normWord(token)) ?? null);
   }
 
   private node(tokens: readonly string[]): TrieNode {
-    this.starts.clear();
+    this.starts = [];
     let node = this.root;
     for (const w of this.norm(tokens)) {
       node.next ??= new Map();
@@ -137,10 +141,17 @@ export class EntityLists {
     const { longest, free, powers } = this;
     free.fill(0);
     out.fill(0, offset, offset + n);
+    const ids = this.words.of(tokens);
+    if (this.words.generation !== this.startsGeneration) {
+      this.starts = [];
+      this.startsGeneration = this.words.generation;
+    }
     // One pass: the longest entry of each type starting at i, taken when that type's last match ended before i
-    // (greedy left to right). Most tokens start no entry and cost one map lookup.
+    // (greedy left to right). Most tokens start no entry and cost one array read.
     for (let i = 0; i < n; i++) {
-      let node: TrieNode | null | undefined = this.startNode(tokens[i]);
+      const id = ids[i];
+      let node: TrieNode | null | undefined = id < this.starts.length ? this.starts[id] : undefined;
+      if (node === undefined) node = this.learnStart(id, tokens[i]);
       let found = false;
       for (let j = i; node; ) {
         const docs = node.docs;

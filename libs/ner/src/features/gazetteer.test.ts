@@ -16,6 +16,7 @@ import type { Sentence } from '../corpus/types.js';
 import { sentenceContexts } from '../windows/documents.js';
 import { EntityLists, indicatorTable, MAX_FILE_BYTES, readEntryFile } from './gazetteer-lists.js';
 import type { Feature, SentenceContext } from './types.js';
+import { WordIds } from './word-ids.js';
 
 const s = (text: string, tags: string, doc?: number): Sentence => ({ tokens: text.split(' '), tags: tags.split(' '), doc });
 
@@ -96,6 +97,18 @@ describe('gazetteer feature', () => {
     lists.add(['big', 'sur'], 0, null);
     lists.encode(['Big', 'Sur', '.'], keys, 0);
     expect([...keys]).toEqual([1, 2, 0]);
+    // An interner that starts its ids over at every batch: the trie starts remembered per id follow it.
+    const words = new WordIds(2);
+    const churned = new EntityLists(['LOC'], false, 4, words);
+    churned.add(['big', 'sur'], 0, null);
+    for (const sentence of [['Big', 'Sur', '.'], ['the', 'Big', 'Sur'], ['Big', 'Sur', '.']]) {
+      const got = new Int32Array(3);
+      churned.encode(sentence, got, 0);
+      lists.encode(sentence, keys, 0);
+      expect([...got]).toEqual([...keys]);
+      words.beginBatch();
+    }
+    expect(words.generation).toBe(3);
   });
 
   it('leaves a training sentence\'s own document out: an entry of that document only does not match it', () => {

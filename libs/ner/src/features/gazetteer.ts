@@ -100,7 +100,7 @@ export const gazetteerPlugin: FeaturePlugin = {
     const options = gazetteerOptions(spec);
     const types = entityTypes(ctx);
     checkTypeCount(types);
-    const lists = new EntityLists(types, options.caseSensitive, options.maxTokens);
+    const lists = new EntityLists(types, options.caseSensitive, options.maxTokens, ctx.words);
     ctx.train.forEach((s, i) => {
       for (const span of tagsToSpans(s.tags)) lists.add(s.tokens.slice(span.startToken, span.endToken), types.indexOf(span.type), ctx.trainDocuments[i]);
     });
@@ -121,7 +121,7 @@ export const gazetteerPlugin: FeaturePlugin = {
     const types = saved.types as string[];
     checkTypeCount(types);
     const options = gazetteerOptions({ type: 'gazetteer', ...saved.options });
-    const lists = new EntityLists(types, options.caseSensitive, options.maxTokens);
+    const lists = new EntityLists(types, options.caseSensitive, options.maxTokens, ctx.words);
     for (const [type, entries] of Object.entries(saved.entries as Record<string, string[][]>)) {
       const t = types.indexOf(type);
       if (t < 0 || !Array.isArray(entries)) throw new Error(`gazetteer feature: the model file's lists have type "${type}", not one of its types (${types.join(', ')})`);

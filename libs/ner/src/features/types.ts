@@ -7,6 +7,7 @@
  * feature's parameter gradients (row-sparse for lookup tables: a step touches only the rows in its batch).
  * What the fast tagging path and the max-margin head need from a feature is declared here too.
  */
+import type { WordIds } from './word-ids.js';
 import type { Layer } from '@window-ner/nn';
 import type { Rng } from '@window-ner/tensor';
 import type { VectorSource } from '../vectors/source.js';
@@ -38,6 +39,11 @@ export interface FeatureContext {
   vectors: VectorSource | null;
   /** Builds a lookup-table feature from a definition (what `embedding` and `casing` are made of). */
   lookup(def: LookupDefinition): Feature;
+  /**
+   * The model's token interner, shared by its features and fast tagging path: a feature that caches per word
+   * (and reads the context) keys its cache by `words.of(tokens)` to share one string lookup a token.
+   */
+  words: WordIds;
 }
 
 /** What a feature needs to build itself for training. */

@@ -21,6 +21,7 @@ import { LabelSet } from '../labels/label-set.js';
 import type { VectorSource } from '../vectors/source.js';
 import { checkModelPlugins, pluginsUsedBy } from '../plugins/allowlist.js';
 import { assemble, restoreFeatures } from './build.js';
+import { WordIds } from '../features/word-ids.js';
 import type { WindowModel } from './window-model.js';
 
 /** Prefix of the network's weights in the tensors table. */
@@ -134,7 +135,8 @@ export async function loadModel(path: string, vectors: VectorSource | null): Pro
       if (saved.type !== spec.type) throw new Error(`${path}: feature ${i} is "${saved.type}" but the config says "${spec.type}"`);
       return { json: saved.json, tables: Object.fromEntries(saved.tables.map((t) => [t, tensor(`feature/${i}/${t}`)])) };
     });
-    const model = assemble(config, labels, restoreFeatures(config, states, vectors), null, need('head'));
+    const words = new WordIds();
+    const model = assemble(config, labels, restoreFeatures(config, states, vectors, words), words, null, need('head'));
     // The network is rebuilt from the NER config (the saved `network` layer config documents it for tools);
     // every saved weight must then match a param by name and shape.
     const weights: Record<string, SavedWeight> = {};

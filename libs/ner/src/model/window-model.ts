@@ -11,6 +11,7 @@ import type { LabelSet } from '../labels/label-set.js';
 import type { Decoder } from '../decoders/types.js';
 import { buildWindows, type WindowSet } from '../windows/windows.js';
 import type { WindowNetwork } from './network.js';
+import type { WordIds } from '../features/word-ids.js';
 
 /** Windows scored per forward pass at inference (bounds memory; large enough to amortise kernel overhead). */
 const INFER_BATCH = 4096;
@@ -33,6 +34,8 @@ export class WindowModel {
     readonly network: WindowNetwork,
     readonly head: Head,
     readonly decoder: Decoder,
+    /** The interner its features share (features/word-ids.ts); tagging calls its beginBatch between batches. */
+    readonly words: WordIds,
   ) {}
 
   get numClasses(): number {

@@ -85,6 +85,9 @@ export class FastScorer implements WindowScorer {
   /** Slot s holds a word's block at blocks[s·cols ..]: width runs of H floats, one per window position. */
   private blocks: Float32Array;
   private readonly slotOf = new Map<string, number>();
+  /** slotOf by the interner's word id (net.words), −1 unknown: a token's lookup is then an array read. */
+  private slotById = new Int32Array(1024).fill(-1);
+  private idsGeneration = -1;
   private used = 2;
   private readonly bias: Float32Array;
   /** Uᵀ (C x H), the layout the kernel's output product reads. */
@@ -177,6 +180,31 @@ export class FastScorer implements WindowScorer {
     for (const code of codes) this.tupleSlot.set(code, this.used++);
   }
 
+  /** Every token's word id (the interner's, shared with the features), forgetting slotById when the ids start over. */
+  private wordIds(sentences: string[][], n: number): Int32Array {
+    const { words } = this.net;
+    if (words.generation !== this.idsGeneration) {
+      this.slotById.fill(-1);
+      this.idsGeneration = words.generation;
+    }
+    const ids = new Int32Array(n);
+    let t = 0;
+    for (const s of sentences) {
+      ids.set(words.of(s), t);
+      t += s.length;
+    }
+    return ids;
+  }
+
+  private rememberSlot(id: number, slot: number): void {
+    if (id >= this.slotById.length) {
+      const grown = new Int32Array(Math.max(id + 1, 2 * this.slotById.length)).fill(-1);
+      grown.set(this.slotById);
+      this.slotById = grown;
+    }
+    this.slotById[id] = slot;
+  }
+
   /** Every token's context keys (one array per context feature) and their combined code. */
   private contextKeys(sentences: string[][], n: number, contexts?: readonly SentenceContext[]): { keys: Int32Array[]; codes: Float64Array } {
     const keys = this.contextFeatures.map(() => new Int32Array(n));
@@ -205,6 +233,7 @@ export class FastScorer implements WindowScorer {
     for (let si = 0, t = 0; si < sentences.length; t += sentences[si].length, si++) sentenceStarts[si] = t;
     sentenceStarts[sentences.length] = n;
     const words = sentences.flat();
+    const ids = this.wordIds(sentences, n);
     const context = this.contextFeatures.length > 0 ? this.contextKeys(sentences, n, contexts) : null;
     // One map lookup per token (and per token's tuple); those not cached yet (slot -1) are filled in after add().
     const slots = new Int32Array(n);
@@ -213,9 +242,14 @@ export class FastScorer implements WindowScorer {
     let missingTuples = new Map<number, number>();
     const lookUp = () => {
       for (let t = 0; t < n; t++) {
-        const slot = this.slotOf.get(words[t]);
-        if (slot === undefined) missing.add(words[t]);
-        slots[t] = slot ?? -1;
+        const id = ids[t];
+        let slot = id < this.slotById.length ? this.slotById[id] : -1;
+        if (slot < 0) {
+          slot = this.slotOf.get(words[t]) ?? -1;
+          if (slot < 0) missing.add(words[t]);
+          else this.rememberSlot(id, slot);
+        }
+        slots[t] = slot;
       }
       if (!context || !tuples) return;
       // Neighbours mostly share a tuple: look up only where the code changes.
@@ -237,6 +271,7 @@ export class FastScorer implements WindowScorer {
       // Full: start over with this batch's words and tuples (a batch with more distinct ones than the capacity
       // simply grows the table for this call; it is emptied again by the next batch that does not fit).
       this.slotOf.clear();
+      this.slotById.fill(-1);
       this.tupleSlot.clear();
       this.used = this.firstFree;
       missing = new Set();
@@ -245,7 +280,11 @@ export class FastScorer implements WindowScorer {
     }
     if (missing.size > 0) {
       this.add([...missing]);
-      for (let t = 0; t < n; t++) if (slots[t] < 0) slots[t] = this.slotOf.get(words[t])!;
+      for (let t = 0; t < n; t++) {
+        if (slots[t] >= 0) continue;
+        slots[t] = this.slotOf.get(words[t])!;
+        this.rememberSlot(ids[t], slots[t]);
+      }
     }
     if (context && tuples && missingTuples.size > 0) {
       const first = [...missingTuples.values()];

@@ -6,6 +6,7 @@
 import { Rng, tf } from '@window-ner/tensor';
 import type { Feature, SentenceContext } from '../features/types.js';
 import type { WindowModel } from '../model/window-model.js';
+import type { WordIds } from '../features/word-ids.js';
 import type { ScoredSentences, WindowScorer } from './scorer.js';
 import { MAX_CONTEXT_FEATURES } from './fast-path.js';
 
@@ -49,9 +50,12 @@ export interface ProjectableNetwork {
   frequentWords(limit: number): string[];
   /** Called before each batch: lets features recycle per-batch side tables. */
   beginBatch(): void;
+  /** The interner the features share: the fast path keys its word cache by the same ids. */
+  words: WordIds;
 }
 
 function beginBatch(model: WindowModel): void {
+  model.words.beginBatch();
   for (const f of model.features) f.beginBatch();
 }
 
@@ -88,5 +92,6 @@ export function projectableNetwork(model: WindowModel): ProjectableNetwork | nul
     output: { W: output.W.value.dataSync() as Float32Array, b: output.b!.value.dataSync() as Float32Array, C: model.numClasses },
     frequentWords: (limit) => [...new Set(model.features.flatMap((f) => f.frequentWords(limit)))].slice(0, limit),
     beginBatch: () => beginBatch(model),
+    words: model.words,
   };
 }

@@ -19,6 +19,7 @@ import { MapVectorSource } from '../vectors/source.js';
 import type { SentenceContext } from '../features/types.js';
 import { sentenceContexts } from '../windows/documents.js';
 import { tagsToSpans } from '../labels/spans.js';
+import { WordIds } from '../features/word-ids.js';
 import { FastScorer } from './fast-path.js';
 import { projectableNetwork, referenceScorer } from './model-view.js';
 
@@ -68,6 +69,16 @@ async function checkAgreement(model: WindowModel, activation: string, contexts?:
     const partContexts = contexts?.slice(a, b);
     expect(maxDiff(tiny.score(part, partContexts).scores, referenceScorer(model).score(part, partContexts).scores)).toBeLessThan(1e-4);
   }
+  // An interner of 20 words starts its ids over at every batch: the fast path's slots by word id follow it.
+  const fewIds = new WordIds(20);
+  const churn = new FastScorer({ ...net, words: fewIds, beginBatch: () => (net.beginBatch(), fewIds.beginBatch()) }, 1000);
+  for (const [a, b] of [[0, 40], [40, 150], [0, 40]]) {
+    const part = sentences.slice(a, b);
+    const partContexts = contexts?.slice(a, b);
+    const before = fewIds.generation;
+    expect(maxDiff(churn.score(part, partContexts).scores, referenceScorer(model).score(part, partContexts).scores)).toBeLessThan(1e-4);
+    if (a > 0 || b > 40) expect(fewIds.generation).toBeGreaterThan(before);
+  }
   const native = await onNative(() => {
     const scorer = new FastScorer(net);
     expect(scorer.native).toBe(activation === 'relu');
@@ -78,6 +89,7 @@ async function checkAgreement(model: WindowModel, activation: string, contexts?:
   expect(model.decode(got, got.scores).map((d) => Array.from(d.tags))).toEqual(model.decode(ref, ref.scores).map((d) => Array.from(d.tags)));
   fast.dispose();
   tiny.dispose();
+  churn.dispose();
 }
 
 describe('fast path = reference forward (1e-4)', () => {

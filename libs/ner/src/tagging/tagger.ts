@@ -54,7 +54,12 @@ export class WindowTagger implements Tagger {
     const scored = this.score(sentences, contexts);
     this.tokens += scored.n;
     const labels = this.model.labels.labels;
-    return this.model.decodeTags(scored, scored.scores).map((tags) => Array.from(tags, (i) => labels[i]));
+    // A plain loop: Array.from with a map function over a typed array cost ~3% of fast tagging.
+    return this.model.decodeTags(scored, scored.scores).map((tags) => {
+      const out = new Array<string>(tags.length);
+      for (let i = 0; i < tags.length; i++) out[i] = labels[tags[i]];
+      return out;
+    });
   }
 
   tag(texts: string[]): Entity[][] {
