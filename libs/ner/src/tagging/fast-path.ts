@@ -88,6 +88,9 @@ export class FastScorer implements WindowScorer {
   /** slotOf by the interner's word id (net.words), −1 unknown: a token's lookup is then an array read. */
   private slotById = new Int32Array(1024).fill(-1);
   private idsGeneration = -1;
+  /** Scratch of score() (scratchInts, scratchCodes). */
+  private ints = new Int32Array(0);
+  private codes = new Float64Array(0);
   private used = 2;
   private readonly bias: Float32Array;
   /** Uᵀ (C x H), the layout the kernel's output product reads. */
@@ -180,20 +183,33 @@ export class FastScorer implements WindowScorer {
     for (const code of codes) this.tupleSlot.set(code, this.used++);
   }
 
+  /**
+   * Views of one reused buffer, taken in turn, `total` ints in all; valid until the next batch (allocating the
+   * batch's few MB of index arrays afresh each time showed up as GC time).
+   */
+  private scratchInts(total: number): (length: number) => Int32Array {
+    if (this.ints.length < total) this.ints = new Int32Array(Math.ceil(total * 1.25));
+    let at = 0;
+    return (length) => this.ints.subarray(at, (at += length));
+  }
+
+  private scratchCodes(n: number): Float64Array {
+    if (this.codes.length < n) this.codes = new Float64Array(Math.ceil(n * 1.25));
+    return this.codes.subarray(0, n);
+  }
+
   /** Every token's word id (the interner's, shared with the features), forgetting slotById when the ids start over. */
-  private wordIds(sentences: string[][], n: number): Int32Array {
+  private wordIds(sentences: string[][], ids: Int32Array): void {
     const { words } = this.net;
     if (words.generation !== this.idsGeneration) {
       this.slotById.fill(-1);
       this.idsGeneration = words.generation;
     }
-    const ids = new Int32Array(n);
     let t = 0;
     for (const s of sentences) {
       ids.set(words.of(s), t);
       t += s.length;
     }
-    return ids;
   }
 
   private rememberSlot(id: number, slot: number): void {
@@ -205,10 +221,10 @@ export class FastScorer implements WindowScorer {
     this.slotById[id] = slot;
   }
 
-  /** Every token's context keys (one array per context feature) and their combined code. */
-  private contextKeys(sentences: string[][], n: number, contexts?: readonly SentenceContext[]): { keys: Int32Array[]; codes: Float64Array } {
-    const keys = this.contextFeatures.map(() => new Int32Array(n));
-    const codes = new Float64Array(n);
+  /** Every token's context keys (into `keys`, one array per context feature) and their combined code. */
+  private contextKeys(sentences: string[][], keys: Int32Array[], codes: Float64Array, contexts?: readonly SentenceContext[]): { keys: Int32Array[]; codes: Float64Array } {
+    const n = codes.length;
+    codes.fill(0);
     let t = 0;
     sentences.forEach((s, si) => {
       this.contextFeatures.forEach((fi, k) => this.net.features[fi].encode(s, keys[k], t, false, contexts?.[si]));
@@ -232,12 +248,18 @@ export class FastScorer implements WindowScorer {
     const sentenceStarts = new Int32Array(sentences.length + 1);
     for (let si = 0, t = 0; si < sentences.length; t += sentences[si].length, si++) sentenceStarts[si] = t;
     sentenceStarts[sentences.length] = n;
-    const words = sentences.flat();
-    const ids = this.wordIds(sentences, n);
-    const context = this.contextFeatures.length > 0 ? this.contextKeys(sentences, n, contexts) : null;
-    // One map lookup per token (and per token's tuple); those not cached yet (slot -1) are filled in after add().
-    const slots = new Int32Array(n);
-    const tuples = context ? new Int32Array(n) : null;
+    // The strings are only needed for words not cached yet.
+    let flat: string[] | null = null;
+    const word = (t: number) => (flat ??= sentences.flat())[t];
+    const K = this.contextFeatures.length;
+    const take = this.scratchInts(n * (2 + (K > 0 ? 1 + K : 0) + this.runs));
+    const ids = take(n);
+    this.wordIds(sentences, ids);
+    const context = K > 0 ? this.contextKeys(sentences, this.contextFeatures.map(() => take(n)), this.scratchCodes(n), contexts) : null;
+    // One array read per token (and a map lookup per change of tuple); those not cached yet (slot -1) are filled
+    // in after add().
+    const slots = take(n);
+    const tuples = context ? take(n) : null;
     let missing = new Set<string>();
     let missingTuples = new Map<number, number>();
     const lookUp = () => {
@@ -245,8 +267,8 @@ export class FastScorer implements WindowScorer {
         const id = ids[t];
         let slot = id < this.slotById.length ? this.slotById[id] : -1;
         if (slot < 0) {
-          slot = this.slotOf.get(words[t]) ?? -1;
-          if (slot < 0) missing.add(words[t]);
+          slot = this.slotOf.get(word(t)) ?? -1;
+          if (slot < 0) missing.add(word(t));
           else this.rememberSlot(id, slot);
         }
         slots[t] = slot;
@@ -282,7 +304,7 @@ export class FastScorer implements WindowScorer {
       this.add([...missing]);
       for (let t = 0; t < n; t++) {
         if (slots[t] >= 0) continue;
-        slots[t] = this.slotOf.get(words[t])!;
+        slots[t] = this.slotOf.get(word(t))!;
         this.rememberSlot(ids[t], slots[t]);
       }
     }
@@ -291,7 +313,7 @@ export class FastScorer implements WindowScorer {
       this.addTuples([...missingTuples.keys()], context.keys.map((k) => Int32Array.from(first, (t) => k[t])));
       for (let t = 0; t < n; t++) if (tuples[t] < 0) tuples[t] = this.tupleSlot.get(context.codes[t])!;
     }
-    const offsets = this.offsets(slots, tuples, sentenceStarts, n);
+    const offsets = this.offsets(slots, tuples, sentenceStarts, take(n * this.runs));
     const scores = new Float32Array(n * this.C);
     const native = this.nativeKernels();
     if (native) native.gatherSumReluLinear(this.blocks, offsets, n, this.runs, this.H, this.bias, this.ut, this.net.output.b, this.C, scores);
@@ -322,10 +344,9 @@ export class FastScorer implements WindowScorer {
    * Float offset of block(slot(t+p-m))[p] for every token t and position p (padding blocks past sentence edges),
    * then, with context features, of the tuple block of the same token (the zero block past the edges).
    */
-  private offsets(slots: Int32Array, tuples: Int32Array | null, starts: Int32Array, n: number): Int32Array {
+  private offsets(slots: Int32Array, tuples: Int32Array | null, starts: Int32Array, off: Int32Array): Int32Array {
     const { H, width, runs, cols } = this;
     const m = this.net.window;
-    const off = new Int32Array(n * runs);
     for (let si = 0; si + 1 < starts.length; si++) {
       const a = starts[si];
       const len = starts[si + 1] - a;
