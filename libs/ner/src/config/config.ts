@@ -82,7 +82,7 @@ export const DEFAULT_CONFIG: NerConfig = {
     // Issue 14's ablation (`npm run bench`): every addition on, the crf head, is the best row on CoNLL-2003 dev.
     features: [{ type: 'embedding', dim: 100, fineTune: true }, { type: 'casing' }, { type: 'chars' }, { type: 'gazetteer' }, { type: 'document' }],
     window: 2,
-    hidden: [300],
+    hidden: [200],
     activation: 'relu',
     dropout: 0.5,
     norm: 'none',
