@@ -1,5 +1,6 @@
 // Gather-sum of rows, bias, relu and a small linear layer, for each item t < n:
 //   pre = bias + Σ_{j<k} rows[off[t·k + j] .. + H]   (k row runs of H floats, anywhere in `rows`)
+// or, given `starts` (n + 1 values), a run count per item: item t sums runs off[starts[t] .. starts[t + 1]).
 //   a = relu(pre);  out[t, c] = Σ_h a[h] · wt[c, h] + outBias[c]
 // (A one-hidden-layer network whose first-layer products were cached per input part computes exactly this.)
 // It is memory-bound on the rows and FMA-bound on the output product, so it is compiled twice — a baseline and an
@@ -114,55 +115,71 @@ static inline __attribute__((always_inline)) void OutputLayer(const float* __res
 }
 
 // Inlined into each clone below, so each gets its own instruction selection.
-static inline __attribute__((always_inline)) void GatherSumReluLinearItems(const float* __restrict rows, const int32_t* __restrict off, int64_t n, int64_t k,
+static inline __attribute__((always_inline)) void GatherSumReluLinearItems(const float* __restrict rows, const int32_t* __restrict off,
+                               const int32_t* __restrict starts, int64_t n, int64_t k,
                                int64_t H, const float* __restrict bias, const float* __restrict wt,
                                const float* __restrict outBias, int64_t C, float* __restrict out, float* __restrict acc) {
   for (int64_t t = 0; t < n; t++) {
-    const int32_t* o = off + t * k;
-    // An item's k runs of H floats are scattered, mostly outside the caches: ask for the runs of the item four
+    const int32_t* o = off + (starts ? starts[t] : t * k);
+    const int64_t runs = starts ? starts[t + 1] - starts[t] : k;
+    // An item's runs of H floats are scattered, mostly outside the caches: ask for the runs of the item four
     // ahead now, so their misses overlap this item's arithmetic.
     if (PREFETCH && t + PREFETCH < n) {
-      const int32_t* ahead = off + (t + PREFETCH) * k;
-      for (int64_t p = 0; p < k; p++) {
-        for (int64_t h = 0; h < H; h += 16) __builtin_prefetch(rows + ahead[p] + h, 0, 1);
+      const int64_t a = starts ? starts[t + PREFETCH] : (t + PREFETCH) * k;
+      const int64_t b = starts ? starts[t + PREFETCH + 1] : a + k;
+      for (int64_t p = a; p < b; p++) {
+        for (int64_t h = 0; h < H; h += 16) __builtin_prefetch(rows + off[p] + h, 0, 1);
       }
     }
-    SumAllRuns(acc, bias, rows, o, k, H);
+    SumAllRuns(acc, bias, rows, o, runs, H);
     OutputLayer(acc, wt, outBias, H, C, out + t * C);
   }
 }
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define TB_HAVE_AVX2_CLONE 1
-__attribute__((target("avx2,fma"))) static void GatherSumReluLinearAvx2(const float* rows, const int32_t* off, int64_t n, int64_t k,
+__attribute__((target("avx2,fma"))) static void GatherSumReluLinearAvx2(const float* rows, const int32_t* off, const int32_t* starts, int64_t n, int64_t k,
                                                          int64_t H, const float* bias, const float* wt, const float* outBias,
                                                          int64_t C, float* out, float* acc) {
-  GatherSumReluLinearItems(rows, off, n, k, H, bias, wt, outBias, C, out, acc);
+  GatherSumReluLinearItems(rows, off, starts, n, k, H, bias, wt, outBias, C, out, acc);
 }
 #endif
 
-static void GatherSumReluLinearBase(const float* rows, const int32_t* off, int64_t n, int64_t k, int64_t H, const float* bias,
+static void GatherSumReluLinearBase(const float* rows, const int32_t* off, const int32_t* starts, int64_t n, int64_t k, int64_t H, const float* bias,
                       const float* wt, const float* outBias, int64_t C, float* out, float* acc) {
-  GatherSumReluLinearItems(rows, off, n, k, H, bias, wt, outBias, C, out, acc);
+  GatherSumReluLinearItems(rows, off, starts, n, k, H, bias, wt, outBias, C, out, acc);
 }
 
-// gatherSumReluLinear(rows, offsets, n, k, H, bias, wt, outBias, C, out): see the top of this file.
-// offsets holds n * k float offsets into rows (each must leave room for H floats); wt is C x H row-major.
+// gatherSumReluLinear(rows, offsets, n, k, H, bias, wt, outBias, C, out[, starts]): see the top of this file.
+// offsets holds n * k float offsets into rows (each must leave room for H floats), or with starts (n + 1
+// non-decreasing values) starts[n] of them; wt is C x H row-major.
 Napi::Value GatherSumReluLinear(const Napi::CallbackInfo& info) {
   const char* fn = "gatherSumReluLinear";
-  if (info.Length() != 10) throw Napi::TypeError::New(info.Env(), "gatherSumReluLinear: expected 10 arguments");
+  const bool ragged = info.Length() == 11 && !info[10].IsUndefined();
+  if (info.Length() != 10 && info.Length() != 11) throw Napi::TypeError::New(info.Env(), "gatherSumReluLinear: expected 10 or 11 arguments");
   const F32 rows = Floats(info, 0, fn, "rows");
   const I32 off = Ints(info, 1, fn, "offsets");
   const int64_t n = Dim(info, 2, fn, "n"), k = Dim(info, 3, fn, "k"), H = Dim(info, 4, fn, "H");
   const F32 bias = Floats(info, 5, fn, "bias"), wt = Floats(info, 6, fn, "wt"), outBias = Floats(info, 7, fn, "outBias");
   const int64_t C = Dim(info, 8, fn, "C");
   const F32 out = Floats(info, 9, fn, "out");
-  Require(info, static_cast<int64_t>(off.length) >= n * k, "gatherSumReluLinear: offsets has " + std::to_string(off.length) + " values, n * k = " + std::to_string(n * k));
+  I32 starts = {nullptr, 0};
+  int64_t used = n * k;
+  if (ragged) {
+    starts = Ints(info, 10, fn, "starts");
+    Require(info, static_cast<int64_t>(starts.length) >= n + 1, "gatherSumReluLinear: starts has " + std::to_string(starts.length) + " values, n + 1 = " + std::to_string(n + 1));
+    Require(info, starts.data[0] == 0, "gatherSumReluLinear: starts must begin at 0");
+    for (int64_t t = 0; t < n; t++) {
+      if (starts.data[t + 1] < starts.data[t]) Require(info, false, "gatherSumReluLinear: starts decreases at " + std::to_string(t + 1));
+    }
+    used = starts.data[n];
+  }
+  Require(info, static_cast<int64_t>(off.length) >= used, "gatherSumReluLinear: offsets has " + std::to_string(off.length) + " values, " + (ragged ? "starts[n] = " : "n * k = ") + std::to_string(used));
   Require(info, static_cast<int64_t>(bias.length) >= H, "gatherSumReluLinear: bias shorter than H");
   Require(info, static_cast<int64_t>(wt.length) >= C * H, "gatherSumReluLinear: wt shorter than C * H");
   Require(info, static_cast<int64_t>(outBias.length) >= C, "gatherSumReluLinear: outBias shorter than C");
   Require(info, static_cast<int64_t>(out.length) >= n * C, "gatherSumReluLinear: out shorter than n * C");
-  for (int64_t i = 0; i < n * k; i++) {
+  for (int64_t i = 0; i < used; i++) {
     if (off.data[i] < 0 || static_cast<int64_t>(off.data[i]) + H > static_cast<int64_t>(rows.length)) {
       Require(info, false, "gatherSumReluLinear: offset " + std::to_string(off.data[i]) + " at " + std::to_string(i) + " leaves no room for H floats in rows");
     }
@@ -171,11 +188,11 @@ Napi::Value GatherSumReluLinear(const Napi::CallbackInfo& info) {
 #ifdef TB_HAVE_AVX2_CLONE
   static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   if (avx2) {
-    GatherSumReluLinearAvx2(rows.data, off.data, n, k, H, bias.data, wt.data, outBias.data, C, out.data, acc.data());
+    GatherSumReluLinearAvx2(rows.data, off.data, starts.data, n, k, H, bias.data, wt.data, outBias.data, C, out.data, acc.data());
     return info.Env().Undefined();
   }
 #endif
-  GatherSumReluLinearBase(rows.data, off.data, n, k, H, bias.data, wt.data, outBias.data, C, out.data, acc.data());
+  GatherSumReluLinearBase(rows.data, off.data, starts.data, n, k, H, bias.data, wt.data, outBias.data, C, out.data, acc.data());
   return info.Env().Undefined();
 }
 

@@ -50,9 +50,12 @@ export interface NativeAddon {
   /** One Adam step in place (native/optim.cc): dense when rows is null, else row-sparse over rows of dim values. */
   adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, rows: Int32Array | null, dim: number,
     scale: number, l2: number, beta1: number, beta2: number, eps: number, a: number): void;
-  /** Per item t (native/gather-sum-relu-linear.cc): out[t] = relu(bias + Σ_j rows[offsets[t·k + j] ..+H]) · wtᵀ + outBias. */
+  /**
+   * Per item t (native/gather-sum-relu-linear.cc): out[t] = relu(bias + Σ_j rows[offsets[t·k + j] ..+H]) · wtᵀ + outBias;
+   * with `starts`, item t's runs are offsets[starts[t] .. starts[t + 1]).
+   */
   gatherSumReluLinear(rows: Float32Array, offsets: Int32Array, n: number, k: number, H: number, bias: Float32Array,
-    wt: Float32Array, outBias: Float32Array, C: number, out: Float32Array): void;
+    wt: Float32Array, outBias: Float32Array, C: number, out: Float32Array, starts?: Int32Array): void;
   /** Each sequence's best path (native/crf.cc; rows starts[s] .. starts[s + 1] − 1 of e [rows x L]), T [(L + 2) x L]. */
   crfViterbiBatch(e: Float32Array, starts: Int32Array, L: number, T: Float64Array, out: Int32Array): void;
   /** out[r] = p(y_r = tags[r] | its sequence) for every row (native/crf.cc); expT = exp(T). */

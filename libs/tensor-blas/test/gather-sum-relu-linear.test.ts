@@ -44,6 +44,27 @@ describe.skipIf(!built)(titled('native gatherSumReluLinear'), () => {
     });
   }
 
+  it('sums each item\'s own number of runs when given starts (none, one, several passes)', () => {
+    const [H, C, parts] = [21, 10, 6];
+    const counts = [0, 1, 5, 7, 12, 3, 0, 10];
+    const starts = Int32Array.from({ length: counts.length + 1 }, (_, t) => counts.slice(0, t).reduce((a, b) => a + b, 0));
+    const total = starts[counts.length];
+    const rows = randnArray(normal, parts * H);
+    const off = Int32Array.from({ length: total }, (_, i) => ((i * 5) % parts) * H);
+    const bias = randnArray(normal, H);
+    const ut = randnArray(normal, C * H);
+    const ob = randnArray(normal, C);
+    const scores = new Float32Array(counts.length * C);
+    requireAddon().gatherSumReluLinear(rows, off, counts.length, 0, H, bias, ut, ob, C, scores, starts);
+    counts.forEach((k, t) => {
+      const ref = reference(rows, off.subarray(starts[t], starts[t + 1]), 1, k, H, bias, ut, ob, C);
+      for (let c = 0; c < C; c++) expect(Math.abs(scores[t * C + c] - ref[c])).toBeLessThan(1e-4 * Math.max(1, Math.abs(ref[c])));
+    });
+    const f = (k: number) => new Float32Array(k);
+    expect(() => requireAddon().gatherSumReluLinear(f(8), Int32Array.from([0]), 2, 0, 8, f(8), f(8), f(1), 1, f(2), Int32Array.from([0, 1, 0]))).toThrow(/starts decreases at 2/);
+    expect(() => requireAddon().gatherSumReluLinear(f(8), Int32Array.from([0]), 2, 0, 8, f(8), f(8), f(1), 1, f(2), Int32Array.from([0, 1, 2]))).toThrow(/offsets has 1 values, starts\[n\] = 2/);
+  });
+
   it('rejects an offset that runs past the rows, naming it', () => {
     const f = (k: number) => new Float32Array(k);
     expect(() => requireAddon().gatherSumReluLinear(f(16), Int32Array.from([9]), 1, 1, 8, f(8), f(8), f(1), 1, f(1))).toThrow(/gatherSumReluLinear: offset 9 at 0 leaves no room for H floats/);

@@ -10,10 +10,11 @@
  * differs. A word's block never goes stale: it depends on the word's vectors, not on row ids (which the
  * embedding side table may reassign), and the weights are fixed once a model is loaded.
  * A feature that reads the context (a gazetteer, a document feature: not `perWord`) has few keys. Its part of a
- * token's projections depends on the token's keys, not its word: the per-word blocks then hold only the per-word
- * features, and each distinct combination of context keys (a "tuple") has a block of its own, so a token sums
- * 2m+1 word runs and 2m+1 tuple runs. Caching per (word, keys) instead multiplied the entries by the combinations
- * a word occurs in and overflowed the cache on plain dev text.
+ * token's projections depends on the token's keys, not its word: the per-word blocks then hold the per-word
+ * features plus the context features at key 0, and each other distinct combination of context keys (a "tuple")
+ * has a block of its difference from keys 0. A token sums 2m+1 word runs, plus one tuple run for each window
+ * position inside the sentence whose tuple is not all 0s (a run count per token). Caching per (word, keys) instead
+ * multiplied the entries by the combinations a word occurs in and overflowed the cache on plain dev text.
  *
  * The per-token work is the tensor library's generic gather-sum-relu-linear kernel where the backend brings one
  * (native: one AVX2 loop); otherwise a JS summation loop and two tfjs ops (activation, fused matMul).
@@ -33,9 +34,13 @@ const PREFILL_WORDS = 5_000;
 const CHUNK = 4096;
 const PAD_START_SLOT = 0;
 const PAD_END_SLOT = 1;
-/** With context features: an all-zero block, the tuple runs of window positions past the sentence's edges (the
- * padding blocks already hold every feature's padding key). */
-const ZERO_SLOT = 2;
+/**
+ * With context features: the block of the tuple whose keys are all 0 (the common "nothing here" one, about half
+ * of CoNLL's tokens), which every word block includes; a tuple block holds its difference from it.
+ */
+const BASE_SLOT = 2;
+/** A token's tuple is the base one: no run to add. */
+const NO_RUN = -2;
 /** Context keys are combined into one number, 16 bits each (exact in a double for up to three features). */
 const KEY_BITS = 65536;
 export const MAX_CONTEXT_FEATURES = 3;
@@ -71,7 +76,7 @@ export class FastScorer implements WindowScorer {
   private readonly H: number;
   private readonly C: number;
   private readonly width: number;
-  /** Runs summed per token: width word runs, plus width tuple runs when the model has context features. */
+  /** Most runs summed per token: width word runs, plus up to width tuple runs when the model has context features. */
   private readonly runs: number;
   private readonly cols: number;
   /** Indices of the context features (not perWord) in net.features. */
@@ -112,7 +117,7 @@ export class FastScorer implements WindowScorer {
     this.contextFeatures = net.features.flatMap((f, i) => (f.perWord ? [] : [i]));
     if (this.contextFeatures.length > MAX_CONTEXT_FEATURES) throw new Error(`fast path: at most ${MAX_CONTEXT_FEATURES} context features, got ${this.contextFeatures.length} (projectableNetwork declines such models)`);
     this.runs = this.contextFeatures.length > 0 ? 2 * width : width;
-    this.firstFree = this.used = this.contextFeatures.length > 0 ? ZERO_SLOT + 1 : 2;
+    this.firstFree = this.used = this.contextFeatures.length > 0 ? BASE_SLOT + 1 : 2;
     const featureDim = net.features.reduce((a, f) => a + f.dim, 0);
     let off = 0;
     this.featureW = net.features.map((f) => {
@@ -132,6 +137,7 @@ export class FastScorer implements WindowScorer {
     this.useNative = opts.native !== false;
     this.blocks = new Float32Array(Math.min(capacity + this.firstFree, 1024) * this.cols);
     this.project(net.features.map((f) => [f.padStart, f.padEnd]), PAD_START_SLOT);
+    if (this.contextFeatures.length > 0) this.project(net.features.map((f) => (f.perWord ? null : [0])), BASE_SLOT);
     this.add(net.frequentWords(Math.min(PREFILL_WORDS, capacity)));
   }
 
@@ -161,13 +167,12 @@ export class FastScorer implements WindowScorer {
     });
   }
 
-  /** Project words not yet cached into new slots (callers make room first): the per-word features' part. */
+  /** Project words not yet cached into new slots (callers make room first): the per-word features, and key 0 of the others. */
   private add(words: string[]): void {
     if (words.length === 0) return;
     const ids = this.net.features.map((f) => {
-      if (!f.perWord) return null;
       const out = new Int32Array(words.length);
-      f.encode(words, out, 0, false);
+      if (f.perWord) f.encode(words, out, 0, false);
       return out;
     });
     this.project(ids, this.used);
@@ -180,6 +185,11 @@ export class FastScorer implements WindowScorer {
     const ids: (Int32Array | null)[] = this.net.features.map(() => null);
     this.contextFeatures.forEach((fi, k) => (ids[fi] = keys[k]));
     this.project(ids, this.used);
+    const { blocks, cols } = this;
+    const base = BASE_SLOT * cols;
+    for (let at = this.used * cols, end = (this.used + codes.length) * cols; at < end; at += cols) {
+      for (let i = 0; i < cols; i++) blocks[at + i] -= blocks[base + i];
+    }
     for (const code of codes) this.tupleSlot.set(code, this.used++);
   }
 
@@ -190,7 +200,10 @@ export class FastScorer implements WindowScorer {
   private scratchInts(total: number): (length: number) => Int32Array {
     if (this.ints.length < total) this.ints = new Int32Array(Math.ceil(total * 1.25));
     let at = 0;
-    return (length) => this.ints.subarray(at, (at += length));
+    return (length) => {
+      if (at + length > total) throw new Error(`fast path: scratch of ${total} ints overrun (a bug)`);
+      return this.ints.subarray(at, (at += length));
+    };
   }
 
   private scratchCodes(n: number): Float64Array {
@@ -252,7 +265,7 @@ export class FastScorer implements WindowScorer {
     let flat: string[] | null = null;
     const word = (t: number) => (flat ??= sentences.flat())[t];
     const K = this.contextFeatures.length;
-    const take = this.scratchInts(n * (2 + (K > 0 ? 1 + K : 0) + this.runs));
+    const take = this.scratchInts(n * (2 + (K > 0 ? 2 + K : 0) + this.runs) + 1);
     const ids = take(n);
     this.wordIds(sentences, ids);
     const context = K > 0 ? this.contextKeys(sentences, this.contextFeatures.map(() => take(n)), this.scratchCodes(n), contexts) : null;
@@ -280,7 +293,7 @@ export class FastScorer implements WindowScorer {
       for (let t = 0; t < n; t++) {
         const code = context.codes[t];
         if (code !== last) {
-          const slot = this.tupleSlot.get(code);
+          const slot = code === 0 ? NO_RUN : this.tupleSlot.get(code);
           if (slot === undefined && !missingTuples.has(code)) missingTuples.set(code, t);
           last = code;
           lastSlot = slot ?? -1;
@@ -311,23 +324,26 @@ export class FastScorer implements WindowScorer {
     if (context && tuples && missingTuples.size > 0) {
       const first = [...missingTuples.values()];
       this.addTuples([...missingTuples.keys()], context.keys.map((k) => Int32Array.from(first, (t) => k[t])));
-      for (let t = 0; t < n; t++) if (tuples[t] < 0) tuples[t] = this.tupleSlot.get(context.codes[t])!;
+      for (let t = 0; t < n; t++) if (tuples[t] === -1) tuples[t] = this.tupleSlot.get(context.codes[t])!;
     }
-    const offsets = this.offsets(slots, tuples, sentenceStarts, take(n * this.runs));
+    // With context features each token has its own run count: runStarts[t] .. runStarts[t + 1] − 1.
+    const runStarts = tuples ? take(n + 1) : null;
+    const offsets = this.offsets(slots, tuples, sentenceStarts, take(n * this.runs), runStarts);
     const scores = new Float32Array(n * this.C);
     const native = this.nativeKernels();
-    if (native) native.gatherSumReluLinear(this.blocks, offsets, n, this.runs, this.H, this.bias, this.ut, this.net.output.b, this.C, scores);
-    else for (let start = 0; start < n; start += CHUNK) this.scoreChunk(offsets, start, Math.min(CHUNK, n - start), scores);
+    if (native) native.gatherSumReluLinear(this.blocks, offsets, n, this.runs, this.H, this.bias, this.ut, this.net.output.b, this.C, scores, runStarts ?? undefined);
+    else for (let start = 0; start < n; start += CHUNK) this.scoreChunk(offsets, runStarts, start, Math.min(CHUNK, n - start), scores);
     return { scores, n, sentenceStarts };
   }
 
   /** The tfjs path for tokens start .. start+count: the block sums in JS, then the activation and output layer as tfjs ops. */
-  private scoreChunk(offsets: Int32Array, start: number, count: number, scores: Float32Array): void {
-    const { H, runs, blocks, bias } = this;
+  private scoreChunk(offsets: Int32Array, runStarts: Int32Array | null, start: number, count: number, scores: Float32Array): void {
+    const { H, blocks, bias } = this;
     const pre = new Float32Array(count * H);
     for (let t = 0; t < count; t++) {
       const o = t * H;
-      const row = (start + t) * runs;
+      const row = runStarts ? runStarts[start + t] : (start + t) * this.runs;
+      const runs = runStarts ? runStarts[start + t + 1] - row : this.runs; // at least the width's word runs
       addRuns(pre, o, bias, 0, blocks, offsets, row, Math.min(RUNS_PER_PASS, runs), H);
       for (let p = RUNS_PER_PASS; p < runs; p += RUNS_PER_PASS) addRuns(pre, o, pre, o, blocks, offsets, row + p, Math.min(RUNS_PER_PASS, runs - p), H);
     }
@@ -339,28 +355,34 @@ export class FastScorer implements WindowScorer {
     s.dispose();
   }
 
-  /** Float offset of block(slot(t+p-m))[p] for every token t and position p (padding blocks past sentence edges). */
   /**
    * Float offset of block(slot(t+p-m))[p] for every token t and position p (padding blocks past sentence edges),
-   * then, with context features, of the tuple block of the same token (the zero block past the edges).
+   * runs t·width .. Without `runStarts` (no context features) that is all. With it, each token's word runs are
+   * followed by the tuple run of each position inside the sentence whose tuple is not the base one, and
+   * runStarts[t] .. runStarts[t + 1] − 1 are token t's runs.
    */
-  private offsets(slots: Int32Array, tuples: Int32Array | null, starts: Int32Array, off: Int32Array): Int32Array {
-    const { H, width, runs, cols } = this;
+  private offsets(slots: Int32Array, tuples: Int32Array | null, starts: Int32Array, off: Int32Array, runStarts: Int32Array | null): Int32Array {
+    const { H, width, cols } = this;
     const m = this.net.window;
+    let r = 0;
     for (let si = 0; si + 1 < starts.length; si++) {
       const a = starts[si];
       const len = starts[si + 1] - a;
       for (let i = 0; i < len; i++) {
-        const o = (a + i) * runs;
+        if (runStarts) runStarts[a + i] = r;
         for (let p = 0; p < width; p++) {
           const j = i + p - m;
-          const inside = j >= 0 && j < len;
           const slot = j < 0 ? PAD_START_SLOT : j >= len ? PAD_END_SLOT : slots[a + j];
-          off[o + p] = slot * cols + p * H;
-          if (tuples) off[o + width + p] = (inside ? tuples[a + j] : ZERO_SLOT) * cols + p * H;
+          off[r++] = slot * cols + p * H;
+        }
+        if (!tuples) continue;
+        for (let p = Math.max(0, m - i), end = Math.min(width, len - i + m); p < end; p++) {
+          const tuple = tuples[a + i + p - m];
+          if (tuple !== NO_RUN) off[r++] = tuple * cols + p * H;
         }
       }
     }
+    if (runStarts) runStarts[runStarts.length - 1] = r;
     return off;
   }
 

@@ -25,9 +25,11 @@ export interface HostKernels {
    * Gather-sum, bias, relu, small linear product, per item t < n:
    *   a = relu(bias + Σ_{j<k} rows[offsets[t·k + j] .. + H]);  out[t·C + c] = Σ_h a[h] · wt[c·H + h] + outBias[c].
    * (A one-hidden-layer relu network whose first-layer products are cached per input part is scored this way.)
+   * With `starts` (n + 1 non-decreasing values from 0) items have their own run counts: item t sums the runs at
+   * offsets[starts[t] .. starts[t + 1]) and k is not read.
    */
   gatherSumReluLinear(rows: Float32Array, offsets: Int32Array, n: number, k: number, H: number, bias: Float32Array,
-    wt: Float32Array, outBias: Float32Array, C: number, out: Float32Array): void;
+    wt: Float32Array, outBias: Float32Array, C: number, out: Float32Array, starts?: Int32Array): void;
   /**
    * A linear-chain CRF over a batch of sequences (rows starts[s] .. starts[s + 1] − 1 of e [rows x L] are sequence
    * s; transitions T [(L + 2) x L]: tag-to-tag, start row, end row, −Infinity forbids): each sequence's best path
