@@ -61,6 +61,8 @@ export { train, Trainer } from './train/trainer.js';
 export type { Batch, TrainProgressEvent, EpochRecord, TrainOptions, TrainResult } from './train/trainer.js';
 export { LinearChainCrf, crfNegLogLikelihood } from './crf/crf-loss.js';
 export type { CrfTarget, LinearChainCrfConfig } from './crf/crf-loss.js';
+export { StructuredHinge, structuredHingeLoss } from './crf/structured-hinge.js';
+export type { StructuredHingeConfig } from './crf/structured-hinge.js';
 export { CrfScratch, crfPathScore, transitionCount } from './crf/linear-chain.js';
 export { crfMarginals } from './crf/marginals.js';
 export { CrfTransitions } from './crf/transitions.js';
