@@ -4,7 +4,7 @@
  * the row-sparse embedding table) against centred differences of the loss of one fixed batch.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { crfNegLogLikelihood, gradCheck } from '@window-ner/nn';
+import { crfNegLogLikelihood, gradCheck, structuredHingeLoss } from '@window-ner/nn';
 import { initBackend, Rng, tf } from '@window-ner/tensor';
 import { resolveConfig } from '../src/config/config.js';
 import { createModel } from '../src/model/build.js';
@@ -21,7 +21,7 @@ const corpus: Sentence[] = [
   { tokens: ['the', 'city', 'of', 'Paris', 'is', 'big'], tags: ['O', 'O', 'O', 'B-LOC', 'O', 'O'] },
 ];
 
-function check(head: string, norm = 'none', extra: Record<string, unknown>[] = []) {
+function check(head: string, norm = 'none', extra: Record<string, unknown>[] = [], headSpec: Record<string, unknown> = {}) {
   const config = resolveConfig({
     head,
     window: 1,
@@ -32,7 +32,7 @@ function check(head: string, norm = 'none', extra: Record<string, unknown>[] = [
     norm,
     minFreq: 1,
     features: [{ type: 'embedding', dim: 3 }, { type: 'casing' }, ...extra],
-    ...(head === 'max-margin' ? { model: { head: { type: 'max-margin', k: 2, margin: 1, classMargins: true } } } : {}),
+    ...(head === 'max-margin' ? { model: { head: { type: 'max-margin', k: 2, margin: 1, classMargins: true, ...headSpec } } } : {}),
   });
   const model = createModel(config, corpus, null, new Rng(5));
   const set = model.windows(corpus.map((s) => s.tokens), true, corpus.map((s) => s.tags));
@@ -50,11 +50,14 @@ function check(head: string, norm = 'none', extra: Record<string, unknown>[] = [
   const target = { gold, size, sentenceStarts: sentenceLevel ? set.sentenceStarts : undefined };
   const loss = () => {
     if (sentenceLevel) {
-      // The CRF loss also accumulates the transitions' gradient when computed: evaluate it with nn's pure NLL.
+      // The sentence losses also accumulate the transitions' gradient when computed: evaluate them with nn's pure
+      // values (the max-margin head here has no window terms: k 0, no class margins).
       const y = tf.tidy(() => model.network.net.forward(batch(), ctx).y);
       const scores = y.dataSync() as Float32Array;
       y.dispose();
-      return crfNegLogLikelihood(scores, model.numClasses, model.head.transitions!(), { gold, starts: set.sentenceStarts }, 'positions');
+      const chain = { gold, starts: set.sentenceStarts };
+      if (head === 'max-margin') return structuredHingeLoss(scores, model.numClasses, model.head.transitions!(), chain, 1, 'positions');
+      return crfNegLogLikelihood(scores, model.numClasses, model.head.transitions!(), chain, 'positions');
     }
     const l = tf.tidy(() => model.head.loss.compute(model.network.net.forward(batch(), ctx).y, target).loss);
     const v = l.dataSync()[0];
@@ -80,8 +83,8 @@ describe('gradient check of the whole window model (nn gradCheck)', () => {
     expect(result.maxRelError, JSON.stringify(result.worst)).toBeLessThan(2e-3);
   });
 
-  it('max-margin head (ranking + class margins)', () => {
-    const { result } = check('max-margin');
+  it('max-margin head at window level (ranking + class margins)', () => {
+    const { result } = check('max-margin', 'none', [], { level: 'window' });
     expect(result.checked).toBeGreaterThan(80);
     expect(result.maxRelError, JSON.stringify(result.worst)).toBeLessThan(2e-3);
   });
@@ -101,6 +104,13 @@ describe('gradient check of the whole window model (nn gradCheck)', () => {
   it('crf head (sentence-level log-likelihood): the network and the transitions', () => {
     const { result, trainable } = check('crf');
     expect(trainable).toEqual(['embedding0/table', 'hidden0/W', 'hidden0/b', 'output/W', 'output/b', 'crf/transitions']);
+    expect(result.checked).toBeGreaterThan(100);
+    expect(result.maxRelError, JSON.stringify(result.worst)).toBeLessThan(2e-3);
+  });
+
+  it('max-margin head at sentence level (structured hinge): the network and the transitions', () => {
+    const { result, trainable } = check('max-margin', 'none', [], { level: 'sentence', k: 0, classMargins: false });
+    expect(trainable).toEqual(['embedding0/table', 'hidden0/W', 'hidden0/b', 'output/W', 'output/b', 'max-margin/transitions']);
     expect(result.checked).toBeGreaterThan(100);
     expect(result.maxRelError, JSON.stringify(result.worst)).toBeLessThan(2e-3);
   });

@@ -82,7 +82,7 @@ describe('max-margin decision rule', () => {
   });
 
   it('hinge loss counts violated margins only', () => {
-    const head = new MaxMarginHead({ type: 'max-margin', k: 1, classMargins: true }, { numClasses: 2, labels: LabelSet.fromTypes(['PER'], 'IO'), outsideClass: 0, replacement: null });
+    const head = new MaxMarginHead({ type: 'max-margin', level: 'window', k: 1, classMargins: true }, { numClasses: 2, labels: LabelSet.fromTypes(['PER'], 'IO'), outsideClass: 0, replacement: null });
     // row 0 true window (class 0), row 1 its corrupt window
     const [loss, dS] = tf.tidy(() => {
       const r = head.loss.compute(tf.tensor2d([2, 0.5, 1.5, 0], [2, 2]), { gold: Int32Array.from([0]), size: 1 });

@@ -16,15 +16,23 @@ export interface HeadSpec {
    * (sentence-level log-likelihood with learned transitions).
    */
   type: string;
-  /** max-margin: corrupt windows sampled per true window. */
+  /**
+   * max-margin: "sentence" (a structured hinge over each sentence's path with learned transitions, batches of
+   * whole sentences) or "window" (each window trained alone, no transitions). Default in MAX_MARGIN_DEFAULTS.
+   */
+  level?: MaxMarginLevel;
+  /** max-margin: corrupt windows sampled per true window (window ranking). */
   k?: number;
-  /** max-margin: the margin Δ. */
+  /** max-margin: the margin Δ (per wrongly tagged token at sentence level). */
   margin?: number;
   /** max-margin: also require the true class to beat every other class on the true window by the margin. */
   classMargins?: boolean;
-  /** crf: sentences per training batch (default: about train.batchSize windows' worth of sentences). */
+  /** crf, sentence-level max-margin: sentences per training batch (default: about train.batchSize windows' worth). */
   sentences?: number;
-  /** crf: initial score of BIO-invalid transitions (default −10000; 0 lets training learn them from the data). */
+  /**
+   * crf, sentence-level max-margin: initial score of BIO-invalid transitions (default −10000; 0 lets training
+   * learn them from the data).
+   */
   invalidTransition?: number;
   [key: string]: unknown;
 }
@@ -105,8 +113,28 @@ export const DEFAULT_CONFIG: NerConfig = {
   },
 };
 
-/** Defaults for the max-margin head, applied when head.type is "max-margin" and a field is absent. */
-export const MAX_MARGIN_DEFAULTS = { k: 5, margin: 1, classMargins: true };
+export type MaxMarginLevel = 'sentence' | 'window';
+
+/**
+ * Defaults for the max-margin head, applied when head.type is "max-margin" and a field is absent: the level, then
+ * that level's k, margin and classMargins (chosen on CoNLL-2003 dev; libs/ner README "Heads").
+ */
+export const MAX_MARGIN_DEFAULTS = {
+  level: 'sentence' as MaxMarginLevel,
+  sentence: { k: 0, margin: 1, classMargins: false },
+  window: { k: 5, margin: 1, classMargins: true },
+};
+
+/** A max-margin head's level, or an error naming the field. */
+export function maxMarginLevel(v: unknown, field = 'model.head.level'): MaxMarginLevel {
+  if (v !== 'sentence' && v !== 'window') throw new Error(`config: ${field} must be "sentence" or "window", got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** Does this head train on whole sentences (crf; max-margin at level "sentence")? */
+export function isSentenceLevel(head: HeadSpec): boolean {
+  return head.type === 'crf' || (head.type === 'max-margin' && head.level === 'sentence');
+}
 
 /**
  * Merge a partial config over the defaults. Accepts either `{model: {...}, train: {...}}` or a flat object whose
@@ -140,7 +168,10 @@ export function resolveConfig(partial: Record<string, unknown> = {}, base: NerCo
       apply(key, value, '');
     }
   }
-  if (out.model.head.type === 'max-margin') out.model.head = { ...MAX_MARGIN_DEFAULTS, ...out.model.head };
+  if (out.model.head.type === 'max-margin') {
+    const level = maxMarginLevel(out.model.head.level ?? MAX_MARGIN_DEFAULTS.level);
+    out.model.head = { level, ...MAX_MARGIN_DEFAULTS[level], ...out.model.head };
+  }
   validateConfig(out);
   return out;
 }
@@ -172,10 +203,12 @@ export function validateConfig(c: NerConfig): void {
   });
   if (!m.head || typeof m.head.type !== 'string') throw new Error('config: model.head.type must be a string');
   if (m.head.type === 'max-margin') {
+    maxMarginLevel(m.head.level);
     int(m.head.k, 'model.head.k', 0);
-    num(m.head.margin, 'model.head.margin');
+    range(m.head.margin, 'model.head.margin', 0, 1e6);
+    if (typeof m.head.classMargins !== 'boolean') throw new Error(`config: model.head.classMargins must be true or false, got ${JSON.stringify(m.head.classMargins)}`);
   }
-  if (m.head.type === 'crf') {
+  if (isSentenceLevel(m.head)) {
     if (m.head.sentences !== undefined) int(m.head.sentences, 'model.head.sentences', 1);
     if (m.head.invalidTransition !== undefined) range(m.head.invalidTransition, 'model.head.invalidTransition', -1e6, 0);
   }

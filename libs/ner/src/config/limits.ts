@@ -4,7 +4,7 @@
  * stop configs that are valid but would take the machine's memory or hours of CPU (hidden [100000], window 1000,
  * epochs 1e9). Errors name the key, like resolveConfig's.
  */
-import type { NerConfig } from './config.js';
+import { isSentenceLevel, type NerConfig } from './config.js';
 
 export interface ConfigLimits {
   /** Units in one hidden layer. */
@@ -100,10 +100,10 @@ export function estimateTrainingBytes(config: NerConfig, corpusBytes: number): n
     prev = h;
   }
   dense += prev * 64;
-  // crf with `sentences` set: rows are those sentences' windows (SENTENCE_ROWS each, a long sentence).
-  const rows = m.head.type === 'crf' && typeof m.head.sentences === 'number'
-    ? m.head.sentences * SENTENCE_ROWS
-    : config.train.batchSize * (m.head.type === 'max-margin' ? 1 + Number(m.head.k ?? 5) : 1);
+  // A sentence-level head with `sentences` set: rows are those sentences' windows (SENTENCE_ROWS each, a long
+  // sentence); max-margin scores k corrupt windows besides each true one.
+  const rowsPerWindow = m.head.type === 'max-margin' ? 1 + Number(m.head.k ?? 0) : 1;
+  const rows = (isSentenceLevel(m.head) && typeof m.head.sentences === 'number' ? m.head.sentences * SENTENCE_ROWS : config.train.batchSize) * rowsPerWindow;
   // A chars feature's CNN over a batch's distinct words (at most rows × width of them), every character's
   // embedding, im2col row and filter outputs, forward and backward.
   const charFloats = m.features.reduce((sum, f) => {
@@ -141,7 +141,7 @@ export function checkConfigLimits(config: NerConfig, limits: ConfigLimits, corpu
     fixed('maxChars', limits.maxChars);
   });
   if (m.head.type === 'max-margin') over('model.head.k', m.head.k, limits.maxCorruptWindows, 'max-corrupt-windows');
-  if (m.head.type === 'crf') over('model.head.sentences', m.head.sentences, Math.floor(limits.maxBatchSize / SENTENCE_ROWS), 'max-batch-size');
+  if (isSentenceLevel(m.head)) over('model.head.sentences', m.head.sentences, Math.floor(limits.maxBatchSize / SENTENCE_ROWS), 'max-batch-size');
   over('train.epochs', config.train.epochs, limits.maxEpochs, 'max-epochs');
   over('train.batchSize', config.train.batchSize, limits.maxBatchSize, 'max-batch-size');
   const mb = Math.ceil(estimateTrainingBytes(config, corpusBytes) / MIB);

@@ -10,30 +10,10 @@
  * `invalidTransition` (default −10000: their gradient is then exactly 0, so they stay there) and the Viterbi
  * decoder forbids them outright. Token confidence is the marginal p(y_t = chosen | sentence) (forward-backward).
  */
-import { CrfScratch, crfConfidenceBatch, crfMarginals, CrfTransitions, LinearChainCrf, transitionCount, type Loss, type Param } from '@window-ner/nn';
+import { CrfScratch, crfConfidenceBatch, crfMarginals, CrfTransitions, LinearChainCrf, type Loss, type Param } from '@window-ner/nn';
 import type { HeadSpec } from '../config/config.js';
+import { initialTransitions, savedTransitions } from './transitions.js';
 import type { Head, HeadContext, HeadPlugin, HeadTarget, TrainBatch } from './types.js';
-
-export const CRF_DEFAULTS = { invalidTransition: -10000 };
-
-/** Initial transitions: 0, except BIO-invalid transitions and starts at `invalid`. */
-function initialTransitions(ctx: HeadContext, invalid: number): Float32Array {
-  const L = ctx.numClasses;
-  const T = new Float32Array(transitionCount(L));
-  for (let j = 0; j < L; j++) {
-    if (!ctx.labels.isValidTransition(null, j)) T[L * L + j] = invalid;
-    for (let i = 0; i < L; i++) if (!ctx.labels.isValidTransition(i, j)) T[i * L + j] = invalid;
-  }
-  return T;
-}
-
-function savedTransitions(saved: unknown, L: number): Float32Array {
-  const n = transitionCount(L);
-  if (!Array.isArray(saved) || saved.length !== n || !saved.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-    throw new Error(`crf head: saved state "transitions" must be ${n} finite numbers ((${L} + 2) x ${L} labels), got ${Array.isArray(saved) ? `${saved.length} entries` : typeof saved}`);
-  }
-  return Float32Array.from(saved as number[]);
-}
 
 export class CrfHead implements Head {
   readonly type = 'crf';
@@ -49,8 +29,7 @@ export class CrfHead implements Head {
   constructor(spec: HeadSpec, ctx: HeadContext, state?: Record<string, unknown>) {
     const L = ctx.numClasses;
     this.sentencesPerBatch = typeof spec.sentences === 'number' ? spec.sentences : null;
-    const invalid = typeof spec.invalidTransition === 'number' ? spec.invalidTransition : CRF_DEFAULTS.invalidTransition;
-    const init = state ? savedTransitions(state.transitions, L) : initialTransitions(ctx, invalid);
+    const init = state ? savedTransitions('crf', state.transitions, L) : initialTransitions(spec, ctx);
     this.crf = new LinearChainCrf({ name: 'crf', numTags: L, init, normalize: 'positions' });
     this.loss = {
       name: 'crf',

@@ -6,52 +6,29 @@
  *     window the true class must beat every other class by Δ. (Reference run: ranking alone ~85 dev F1, with
  *     class margins ~89.)
  *
+ * That is `level: 'window'`: each window is trained alone. `level: 'sentence'` trains whole sentences (batching
+ * 'sentences', like the crf head) with nn's StructuredHinge: per sentence max_y [s(y) + Δ·(tokens y gets wrong)]
+ * − s(y*), s(y) the path score with learned transitions (a head param, saved as the head's state and added by the
+ * decoder's Viterbi); the window terms above join it when k > 0 or classMargins (max-margin-loss.ts).
+ *
  * Decision rule (documented in README "Max-margin decision rule"): emission e_c = s_c − θ_c, where θ_c is a
  * per-class threshold calibrated on dev after training (coordinate ascent on dev F1, θ_O = 0 fixed), then the
- * same constrained BIO Viterbi as the softmax head (maximise Σ_t e_{tag_t}). With θ = 0 this is the class whose
- * score is highest, repaired into a valid BIO path. Confidence of a token: σ(e_chosen − max_{c≠chosen} e_c).
+ * same constrained BIO Viterbi as the softmax head (maximise Σ_t e_{tag_t}, plus the transitions at sentence
+ * level). With θ = 0 this is the best-scoring valid BIO path. Confidence of a token: σ(e_chosen − max_{c≠chosen} e_c).
  */
-import { maxMarginLoss, type Loss } from '@window-ner/nn';
-import { tf } from '@window-ner/tensor';
-import type { HeadSpec } from '../config/config.js';
+import { StructuredHinge, type Loss, type Param } from '@window-ner/nn';
+import { MAX_MARGIN_DEFAULTS, maxMarginLevel, type HeadSpec, type MaxMarginLevel } from '../config/config.js';
 import { CorruptSampler } from '../windows/sampler.js';
 import { calibrateThresholds } from './calibrate.js';
+import { sentenceMarginLoss, windowMarginLoss } from './max-margin-loss.js';
+import { initialTransitions, savedTransitions } from './transitions.js';
 import type { Head, HeadContext, HeadPlugin, HeadTarget, TrainBatch } from './types.js';
-
-/**
- * The two hinge terms as nn's maxMarginLoss over scores [rows, C] (true windows first, then k corrupt windows per
- * true window, in order): class margins take every class's score on the true window as the corrupt scores,
- * masking out the true class; window ranking takes column y of the k corrupt windows. The gradient w.r.t. the
- * gathered scores is scattered back through the same one-hot.
- */
-function marginLoss(k: number, margin: number, classMargins: boolean): Loss<HeadTarget> {
-  return {
-    name: 'maxMarginWindows',
-    compute(scores, { gold, size }) {
-      const [rows, C] = scores.shape as [number, number];
-      const onehot = tf.oneHot(tf.tensor1d(gold.subarray(0, size), 'int32'), C).toFloat() as tf.Tensor2D;
-      const trueRows = rows === size ? scores : tf.slice(scores, [0, 0], [size, C]);
-      const sy = tf.sum(tf.mul(trueRows, onehot), 1);
-      let loss: tf.Tensor = tf.scalar(0);
-      let dTrue: tf.Tensor = tf.zerosLike(trueRows);
-      if (classMargins) {
-        const r = maxMarginLoss(sy, trueRows, margin, tf.sub(1, onehot));
-        loss = tf.add(loss, r.loss);
-        dTrue = tf.add(tf.add(dTrue, r.gradCorrupt), tf.mul(onehot, tf.reshape(r.gradTrue, [size, 1])));
-      }
-      if (k === 0 || rows === size) return { loss: loss as tf.Scalar, grad: dTrue };
-      const corrupt = tf.reshape(tf.slice(scores, [size, 0], [size * k, C]), [size, k, C]);
-      const yHot = tf.reshape(onehot, [size, 1, C]);
-      const r = maxMarginLoss(sy, tf.sum(tf.mul(corrupt, yHot), 2), margin);
-      dTrue = tf.add(dTrue, tf.mul(onehot, tf.reshape(r.gradTrue, [size, 1])));
-      const dCorrupt = tf.reshape(tf.mul(tf.reshape(r.gradCorrupt, [size, k, 1]), yHot), [size * k, C]);
-      return { loss: tf.add(loss, r.loss) as tf.Scalar, grad: tf.concat([dTrue, dCorrupt], 0) };
-    },
-  };
-}
 
 export class MaxMarginHead implements Head {
   readonly type = 'max-margin';
+  readonly level: MaxMarginLevel;
+  readonly batching: 'windows' | 'sentences';
+  readonly sentencesPerBatch: number | null;
   readonly rowsPerWindow: number;
   readonly k: number;
   readonly margin: number;
@@ -61,13 +38,32 @@ export class MaxMarginHead implements Head {
   thresholds: Float32Array;
   private sampler: CorruptSampler | null = null;
   private samplerFor: Int32Array | null = null;
+  /** Sentence level: the structured hinge and its learned transitions. */
+  private readonly hinge: StructuredHinge | null = null;
+  /** Sentence level only (absent at window level, so the decoder adds no transitions). */
+  readonly params?: () => Param[];
+  readonly transitions?: () => Float32Array;
 
   constructor(spec: HeadSpec, private readonly ctx: HeadContext, state?: Record<string, unknown>) {
-    this.k = spec.k ?? 5;
-    this.margin = spec.margin ?? 1;
-    this.classMargins = spec.classMargins !== false;
+    this.level = maxMarginLevel(spec.level ?? MAX_MARGIN_DEFAULTS.level);
+    const defaults = MAX_MARGIN_DEFAULTS[this.level];
+    this.k = spec.k ?? defaults.k;
+    this.margin = spec.margin ?? defaults.margin;
+    this.classMargins = spec.classMargins ?? defaults.classMargins;
     this.rowsPerWindow = 1 + this.k;
-    this.loss = marginLoss(this.k, this.margin, this.classMargins);
+    this.batching = this.level === 'sentence' ? 'sentences' : 'windows';
+    this.sentencesPerBatch = typeof spec.sentences === 'number' ? spec.sentences : null;
+    if (this.level === 'sentence') {
+      if (state && state.transitions === undefined) throw new Error('max-margin head: level "sentence" needs the saved state "transitions", which this model file does not hold (it was trained at level "window")');
+      const init = state ? savedTransitions('max-margin', state.transitions, ctx.numClasses) : initialTransitions(spec, ctx);
+      const hinge = new StructuredHinge({ name: 'max-margin', numTags: ctx.numClasses, init, margin: this.margin, normalize: 'positions' });
+      this.hinge = hinge;
+      this.params = () => hinge.params();
+      this.transitions = () => hinge.transitionValues();
+      this.loss = sentenceMarginLoss(hinge, this.k, this.classMargins);
+    } else {
+      this.loss = windowMarginLoss(this.k, this.margin, this.classMargins);
+    }
     const saved = state?.thresholds as number[] | undefined;
     this.thresholds = saved ? Float32Array.from(saved) : new Float32Array(ctx.numClasses);
     if (this.thresholds.length !== ctx.numClasses) throw new Error(`max-margin head: ${this.thresholds.length} thresholds for ${ctx.numClasses} classes`);
@@ -122,7 +118,8 @@ export class MaxMarginHead implements Head {
   }
 
   getState(): Record<string, unknown> {
-    return { thresholds: [...this.thresholds] };
+    const thresholds = [...this.thresholds];
+    return this.hinge ? { thresholds, transitions: [...this.hinge.transitionValues()] } : { thresholds };
   }
 }
 

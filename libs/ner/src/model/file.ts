@@ -119,9 +119,12 @@ export async function loadModel(path: string, vectors: VectorSource | null): Pro
     }
     // Plugins first: a model needing plugins this process was not allowed fails before anything else is read.
     // Older files kept module paths in config.model.plugins; they are refused, never imported.
-    const raw = need('config') as { model?: { plugins?: unknown } };
+    const raw = need('config') as { model?: { plugins?: unknown; head?: { type?: unknown; level?: unknown } } };
     checkModelPlugins(path, meta.has('plugins') ? need('plugins') : [], raw.model?.plugins ?? []);
     delete raw.model?.plugins;
+    // A max-margin head saved before it had a level trained window by window: keep it so (the default is now sentence).
+    const head = raw.model?.head;
+    if (head?.type === 'max-margin' && head.level === undefined) head.level = 'window';
     const config: NerConfig = resolveConfig(raw);
     const labels = LabelSet.fromJSON(need('labels'));
     const tensor = (name: string) => {

@@ -87,6 +87,8 @@ export async function fitModel(opts: FitOptions): Promise<FitResult> {
       const windows = batch?.windows ?? indices;
       const size = windows.length;
       if (gold.length < size) gold = new Int32Array(Math.max(size, 2 * gold.length));
+      // A sentence batch may hold more windows than batchSize: room for them and their corrupt rows first.
+      builder.reserve(size * head.rowsPerWindow);
       builder.fill(trainSet, windows, { wordDropout: tc.wordDropout, rng });
       for (let b = 0; b < size; b++) gold[b] = trainSet.labels[windows[b]];
       const rows = head.extend({ builder, set: trainSet, gold, size, rng });
