@@ -11,7 +11,7 @@
  * − s(y*), s(y) the path score with learned transitions (a head param, saved as the head's state and added by the
  * decoder's Viterbi); the window terms above join it when k > 0 or classMargins (max-margin-loss.ts).
  *
- * Decision rule (documented in README "Max-margin decision rule"): emission e_c = s_c − θ_c, where θ_c is a
+ * Decision rule (documented in README "Max-margin head"): emission e_c = s_c − θ_c, where θ_c is a
  * per-class threshold calibrated on dev after training (coordinate ascent on dev F1, θ_O = 0 fixed), then the
  * same constrained BIO Viterbi as the softmax head (maximise Σ_t e_{tag_t}, plus the transitions at sentence
  * level). With θ = 0 this is the best-scoring valid BIO path. Confidence of a token: σ(e_chosen − max_{c≠chosen} e_c).
@@ -96,7 +96,7 @@ export class MaxMarginHead implements Head {
     return row;
   }
 
-  /** Calibrate the thresholds on dev (README "Max-margin decision rule"); returns dev F1 before. */
+  /** Calibrate the thresholds on dev (README "Max-margin head"); returns dev F1 before. */
   tune(devF1: () => number): number {
     const before = devF1();
     calibrateThresholds(this, this.ctx.outsideClass, devF1);
