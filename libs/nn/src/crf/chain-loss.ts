@@ -39,6 +39,16 @@ export function checkChainTarget(where: string, rows: number, L: number, { gold,
   for (let r = 0; r < rows; r++) if (!(gold[r] >= 0 && gold[r] < L)) throw new NnError(`${where}: gold tag ${gold[r]} at row ${r} is outside [0, ${L})`);
 }
 
+/** Σ fn(first row, length) over the non-empty sequences of `starts`. */
+export function sumSequences(starts: Int32Array, fn: (first: number, n: number) => number): number {
+  let sum = 0;
+  for (let q = 0; q + 1 < starts.length; q++) {
+    const n = starts[q + 1] - starts[q];
+    if (n > 0) sum += fn(starts[q], n);
+  }
+  return sum;
+}
+
 /** 1 / the count the summed loss is divided by. */
 export function chainScale(normalize: ChainNormalize, starts: Int32Array, rows: number): number {
   return 1 / Math.max(normalize === 'sequences' ? starts.length - 1 : rows, 1);
@@ -71,27 +81,39 @@ export abstract class ChainLoss implements Loss<CrfTarget> {
     return (this.transitions.value.dataSync() as Float32Array).slice();
   }
 
-  abstract compute(scores: tf.Tensor, target: CrfTarget): { loss: tf.Scalar; grad: tf.Tensor };
+  /**
+   * The loss of one sequence (host scores e [n x L], its gold tags), adding scale x its gradient into gradE (from
+   * index 0) and gradT. `beginBatch` has seen this batch's transitions T.
+   */
+  protected abstract sequenceLoss(e: Float32Array, n: number, gold: Int32Array, T: Float32Array, scale: number, gradE: Float32Array, gradT: Float64Array): number;
+
+  /** Per-batch work on the transitions before the sequences (exps, a prepared matrix). */
+  protected abstract beginBatch(T: Float32Array): void;
+
+  /**
+   * Mean loss over the sequences (normalised as configured) and ∂/∂scores; ∂/∂transitions goes into the param,
+   * as a layer's backward would.
+   */
+  compute(scores: tf.Tensor, target: CrfTarget): { loss: tf.Scalar; grad: tf.Tensor } {
+    const L = this.numTags;
+    if (scores.rank !== 2 || scores.shape[1] !== L) throw shapeMismatch(`${this.name} scores`, `[rows, ${L}]`, scores.shape);
+    const rows = scores.shape[0];
+    checkChainTarget(this.name, rows, L, target);
+    const e = scores.dataSync() as Float32Array;
+    const T = this.transitions.value.dataSync() as Float32Array;
+    const scale = chainScale(this.normalize, target.starts, rows);
+    this.beginBatch(T);
+    const gradE = new Float32Array(rows * L);
+    const gradT = new Float64Array(transitionCount(L));
+    const sum = sumSequences(target.starts, (a, n) =>
+      this.sequenceLoss(e.subarray(a * L, (a + n) * L), n, target.gold.subarray(a, a + n), T, scale, gradE.subarray(a * L, (a + n) * L), gradT));
+    accumulateDenseGrad(this.transitions, tf.tensor2d(Float32Array.from(gradT), [L + 2, L]));
+    return { loss: tf.scalar(sum * scale), grad: tf.tensor2d(gradE, [rows, L]) };
+  }
 
   /** Viterbi path of one sequence's host scores [n x L] under the current transitions; returns its score. */
   decode(scores: Float32Array, n: number, out: Int32Array): number {
     if (scores.length !== n * this.numTags || out.length < n) throw new NnError(`${this.name} decode: expected ${n} x ${this.numTags} scores and ${n} outputs, got ${scores.length} and ${out.length}`);
     return crfViterbi(scores, n, this.numTags, this.transitions.value.dataSync() as Float32Array, out);
-  }
-
-  /** compute()'s checked host inputs: the scores, the transitions and the scale of this batch. */
-  protected hostInputs(scores: tf.Tensor, target: CrfTarget): { e: Float32Array; T: Float32Array; rows: number; scale: number } {
-    const L = this.numTags;
-    if (scores.rank !== 2 || scores.shape[1] !== L) throw shapeMismatch(`${this.name} scores`, `[rows, ${L}]`, scores.shape);
-    const rows = scores.shape[0];
-    checkChainTarget(this.name, rows, L, target);
-    return { e: scores.dataSync() as Float32Array, T: this.transitions.value.dataSync() as Float32Array, rows, scale: chainScale(this.normalize, target.starts, rows) };
-  }
-
-  /** Hand ∂/∂transitions to the param (as a layer's backward would) and return the loss and ∂/∂scores. */
-  protected result(loss: number, gradE: Float32Array, gradT: Float64Array): { loss: tf.Scalar; grad: tf.Tensor } {
-    const L = this.numTags;
-    accumulateDenseGrad(this.transitions, tf.tensor2d(Float32Array.from(gradT), [L + 2, L]));
-    return { loss: tf.scalar(loss), grad: tf.tensor2d(gradE, [gradE.length / L, L]) };
   }
 }

@@ -7,9 +7,8 @@
  *
  * The algorithms run on the host in float64 (L is a handful of tags; a batch is a few thousand positions).
  */
-import type { tf } from '@window-ner/tensor';
-import { ChainLoss, chainScale, checkChainTarget, type ChainLossConfig, type ChainNormalize, type CrfTarget } from './chain-loss.js';
-import { CrfScratch, crfNllGrad, expTransitions, crfPathScore, transitionCount } from './linear-chain.js';
+import { ChainLoss, chainScale, checkChainTarget, sumSequences, type ChainLossConfig, type ChainNormalize, type CrfTarget } from './chain-loss.js';
+import { CrfScratch, crfNllGrad, expTransitions, crfPathScore } from './linear-chain.js';
 import { crfMarginals } from './marginals.js';
 import { CrfTransitions } from './transitions.js';
 
@@ -22,15 +21,11 @@ export function crfNegLogLikelihood(scores: Float32Array, L: number, transitions
   checkChainTarget('crf', rows, L, target);
   const scratch = new CrfScratch();
   const prepared = new CrfTransitions(transitions, L);
-  let sum = 0;
   const { starts, gold } = target;
-  for (let s = 0; s + 1 < starts.length; s++) {
-    const a = starts[s];
-    const n = starts[s + 1] - a;
-    if (n === 0) continue;
+  const sum = sumSequences(starts, (a, n) => {
     const e = scores.subarray(a * L, (a + n) * L);
-    sum += crfMarginals(e, n, L, prepared, scratch) - crfPathScore(e, n, L, transitions, gold.subarray(a, a + n));
-  }
+    return crfMarginals(e, n, L, prepared, scratch) - crfPathScore(e, n, L, transitions, gold.subarray(a, a + n));
+  });
   return sum * chainScale(normalize, starts, rows);
 }
 
@@ -41,22 +36,12 @@ export class LinearChainCrf extends ChainLoss {
     super(config, 'crf');
   }
 
-  compute(scores: tf.Tensor, target: CrfTarget): { loss: tf.Scalar; grad: tf.Tensor } {
-    const L = this.numTags;
-    const { e, T, rows, scale } = this.hostInputs(scores, target);
-    const s = this.scratch;
-    s.fit(1, L);
-    const expT = expTransitions(T, L, s.expT);
-    const { starts, gold } = target;
-    const gradE = new Float32Array(rows * L);
-    const gradT = new Float64Array(transitionCount(L));
-    let sum = 0;
-    for (let q = 0; q + 1 < starts.length; q++) {
-      const a = starts[q];
-      const n = starts[q + 1] - a;
-      if (n === 0) continue;
-      sum += crfNllGrad(e.subarray(a * L, (a + n) * L), n, L, T, expT, gold.subarray(a, a + n), scale, gradE.subarray(a * L, (a + n) * L), gradT, s);
-    }
-    return this.result(sum * scale, gradE, gradT);
+  protected beginBatch(T: Float32Array): void {
+    this.scratch.fit(1, this.numTags);
+    expTransitions(T, this.numTags, this.scratch.expT);
+  }
+
+  protected sequenceLoss(e: Float32Array, n: number, gold: Int32Array, T: Float32Array, scale: number, gradE: Float32Array, gradT: Float64Array): number {
+    return crfNllGrad(e, n, this.numTags, T, this.scratch.expT, gold, scale, gradE, gradT, this.scratch);
   }
 }

@@ -10,10 +10,9 @@
  * likewise on the start, end and pair transitions each path uses; 0 when ŷ = y*. Normalised like the CRF (per
  * sequence or per position), so a per-token hinge keeps the softmax head's lr and clipNorm scale.
  */
-import type { tf } from '@window-ner/tensor';
 import { NnError } from '../core/errors.js';
-import { ChainLoss, chainScale, checkChainTarget, type ChainLossConfig, type ChainNormalize, type CrfTarget } from './chain-loss.js';
-import { crfPathScore, transitionCount } from './linear-chain.js';
+import { ChainLoss, chainScale, checkChainTarget, sumSequences, type ChainLossConfig, type ChainNormalize, type CrfTarget } from './chain-loss.js';
+import { crfPathScore } from './linear-chain.js';
 import { CrfTransitions } from './transitions.js';
 import { crfViterbi } from './viterbi.js';
 
@@ -69,44 +68,31 @@ export function structuredHingeLoss(scores: Float32Array, L: number, transitions
   const T = new CrfTransitions(transitions, L);
   const s = new HingeScratch();
   const { starts, gold } = target;
-  let sum = 0;
-  for (let q = 0; q + 1 < starts.length; q++) {
-    const a = starts[q];
-    const n = starts[q + 1] - a;
-    if (n > 0) sum += sequenceHinge(scores.subarray(a * L, (a + n) * L), n, L, T, gold.subarray(a, a + n), margin, s);
-  }
+  const sum = sumSequences(starts, (a, n) => sequenceHinge(scores.subarray(a * L, (a + n) * L), n, L, T, gold.subarray(a, a + n), margin, s));
   return sum * chainScale(normalize, starts, rows);
 }
 
 export class StructuredHinge extends ChainLoss {
   readonly margin: number;
   private readonly scratch = new HingeScratch();
+  /** This batch's transitions, prepared for Viterbi. */
+  private prepared: CrfTransitions | null = null;
 
   constructor(config: StructuredHingeConfig) {
     super(config, 'structured-hinge');
     this.margin = checkMargin(config.margin ?? 1);
   }
 
-  compute(scores: tf.Tensor, target: CrfTarget): { loss: tf.Scalar; grad: tf.Tensor } {
-    const L = this.numTags;
-    const { e, T, rows, scale } = this.hostInputs(scores, target);
-    const prepared = new CrfTransitions(T, L);
-    const { starts, gold } = target;
-    const gradE = new Float32Array(rows * L);
-    const gradT = new Float64Array(transitionCount(L));
-    let sum = 0;
-    for (let q = 0; q + 1 < starts.length; q++) {
-      const a = starts[q];
-      const n = starts[q + 1] - a;
-      if (n === 0) continue;
-      const g = gold.subarray(a, a + n);
-      const loss = sequenceHinge(e.subarray(a * L, (a + n) * L), n, L, prepared, g, this.margin, this.scratch);
-      if (loss === 0) continue;
-      sum += loss;
-      const ge = gradE.subarray(a * L, (a + n) * L);
-      addPathCounts(this.scratch.path, n, L, scale, ge, gradT);
-      addPathCounts(g, n, L, -scale, ge, gradT);
+  protected beginBatch(T: Float32Array): void {
+    this.prepared = new CrfTransitions(T, this.numTags);
+  }
+
+  protected sequenceLoss(e: Float32Array, n: number, gold: Int32Array, _T: Float32Array, scale: number, gradE: Float32Array, gradT: Float64Array): number {
+    const loss = sequenceHinge(e, n, this.numTags, this.prepared!, gold, this.margin, this.scratch);
+    if (loss > 0) {
+      addPathCounts(this.scratch.path, n, this.numTags, scale, gradE, gradT);
+      addPathCounts(gold, n, this.numTags, -scale, gradE, gradT);
     }
-    return this.result(sum * scale, gradE, gradT);
+    return loss;
   }
 }
