@@ -29,8 +29,8 @@ const ctx = { numClasses: 3, labels: PER, outsideClass: 0, replacement: null };
 
 describe('max-margin head config', () => {
   it('defaults to sentence level with its own k and classMargins; window level keeps the seed defaults', () => {
-    expect(resolveConfig({ head: 'max-margin' }).model.head).toEqual({ type: 'max-margin', level: 'sentence', k: 0, margin: 1, classMargins: false });
-    expect(resolveConfig({ model: { head: { type: 'max-margin', level: 'window' } } }).model.head).toEqual({ type: 'max-margin', level: 'window', k: 5, margin: 1, classMargins: true });
+    expect(resolveConfig({ head: 'max-margin' }).model.head).toEqual({ type: 'max-margin', level: 'sentence', k: 0, margin: 1, classMargins: false, calibrate: true });
+    expect(resolveConfig({ model: { head: { type: 'max-margin', level: 'window' } } }).model.head).toEqual({ type: 'max-margin', level: 'window', k: 5, margin: 1, classMargins: true, calibrate: true });
     expect(resolveConfig({ model: { head: { type: 'max-margin', k: 3 } } }).model.head.k).toBe(3);
   });
 
@@ -38,6 +38,7 @@ describe('max-margin head config', () => {
     expect(() => resolveConfig({ model: { head: { type: 'max-margin', level: 'token' } } })).toThrow('config: model.head.level must be "sentence" or "window", got "token"');
     expect(() => resolveConfig({ model: { head: { type: 'max-margin', margin: -1 } } })).toThrow('model.head.margin must be in [0, 1000000], got -1');
     expect(() => resolveConfig({ model: { head: { type: 'max-margin', classMargins: 'yes' } } })).toThrow('model.head.classMargins must be true or false, got "yes"');
+    expect(() => resolveConfig({ model: { head: { type: 'max-margin', calibrate: 1 } } })).toThrow('model.head.calibrate must be true or false, got 1');
     expect(() => resolveConfig({ model: { head: { type: 'max-margin', sentences: 0 } } })).toThrow('model.head.sentences must be an integer >= 1');
   });
 });
@@ -58,6 +59,10 @@ describe('sentence-level max-margin head', () => {
     expect(window.transitions).toBeUndefined();
     expect(window.batching).toBe('windows');
     expect(window.getState()).toEqual({ thresholds: [0, 0, 0] });
+    // Calibration: on by default at both levels, off when asked.
+    expect(window.tune).toBeDefined();
+    expect(head.tune).toBeDefined();
+    expect(new MaxMarginHead({ type: 'max-margin', level: 'sentence', calibrate: false }, ctx).tune).toBeUndefined();
   });
 
   it('its loss is the structured hinge per token, plus the window terms when k > 0', () => {
@@ -92,6 +97,7 @@ describe('max-margin models trained on the BTC sample', () => {
     const fit = await fitModel({ config: resolveConfig({ ...small, head: 'max-margin', epochs: 4 }), train, dev, vectors });
     const model = fit.model;
     expect(fit.dev!.overall.f1).toBeGreaterThan(10);
+    // Calibration never lowers dev F1 (on this small sample the uncalibrated model may still tag little).
     expect(fit.dev!.overall.f1).toBeGreaterThanOrEqual(fit.devF1Uncalibrated!);
     const T = model.head.transitions!();
     const L = model.labels.size;
@@ -131,7 +137,7 @@ describe('max-margin models trained on the BTC sample', () => {
     db.prepare("UPDATE meta SET value = ? WHERE key = 'head'").run(JSON.stringify({ thresholds }));
     db.close();
     const loaded = (await loadModel(path, vectors)).model;
-    expect(loaded.config.model.head).toEqual({ type: 'max-margin', level: 'window', k: 5, margin: 1, classMargins: true });
+    expect(loaded.config.model.head).toEqual({ type: 'max-margin', level: 'window', k: 5, margin: 1, classMargins: true, calibrate: true });
     expect(loaded.head.transitions).toBeUndefined();
     // As the head tagged before: emissions s − θ, the emission-only constrained Viterbi, sentence by sentence.
     const sents = dev.map((s) => s.tokens);

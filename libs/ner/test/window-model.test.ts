@@ -142,7 +142,7 @@ describe('training, save/load, tagging', () => {
   }, 180_000); // 8 epochs on the pure-JS cpu backend: ~25 s alone, over a minute on a shared, loaded machine
 
   it('trains the max-margin head and calibrates thresholds', async () => {
-    const config = resolveConfig({ head: 'max-margin', hidden: [32], epochs: 3, patience: 3, batchSize: 64, lr: 0.003, features: [{ type: 'embedding', dim: 16 }, { type: 'casing' }] });
+    const config = resolveConfig({ model: { head: { type: 'max-margin', level: 'window' } }, hidden: [32], epochs: 3, patience: 3, batchSize: 64, lr: 0.003, features: [{ type: 'embedding', dim: 16 }, { type: 'casing' }] });
     const fit = await fitModel({ config, train: train.slice(0, 300), dev: dev.slice(0, 100), vectors });
     expect(fit.dev!.overall.f1).toBeGreaterThanOrEqual(fit.devF1Uncalibrated!);
   });

@@ -27,6 +27,8 @@ export interface HeadSpec {
   margin?: number;
   /** max-margin: also require the true class to beat every other class on the true window by the margin. */
   classMargins?: boolean;
+  /** max-margin: calibrate the per-class thresholds of the decision rule on dev after training. */
+  calibrate?: boolean;
   /** crf, sentence-level max-margin: sentences per training batch (default: about train.batchSize windows' worth). */
   sentences?: number;
   /**
@@ -117,12 +119,12 @@ export type MaxMarginLevel = 'sentence' | 'window';
 
 /**
  * Defaults for the max-margin head, applied when head.type is "max-margin" and a field is absent: the level, then
- * that level's k, margin and classMargins (chosen on CoNLL-2003 dev; libs/ner README "Heads").
+ * that level's k, margin, classMargins and calibrate (chosen on CoNLL-2003 dev; libs/ner README "Max-margin head").
  */
 export const MAX_MARGIN_DEFAULTS = {
   level: 'sentence' as MaxMarginLevel,
-  sentence: { k: 0, margin: 1, classMargins: false },
-  window: { k: 5, margin: 1, classMargins: true },
+  sentence: { k: 0, margin: 1, classMargins: false, calibrate: true },
+  window: { k: 5, margin: 1, classMargins: true, calibrate: true },
 };
 
 /** A max-margin head's level, or an error naming the field. */
@@ -206,7 +208,9 @@ export function validateConfig(c: NerConfig): void {
     maxMarginLevel(m.head.level);
     int(m.head.k, 'model.head.k', 0);
     range(m.head.margin, 'model.head.margin', 0, 1e6);
-    if (typeof m.head.classMargins !== 'boolean') throw new Error(`config: model.head.classMargins must be true or false, got ${JSON.stringify(m.head.classMargins)}`);
+    for (const key of ['classMargins', 'calibrate'] as const) {
+      if (typeof m.head[key] !== 'boolean') throw new Error(`config: model.head.${key} must be true or false, got ${JSON.stringify(m.head[key])}`);
+    }
   }
   if (isSentenceLevel(m.head)) {
     if (m.head.sentences !== undefined) int(m.head.sentences, 'model.head.sentences', 1);

@@ -2,7 +2,7 @@
  * Max-margin head (the seed's model): unnormalised class scores s, trained with hinge losses (nn's maxMarginLoss).
  * For a true window of class y:
  *   - window ranking: k corrupt windows c_j (see windows/sampler.ts), J += Σ_j max(0, Δ − s_y(true) + s_y(c_j));
- *   - class margins (classMargins, default on): J += Σ_{c≠y} max(0, Δ − s_y(true) + s_c(true)), i.e. on the true
+ *   - class margins (classMargins, default on at window level): J += Σ_{c≠y} max(0, Δ − s_y(true) + s_c(true)), i.e. on the true
  *     window the true class must beat every other class by Δ. (Reference run: ranking alone ~85 dev F1, with
  *     class margins ~89.)
  *
@@ -12,7 +12,8 @@
  * decoder's Viterbi); the window terms above join it when k > 0 or classMargins (max-margin-loss.ts).
  *
  * Decision rule (documented in README "Max-margin head"): emission e_c = s_c − θ_c, where θ_c is a
- * per-class threshold calibrated on dev after training (coordinate ascent on dev F1, θ_O = 0 fixed), then the
+ * per-class threshold calibrated on dev after training when `calibrate` is on (the default; coordinate ascent on dev
+ * F1, θ_O = 0 fixed), then the
  * same constrained BIO Viterbi as the softmax head (maximise Σ_t e_{tag_t}, plus the transitions at sentence
  * level). With θ = 0 this is the best-scoring valid BIO path. Confidence of a token: σ(e_chosen − max_{c≠chosen} e_c).
  */
@@ -43,6 +44,11 @@ export class MaxMarginHead implements Head {
   /** Sentence level only (absent at window level, so the decoder adds no transitions). */
   readonly params?: () => Param[];
   readonly transitions?: () => Float32Array;
+  /**
+   * With `calibrate`: calibrate the thresholds on dev (README "Max-margin head"); returns dev F1 before. Absent
+   * otherwise, so training leaves θ = 0.
+   */
+  readonly tune?: (devF1: () => number) => number;
 
   constructor(spec: HeadSpec, private readonly ctx: HeadContext, state?: Record<string, unknown>) {
     this.level = maxMarginLevel(spec.level ?? MAX_MARGIN_DEFAULTS.level);
@@ -50,6 +56,13 @@ export class MaxMarginHead implements Head {
     this.k = spec.k ?? defaults.k;
     this.margin = spec.margin ?? defaults.margin;
     this.classMargins = spec.classMargins ?? defaults.classMargins;
+    if (spec.calibrate ?? defaults.calibrate) {
+      this.tune = (devF1) => {
+        const before = devF1();
+        calibrateThresholds(this, ctx.outsideClass, devF1);
+        return before;
+      };
+    }
     this.rowsPerWindow = 1 + this.k;
     this.batching = this.level === 'sentence' ? 'sentences' : 'windows';
     this.sentencesPerBatch = typeof spec.sentences === 'number' ? spec.sentences : null;
@@ -96,12 +109,6 @@ export class MaxMarginHead implements Head {
     return row;
   }
 
-  /** Calibrate the thresholds on dev (README "Max-margin head"); returns dev F1 before. */
-  tune(devF1: () => number): number {
-    const before = devF1();
-    calibrateThresholds(this, this.ctx.outsideClass, devF1);
-    return before;
-  }
 
   emissions(scores: Float32Array, n: number, C: number, out: Float32Array): void {
     const th = this.thresholds;
