@@ -1,6 +1,6 @@
 /**
  * The scoring contract: the fast path (cached per-word projections) gives the reference forward's scores within
- * 1e-4, on real models of every head — the shipped default model (crf, relu, 300 hidden, every feature) and small models
+ * 1e-4, on real models of every head — the shipped default model (crf, relu, 200 hidden, every feature) and small models
  * trained here on the BTC sample (max-margin relu; crf relu; softmax tanh, which takes the tfjs activation path;
  * softmax with the chars feature; softmax with the gazetteer feature and with the document feature, over documents)
  * — on the cpu backend (JS sums + tfjs ops), with a cache far smaller than the text, and on the native backend's kernel.
