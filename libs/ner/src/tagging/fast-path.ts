@@ -25,9 +25,13 @@ import type { SentenceContext } from '../features/types.js';
 import type { ProjectableNetwork } from './model-view.js';
 import type { ScoredSentences, WindowScorer } from './scorer.js';
 
-/** Default bound on cached words: 20,000 words x 5 positions x 300 floats ≈ 120 MB at most, reached only by
- * very diverse text; the cache is emptied and refilled when full. */
-export const DEFAULT_CACHE_WORDS = 20_000;
+/**
+ * Default bound on the cached blocks, in bytes: 128 MiB, 33,500 words of the default model (5 positions x 200
+ * floats), reached only by diverse text. The cache is emptied and refilled when full, so a text stream whose
+ * vocabulary exceeds it re-projects its words over and over. A bound of 20,000 words did that to CoNLL train + dev
+ * (26,900 distinct tokens): its raw-text tagging fell to 110-190k tokens/s from 615-800k on dev alone.
+ */
+export const DEFAULT_CACHE_BYTES = 128 * 1024 * 1024;
 /** Vocabulary words projected at load time. */
 const PREFILL_WORDS = 5_000;
 /** Tokens per summation + output matMul on the tfjs path (keeps its scratch cache-sized and bounded). */
@@ -79,6 +83,8 @@ export class FastScorer implements WindowScorer {
   /** Most runs summed per token: width word runs, plus up to width tuple runs when the model has context features. */
   private readonly runs: number;
   private readonly cols: number;
+  /** Cached blocks kept before the cache starts over (words and tuples together). */
+  private readonly capacity: number;
   /** Indices of the context features (not perWord) in net.features. */
   private readonly contextFeatures: number[];
   /** First slot after the reserved ones (padding blocks, and the zero block with context features). */
@@ -106,7 +112,7 @@ export class FastScorer implements WindowScorer {
 
   constructor(
     private readonly net: ProjectableNetwork,
-    private readonly capacity = DEFAULT_CACHE_WORDS,
+    capacity?: number,
     opts: { native?: boolean } = {},
   ) {
     const { W } = net.hidden;
@@ -114,6 +120,8 @@ export class FastScorer implements WindowScorer {
     const C = (this.C = net.output.C);
     const width = (this.width = 2 * net.window + 1);
     this.cols = width * H;
+    // Words (and tuples) kept: the caller's bound, else as many as DEFAULT_CACHE_BYTES holds.
+    this.capacity = capacity ?? Math.max(1000, Math.floor(DEFAULT_CACHE_BYTES / (4 * this.cols)));
     this.contextFeatures = net.features.flatMap((f, i) => (f.perWord ? [] : [i]));
     if (this.contextFeatures.length > MAX_CONTEXT_FEATURES) throw new Error(`fast path: at most ${MAX_CONTEXT_FEATURES} context features, got ${this.contextFeatures.length} (projectableNetwork declines such models)`);
     this.runs = this.contextFeatures.length > 0 ? 2 * width : width;
@@ -135,10 +143,10 @@ export class FastScorer implements WindowScorer {
     this.ut = new Float32Array(C * H);
     for (let h = 0; h < H; h++) for (let c = 0; c < C; c++) this.ut[c * H + h] = net.output.W[h * C + c];
     this.useNative = opts.native !== false;
-    this.blocks = new Float32Array(Math.min(capacity + this.firstFree, 1024) * this.cols);
+    this.blocks = new Float32Array(Math.min(this.capacity + this.firstFree, 1024) * this.cols);
     this.project(net.features.map((f) => [f.padStart, f.padEnd]), PAD_START_SLOT);
     if (this.contextFeatures.length > 0) this.project(net.features.map((f) => (f.perWord ? null : [0])), BASE_SLOT);
-    this.add(net.frequentWords(Math.min(PREFILL_WORDS, capacity)));
+    this.add(net.frequentWords(Math.min(PREFILL_WORDS, this.capacity)));
   }
 
   /** Make room for `slots` blocks, keeping the filled ones. */
