@@ -144,8 +144,8 @@ export class FastScorer implements WindowScorer {
     for (let h = 0; h < H; h++) for (let c = 0; c < C; c++) this.ut[c * H + h] = net.output.W[h * C + c];
     this.useNative = opts.native !== false;
     this.blocks = new Float32Array(Math.min(this.capacity + this.firstFree, 1024) * this.cols);
-    this.project(net.features.map((f) => [f.padStart, f.padEnd]), PAD_START_SLOT);
-    if (this.contextFeatures.length > 0) this.project(net.features.map((f) => (f.perWord ? null : [0])), BASE_SLOT);
+    this.project(net.features.map((f) => [f.padStart, f.padEnd]), PAD_START_SLOT, 2);
+    if (this.contextFeatures.length > 0) this.project(net.features.map((f) => (f.perWord ? null : [0])), BASE_SLOT, 1);
     this.add(net.frequentWords(Math.min(PREFILL_WORDS, this.capacity)));
   }
 
@@ -158,9 +158,11 @@ export class FastScorer implements WindowScorer {
     this.blocks = grown;
   }
 
-  /** Write the summed projections of rows ids[f][k] (features whose ids are not null) into slots first, first+1, ... */
-  private project(ids: (ArrayLike<number> | null)[], first: number): void {
-    const count = ids.find((x) => x !== null)?.length ?? 0;
+  /**
+   * Write the summed projections of rows ids[f][k] (features whose ids are not null) into the `count` slots first,
+   * first+1, ... (zero where no feature has ids).
+   */
+  private project(ids: (ArrayLike<number> | null)[], first: number, count: number): void {
     this.ensureSlots(first + count);
     const acc = this.blocks.subarray(first * this.cols, (first + count) * this.cols);
     acc.fill(0);
@@ -175,16 +177,27 @@ export class FastScorer implements WindowScorer {
     });
   }
 
-  /** Project words not yet cached into new slots (callers make room first): the per-word features, and key 0 of the others. */
+  /** Project words not yet cached into new slots (callers make room first): the per-word features, plus the base block. */
   private add(words: string[]): void {
     if (words.length === 0) return;
     const ids = this.net.features.map((f) => {
+      if (!f.perWord) return null;
       const out = new Int32Array(words.length);
-      if (f.perWord) f.encode(words, out, 0, false);
+      f.encode(words, out, 0, false);
       return out;
     });
-    this.project(ids, this.used);
+    this.project(ids, this.used, words.length);
+    if (this.contextFeatures.length > 0) this.addBase(this.used, words.length, 1);
     for (const w of words) this.slotOf.set(w, this.used++);
+  }
+
+  /** Add `sign` times the base block (the context features at key 0) to the `count` slots from `first`. */
+  private addBase(first: number, count: number, sign: 1 | -1): void {
+    const { blocks, cols } = this;
+    const base = BASE_SLOT * cols;
+    for (let at = first * cols, end = (first + count) * cols; at < end; at += cols) {
+      for (let i = 0; i < cols; i++) blocks[at + i] += sign * blocks[base + i];
+    }
   }
 
   /** Project tuples of context keys not yet cached (keys[k][i]: the k-th context feature's key of tuple i). */
@@ -192,12 +205,8 @@ export class FastScorer implements WindowScorer {
     if (codes.length === 0) return;
     const ids: (Int32Array | null)[] = this.net.features.map(() => null);
     this.contextFeatures.forEach((fi, k) => (ids[fi] = keys[k]));
-    this.project(ids, this.used);
-    const { blocks, cols } = this;
-    const base = BASE_SLOT * cols;
-    for (let at = this.used * cols, end = (this.used + codes.length) * cols; at < end; at += cols) {
-      for (let i = 0; i < cols; i++) blocks[at + i] -= blocks[base + i];
-    }
+    this.project(ids, this.used, codes.length);
+    this.addBase(this.used, codes.length, -1);
     for (const code of codes) this.tupleSlot.set(code, this.used++);
   }
 
