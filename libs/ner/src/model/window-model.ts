@@ -110,10 +110,28 @@ export class WindowModel {
     return out;
   }
 
+  /**
+   * decodeTags as label strings, one array per sentence: what CoNLL output and conlleval read. A plain loop: Array.from
+   * with a map function over a typed array cost ~3% of fast tagging.
+   */
+  decodeLabels(set: Pick<WindowSet, 'n' | 'sentenceStarts'>, scores: Float32Array): string[][] {
+    const { labels } = this.labels;
+    return this.decodeTags(set, scores).map((tags) => {
+      const out = new Array<string>(tags.length);
+      for (let i = 0; i < tags.length; i++) {
+        // LabelSet.label's check, inline: the call cost ~4% of fast tagging here.
+        const label = labels[tags[i]];
+        if (label === undefined) throw new Error(`label index ${tags[i]} out of range [0, ${labels.length})`);
+        out[i] = label;
+      }
+      return out;
+    });
+  }
+
   /** Tag tokenised sentences (labels as strings). */
   predict(sentences: string[][], contexts?: readonly SentenceContext[]): string[][] {
     const set = this.windows(sentences, false, undefined, contexts);
-    return this.decodeTags(set, this.scoreAll(set)).map((tags) => Array.from(tags, (i) => this.labels.label(i)));
+    return this.decodeLabels(set, this.scoreAll(set));
   }
 
   dispose(): void {

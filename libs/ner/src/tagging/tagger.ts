@@ -53,13 +53,7 @@ export class WindowTagger implements Tagger {
   tagTokens(sentences: string[][], contexts?: readonly SentenceContext[]): string[][] {
     const scored = this.score(sentences, contexts);
     this.tokens += scored.n;
-    const labels = this.model.labels.labels;
-    // A plain loop: Array.from with a map function over a typed array cost ~3% of fast tagging.
-    return this.model.decodeTags(scored, scored.scores).map((tags) => {
-      const out = new Array<string>(tags.length);
-      for (let i = 0; i < tags.length; i++) out[i] = labels[tags[i]];
-      return out;
-    });
+    return this.model.decodeLabels(scored, scored.scores);
   }
 
   tag(texts: string[]): Entity[][] {

@@ -45,7 +45,7 @@ export interface FitResult {
 
 /** Evaluate a model's predictions on a window set against gold sentences. */
 export function evaluateSet(model: WindowModel, set: WindowSet, gold: readonly Sentence[], scores = model.scoreAll(set)): ConllevalResult {
-  const pred = model.decodeTags(set, scores).map((tags) => Array.from(tags, (i) => model.labels.label(i)));
+  const pred = model.decodeLabels(set, scores);
   return conlleval(gold.map((s) => s.tags.map((t) => (model.labels.scheme === 'IO' ? t.replace(/^B-/, 'I-') : t))), pred);
 }
 
