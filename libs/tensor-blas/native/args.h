@@ -95,4 +95,14 @@ inline void Require(const Napi::CallbackInfo& info, bool ok, const std::string& 
   if (!ok) throw Napi::RangeError::New(info.Env(), message);
 }
 
+// starts[s] .. starts[s + 1] − 1 are item s's entries: starts non-decreasing from 0, its last entry at most `limit`
+// (the number of `what`: rows, offsets). Messages are built only on failure (callers check once per batch).
+inline void CheckStarts(const Napi::CallbackInfo& info, const char* fn, const I32& starts, int64_t limit, const char* what) {
+  if (starts.length < 1 || starts.data[0] != 0) Require(info, false, std::string(fn) + ": starts must begin at 0");
+  for (size_t s = 1; s < starts.length; s++) {
+    if (starts.data[s] < starts.data[s - 1]) Require(info, false, std::string(fn) + ": starts[" + std::to_string(s) + "] is below starts[" + std::to_string(s - 1) + "]");
+  }
+  if (starts.data[starts.length - 1] > limit) Require(info, false, std::string(fn) + ": starts end at " + std::to_string(starts.data[starts.length - 1]) + ", past the " + std::to_string(limit) + " " + what);
+}
+
 }  // namespace tb

@@ -157,15 +157,6 @@ static double LogSpace(const float* x, int64_t n, int64_t L, const double* T, co
   return logZ;
 }
 
-// Rows starts[s] .. starts[s + 1] − 1 are sequence s: starts non-decreasing from 0, its last entry at most `rows`.
-static void CheckStarts(const Napi::CallbackInfo& info, const char* fn, const I32& starts, int64_t rows) {
-  if (starts.length < 1 || starts.data[0] != 0) Require(info, false, std::string(fn) + ": starts must begin at 0");
-  for (size_t s = 1; s < starts.length; s++) {
-    if (starts.data[s] < starts.data[s - 1]) Require(info, false, std::string(fn) + ": starts[" + std::to_string(s) + "] is below starts[" + std::to_string(s - 1) + "]");
-  }
-  if (starts.data[starts.length - 1] > rows) Require(info, false, std::string(fn) + ": starts end at " + std::to_string(starts.data[starts.length - 1]) + ", past the " + std::to_string(rows) + " rows");
-}
-
 // crfViterbiBatch(e, starts, L, T, out): each sequence's best path into out (one tag per row).
 Napi::Value CrfViterbiBatch(const Napi::CallbackInfo& info) {
   const char* fn = "crfViterbiBatch";
@@ -178,7 +169,7 @@ Napi::Value CrfViterbiBatch(const Napi::CallbackInfo& info) {
   int32_t* out = IntsOut(info, 4, fn, "out", &outLength);
   const int64_t rows = L > 0 ? static_cast<int64_t>(e.length) / L : 0;
   CheckShape(info, fn, e, rows, L, T.length);
-  CheckStarts(info, fn, starts, std::min<int64_t>(rows, static_cast<int64_t>(outLength)));
+  CheckStarts(info, fn, starts, std::min<int64_t>(rows, static_cast<int64_t>(outLength)), "rows");
   thread_local std::vector<double> cols;
   thread_local std::vector<int32_t> back;
   for (size_t s = 0; s + 1 < starts.length; s++) {
@@ -202,7 +193,7 @@ Napi::Value CrfMarginalsBatch(const Napi::CallbackInfo& info) {
   const int64_t rows = L > 0 ? static_cast<int64_t>(e.length) / L : 0;
   CheckShape(info, fn, e, rows, L, T.length);
   if (X.length != T.length) Require(info, false, "crfMarginalsBatch: expT must match T's length");
-  CheckStarts(info, fn, starts, std::min<int64_t>(rows, std::min<int64_t>(static_cast<int64_t>(tags.length), static_cast<int64_t>(out.length))));
+  CheckStarts(info, fn, starts, std::min<int64_t>(rows, std::min<int64_t>(static_cast<int64_t>(tags.length), static_cast<int64_t>(out.length))), "rows");
   const int64_t used = starts.data[starts.length - 1];
   for (int64_t r = 0; r < used; r++) {
     if (tags.data[r] < 0 || tags.data[r] >= L) Require(info, false, "crfMarginalsBatch: tags[" + std::to_string(r) + "] is outside [0, L)");

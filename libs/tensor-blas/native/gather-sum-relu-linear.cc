@@ -168,13 +168,10 @@ Napi::Value GatherSumReluLinear(const Napi::CallbackInfo& info) {
   if (ragged) {
     starts = Ints(info, 10, fn, "starts");
     Require(info, static_cast<int64_t>(starts.length) >= n + 1, "gatherSumReluLinear: starts has " + std::to_string(starts.length) + " values, n + 1 = " + std::to_string(n + 1));
-    Require(info, starts.data[0] == 0, "gatherSumReluLinear: starts must begin at 0");
-    for (int64_t t = 0; t < n; t++) {
-      if (starts.data[t + 1] < starts.data[t]) Require(info, false, "gatherSumReluLinear: starts decreases at " + std::to_string(t + 1));
-    }
+    CheckStarts(info, fn, I32{starts.data, static_cast<size_t>(n + 1)}, static_cast<int64_t>(off.length), "offsets");
     used = starts.data[n];
   }
-  Require(info, static_cast<int64_t>(off.length) >= used, "gatherSumReluLinear: offsets has " + std::to_string(off.length) + " values, " + (ragged ? "starts[n] = " : "n * k = ") + std::to_string(used));
+  Require(info, static_cast<int64_t>(off.length) >= used, "gatherSumReluLinear: offsets has " + std::to_string(off.length) + " values, n * k = " + std::to_string(used));
   Require(info, static_cast<int64_t>(bias.length) >= H, "gatherSumReluLinear: bias shorter than H");
   Require(info, static_cast<int64_t>(wt.length) >= C * H, "gatherSumReluLinear: wt shorter than C * H");
   Require(info, static_cast<int64_t>(outBias.length) >= C, "gatherSumReluLinear: outBias shorter than C");

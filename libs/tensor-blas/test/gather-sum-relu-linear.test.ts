@@ -61,8 +61,8 @@ describe.skipIf(!built)(titled('native gatherSumReluLinear'), () => {
       for (let c = 0; c < C; c++) expect(Math.abs(scores[t * C + c] - ref[c])).toBeLessThan(1e-4 * Math.max(1, Math.abs(ref[c])));
     });
     const f = (k: number) => new Float32Array(k);
-    expect(() => requireAddon().gatherSumReluLinear(f(8), Int32Array.from([0]), 2, 0, 8, f(8), f(8), f(1), 1, f(2), Int32Array.from([0, 1, 0]))).toThrow(/starts decreases at 2/);
-    expect(() => requireAddon().gatherSumReluLinear(f(8), Int32Array.from([0]), 2, 0, 8, f(8), f(8), f(1), 1, f(2), Int32Array.from([0, 1, 2]))).toThrow(/offsets has 1 values, starts\[n\] = 2/);
+    expect(() => requireAddon().gatherSumReluLinear(f(8), Int32Array.from([0]), 2, 0, 8, f(8), f(8), f(1), 1, f(2), Int32Array.from([0, 1, 0]))).toThrow(/gatherSumReluLinear: starts\[2\] is below starts\[1\]/);
+    expect(() => requireAddon().gatherSumReluLinear(f(8), Int32Array.from([0]), 2, 0, 8, f(8), f(8), f(1), 1, f(2), Int32Array.from([0, 1, 2]))).toThrow(/gatherSumReluLinear: starts end at 2, past the 1 offsets/);
   });
 
   it('rejects an offset that runs past the rows, naming it', () => {
